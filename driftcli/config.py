@@ -16,10 +16,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from driftcli.concept_report import ConceptConfig, concept_config_from_mapping
 from driftcli.correction import DEFAULT_CORRECTION, Correction, parse_correction
 from driftcli.errors import ConfigError
 from driftcli.integrity import IntegrityConfig, integrity_config_from_mapping
 from driftcli.kinds import USER_KINDS, Kind
+from driftcli.model_perf import ModelConfig, model_config_from_mapping
+from driftcli.online import OnlineConfig, online_config_from_mapping
 from driftcli.thresholds import (
     AUTO,
     AutoThresholdConfig,
@@ -27,6 +30,7 @@ from driftcli.thresholds import (
     auto_config_from_mapping,
     parse_threshold,
 )
+from driftcli.windows import WindowRule, parse_window, window_rule_from_mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,6 +107,12 @@ class DriftConfig:
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     correction: Correction = DEFAULT_CORRECTION
     auto_threshold: AutoThresholdConfig = field(default_factory=AutoThresholdConfig)
+    time_column: str | None = None
+    window: str | None = None  # a Polars duration ("1d") or a row count ("1000 rows")
+    model: ModelConfig = field(default_factory=ModelConfig)
+    windows: WindowRule = field(default_factory=WindowRule)
+    concept: ConceptConfig = field(default_factory=ConceptConfig)
+    online: OnlineConfig = field(default_factory=OnlineConfig)
 
     def __post_init__(self) -> None:
         def setf(name: str, value: object) -> None:
@@ -164,6 +174,25 @@ class DriftConfig:
             raise ConfigError(f"bins must be a whole number from 2 to 1000, got {self.bins!r}")
         setf("reference_format", normalise_format(self.reference_format, "reference_format"))
         setf("current_format", normalise_format(self.current_format, "current_format"))
+        for name, cls in (
+            ("model", ModelConfig),
+            ("windows", WindowRule),
+            ("concept", ConceptConfig),
+            ("online", OnlineConfig),
+        ):
+            if not isinstance(getattr(self, name), cls):
+                raise ConfigError(f"{name}: expected a {cls.__name__}, got {getattr(self, name)!r}")
+        if self.time_column is not None and (
+            not isinstance(self.time_column, str) or not self.time_column
+        ):
+            raise ConfigError(f"time_column must be a column name, got {self.time_column!r}")
+        if self.window is not None:
+            spec = parse_window(self.window)
+            if spec.every is not None and self.time_column is None:
+                raise ConfigError(
+                    f"window {self.window!r} is a duration and needs a time column: set "
+                    "time_column (--time-column), or use a row window such as '1000 rows'"
+                )
         cols = {}
         for name, cc in self.column.items():
             if not isinstance(cc, ColumnConfig):
@@ -199,6 +228,12 @@ class DriftConfig:
             "integrity": self.integrity.to_dict(),
             "correction": self.correction.value,
             "auto_threshold": self.auto_threshold.to_dict(),
+            "time_column": self.time_column,
+            "window": self.window,
+            "model": self.model.to_dict(),
+            "windows": self.windows.to_dict(),
+            "concept": self.concept.to_dict(),
+            "online": self.online.to_dict(),
         }
 
 
@@ -218,6 +253,12 @@ _TOP_KEYS: dict[str, str] = {
     "integrity": "[integrity] table: data integrity checks, limits and severities",
     "correction": "multiple-testing correction: none | bonferroni | holm | bh (default bh)",
     "auto_threshold": '[auto_threshold] table: how threshold = "auto" chunks the reference',
+    "time_column": "timestamp column: orders rows for windows and concept drift",
+    "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
+    "model": "[model] table: target, prediction, score, task, positive_label, rules",
+    "windows": "[windows] table: max_drift_share, consecutive, severity, min_rows",
+    "concept": "[concept] table: detectors, severity, per_segment, per-detector parameters",
+    "online": "[online] table: latency and status columns, error values, limits",
 }
 _COLUMN_KEYS = ("kind", "test", "threshold")
 
@@ -243,7 +284,23 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
             kwargs[key] = _str_list(data[key], f"{source}: {key}")
     if "auto_threshold" in data:
         kwargs["auto_threshold"] = auto_config_from_mapping(data["auto_threshold"], source)
-    for key in ("test", "fail_on", "reference_format", "current_format", "correction"):
+    for key, parse in (
+        ("model", model_config_from_mapping),
+        ("windows", window_rule_from_mapping),
+        ("concept", concept_config_from_mapping),
+        ("online", online_config_from_mapping),
+    ):
+        if key in data:
+            kwargs[key] = parse(data[key], source)
+    for key in (
+        "test",
+        "fail_on",
+        "reference_format",
+        "current_format",
+        "correction",
+        "time_column",
+        "window",
+    ):
         if key in data:
             if not isinstance(data[key], str):
                 raise ConfigError(f"{source}: {key} must be a string, got {data[key]!r}")

@@ -6,9 +6,10 @@ Renderers never recompute a statistic; anything a view shows is a field here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driftcli.config import DriftConfig
 from driftcli.correction import CorrectionInfo
@@ -17,7 +18,13 @@ from driftcli.integrity import IntegrityReport
 from driftcli.kinds import Kind
 from driftcli.thresholds import AutoThreshold
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:
+    from driftcli.concept_report import ConceptSection
+    from driftcli.model_perf import PerformanceSection
+    from driftcli.online import OnlineSection
+    from driftcli.windows import WindowSection
+
+SCHEMA_VERSION = "1.1"
 
 
 class Status(str, Enum):
@@ -183,6 +190,13 @@ class Report:
     warnings: tuple[str, ...] = field(default=())
     integrity: IntegrityReport = field(default_factory=IntegrityReport)
     correction: CorrectionInfo = field(default_factory=CorrectionInfo)
+    #: Column name -> "target" | "prediction" | "score" for the model's configured columns.
+    #: They are drift-tested like any column but reported apart and left out of ``dataset``.
+    roles: Mapping[str, str] = field(default_factory=dict)
+    performance: PerformanceSection | None = None
+    concept: ConceptSection | None = None
+    windows: WindowSection | None = None
+    online: OnlineSection | None = None
 
     @property
     def exit_code(self) -> ExitCode:
@@ -196,8 +210,18 @@ class Report:
 
     @property
     def drifted_columns(self) -> list[ColumnResult]:
-        """Drifted whole-dataset columns, strongest first."""
-        return [c for c in sorted_columns(self.columns) if c.drifted]
+        """Drifted whole-dataset feature columns, strongest first."""
+        return [c for c in sorted_columns(self.feature_columns) if c.drifted]
+
+    @property
+    def feature_columns(self) -> tuple[ColumnResult, ...]:
+        """Whole-dataset results of every column but the model's (target, prediction, score)."""
+        return tuple(c for c in self.columns if c.column not in self.roles)
+
+    @property
+    def model_columns(self) -> tuple[ColumnResult, ...]:
+        """Whole-dataset drift of the model's columns: prediction and target drift."""
+        return tuple(c for c in self.columns if c.column in self.roles)
 
 
 def sorted_columns(columns: tuple[ColumnResult, ...] | list[ColumnResult]) -> list[ColumnResult]:

@@ -125,7 +125,7 @@ def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFram
     if dtype == pl.String:
         try:
             parsed = df[time_column].str.to_datetime(strict=True)
-        except Exception:
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
             raise InputError(
                 f"time column {time_column!r} is text that does not parse as datetimes; "
                 "fix the values or write it as a Date/Datetime column"

@@ -4,13 +4,32 @@
 needs ``time_column``, or a row count (``"1000 rows"``, ``"1000rows"`` or Polars' index-count form
 ``"1000i"``). Time windows are tumbling and calendar-aligned: a row belongs to the window that
 starts at its timestamp truncated to the duration (``Expr.dt.truncate``), so ``1d`` windows are
-calendar days (UTC for time-zone-aware columns' wall clock) and ``1w`` windows start on Mondays.
+calendar days and ``1w`` windows start on Mondays. For a time-zone-aware column the days are
+those of the column's time zone (a Europe/Berlin column gets Berlin midnights, 23- and 25-hour
+days at DST changes); a naive column is taken as it is; ISO 8601 text is parsed, and text with
+UTC offsets becomes UTC. A Date column cannot take windows shorter than a day (ConfigError).
 Row windows are consecutive blocks of rows in time order (file order without ``time_column``);
-the last one may be shorter. Rows whose timestamp is missing belong to no window; they are
-counted in ``WindowSection.rows_without_time``.
+the last one may be shorter. Rows whose timestamp is missing belong to no window, with row
+windows too; they are counted in ``WindowSection.rows_without_time``. Rows with equal timestamps
+keep their file order. Windows without rows (a day with no data) are not listed.
 
-CONTRACT SKELETON (issue 6): ``parse_window`` and ``split_windows`` are implemented; the rest
-is being written.
+Each window with at least ``min_rows`` rows (``[windows] min_rows``, else the run's
+``min_segment_rows``) is tested: every planned column against the *whole* reference, with the
+run's multiple-testing correction applied across that window's columns (``WindowColumn.pvalue``
+is the adjusted p-value when a correction is configured). Smaller windows are ``too_small``:
+listed, not tested. ``WindowSection.columns`` lists every column any tested window returned, in
+order of first appearance (the first tested window's order, then columns first seen later).
+With a model, each tested window also gets its performance metrics (no bootstrap interval).
+
+The consecutive-window rule (``[windows]``, off unless ``max_drift_share`` is set)
+    A tested window *exceeds* when its dataset drift share is strictly above
+    ``max_drift_share`` (a share exactly at it does not). A run is a sequence of exceeding
+    windows that are consecutive in time: a ``too_small`` window breaks a run, and for time
+    windows so does a missing calendar window (a window whose start is not the previous
+    window's end; a day without rows breaks "3 consecutive days"). Row windows have no gaps.
+    A run of at least ``consecutive`` windows is a finding with ``severity`` (warn | fail);
+    otherwise the rule passes. The outcome gives the longest run and every qualifying run as
+    (first, last) window indexes.
 
 Config::
 
@@ -27,6 +46,7 @@ Config::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -101,11 +121,12 @@ def _iso(v: object) -> str | None:
     return str(v)
 
 
+_SUB_DAY = re.compile(r"\d(?:ns|us|ms|s|m|h)(?:\d|$)")  # a unit shorter than a day
+
+
 def _label(v: object, every: str | None) -> str:
     if isinstance(v, datetime):
-        if every is not None and re.search(r"\d(?:d|w|mo|q|y)", every) and not re.search(
-            r"\d(?:ns|us|ms|s|m|h)(?:\d|$)", every
-        ):
+        if every is not None and not _SUB_DAY.search(every):
             return v.date().isoformat()
         return v.strftime("%Y-%m-%d %H:%M:%S" if v.second else "%Y-%m-%d %H:%M")
     return _iso(v) or ""
@@ -167,6 +188,11 @@ def split_windows(
             windows.append(Window(i, f"rows {first}-{last}", start, end, first, frame))
         return windows, missing
     assert spec.every is not None and time_column is not None
+    if ordered.schema[time_column] == pl.Date and _SUB_DAY.search(spec.every):
+        raise ConfigError(
+            f"window {spec.text!r} is shorter than a day but time column {time_column!r} holds "
+            "dates without a time of day; use a window of whole days such as '1d'"
+        )
     key = "__window_start"
     keyed = ordered.with_columns(pl.col(time_column).dt.truncate(spec.every).alias(key))
     starts = keyed[key].unique(maintain_order=True)
@@ -189,14 +215,68 @@ class WindowRule:
     severity: Severity = "fail"
     min_rows: int | None = None  # None: the run's min_segment_rows
 
+    def __post_init__(self) -> None:
+        share = self.max_drift_share
+        if share is not None:
+            if isinstance(share, bool) or not isinstance(share, (int, float)):
+                raise ConfigError(
+                    f"windows: max_drift_share must be a number above 0 and at most 1, "
+                    f"got {share!r}"
+                )
+            if not math.isfinite(share) or not 0 < share <= 1:
+                raise ConfigError(
+                    f"windows: max_drift_share must be above 0 and at most 1, got {share!r}"
+                )
+            object.__setattr__(self, "max_drift_share", float(share))
+        if not _whole(self.consecutive):
+            raise ConfigError(
+                f"windows: consecutive must be a whole number >= 1, got {self.consecutive!r}"
+            )
+        if self.severity not in _SEVERITIES:
+            raise ConfigError(
+                f"windows: unknown severity {self.severity!r}; valid severities: "
+                f"{', '.join(_SEVERITIES)}"
+            )
+        if self.min_rows is not None and not _whole(self.min_rows):
+            raise ConfigError(
+                f"windows: min_rows must be a whole number >= 1, got {self.min_rows!r}"
+            )
+
+    @property
+    def enabled(self) -> bool:
+        """True when ``max_drift_share`` is set (the rule is off otherwise)."""
+        return self.max_drift_share is not None
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as echoed in reports."""
-        raise NotImplementedError
+        return {
+            "max_drift_share": self.max_drift_share,
+            "consecutive": self.consecutive,
+            "severity": self.severity,
+            "min_rows": self.min_rows,
+        }
+
+
+_SEVERITIES: tuple[Severity, ...] = ("warn", "fail")
+_RULE_KEYS: tuple[str, ...] = ("max_drift_share", "consecutive", "severity", "min_rows")
+
+
+def _whole(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value >= 1
 
 
 def window_rule_from_mapping(data: object, source: str) -> WindowRule:
     """Validate a parsed ``[windows]`` table (ConfigError naming ``source`` and the key)."""
-    raise NotImplementedError
+    where = f"{source}: windows"
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where} must be a table: [windows]")
+    bad = sorted(set(map(str, data)) - set(_RULE_KEYS))
+    if bad:
+        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(_RULE_KEYS)}")
+    try:
+        return WindowRule(**{str(k): v for k, v in data.items()})
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -270,8 +350,135 @@ def run_windows(
     performance: PerformanceSpec | None = None,
     performance_reference: Mapping[str, float | None] | None = None,
 ) -> WindowSection:
-    """Split ``current`` into windows, analyse each, and apply the consecutive-window rule."""
-    raise NotImplementedError
+    """Split ``current`` into windows, analyse each, and apply the consecutive-window rule.
+
+    A window with fewer rows than ``rule.min_rows`` (when set, else ``min_rows``) is
+    ``too_small``: not analysed, no performance, never exceeding. ``analyse`` is called once per
+    tested window with that window's rows; with ``performance`` (its task fixed) each tested
+    window's metrics come from :func:`driftcli.performance.evaluate` (no bootstrap).
+    """
+    from driftcli.performance import evaluate  # performance sits beside config in the imports
+
+    windows, missing = split_windows(current, spec, time_column)
+    floor = rule.min_rows if rule is not None and rule.min_rows is not None else min_rows
+    share = rule.max_drift_share if rule is not None else None
+    results: list[WindowResult] = []
+    names: dict[str, None] = {}  # insertion-ordered set of column names
+    for w in windows:
+        rows = w.frame.height
+        if rows < floor:
+            results.append(
+                WindowResult(w.index, w.label, w.start, w.end, w.first_row, rows, "too_small")
+            )
+            continue
+        column_results, verdict = analyse(w.frame)
+        columns = tuple(_lean(c) for c in column_results)
+        for c in columns:
+            names.setdefault(c.column)
+        metrics = None
+        if performance is not None:
+            metrics = dict(evaluate(w.frame, performance).metrics)
+        results.append(
+            WindowResult(
+                w.index,
+                w.label,
+                w.start,
+                w.end,
+                w.first_row,
+                rows,
+                "tested",
+                dataset=verdict,
+                columns=columns,
+                performance=metrics,
+                exceeds=share is not None and verdict.drift_share > share,
+            )
+        )
+    outcome = None
+    if rule is not None and rule.max_drift_share is not None:
+        outcome = _rule_outcome(results, rule, rule.max_drift_share, spec.by)
+    return WindowSection(
+        window=spec.text,
+        by=spec.by,
+        time_column=time_column,
+        rows_without_time=missing,
+        windows=tuple(results),
+        columns=tuple(names),
+        performance_reference=performance_reference,
+        rule=rule,
+        rule_outcome=outcome,
+    )
+
+
+def _lean(c: ColumnResult) -> WindowColumn:
+    pvalue = c.pvalue_adjusted if c.pvalue_adjusted is not None else c.pvalue
+    return WindowColumn(
+        column=c.column,
+        status=str(c.status),
+        test=c.test,
+        statistic=c.statistic,
+        pvalue=pvalue,
+        threshold=c.threshold,
+        drift_score=c.drift_score,
+    )
+
+
+def _exceeding_runs(
+    windows: list[WindowResult], by: Literal["time", "rows"]
+) -> list[tuple[int, int]]:
+    """(first, last) list positions of every run of consecutive exceeding windows."""
+    runs: list[tuple[int, int]] = []
+    for pos, w in enumerate(windows):
+        if not w.exceeds:
+            continue
+        prev = windows[pos - 1] if pos else None
+        adjacent = (
+            prev is not None
+            and prev.exceeds
+            and (by == "rows" or (prev.end is not None and prev.end == w.start))
+        )
+        if adjacent:
+            runs[-1] = (runs[-1][0], pos)
+        else:
+            runs.append((pos, pos))
+    return runs
+
+
+def _span(windows: list[WindowResult], run: tuple[int, int]) -> str:
+    first, last = windows[run[0]], windows[run[1]]
+    return first.label if run[0] == run[1] else f"{first.label} to {last.label}"
+
+
+def _rule_outcome(
+    windows: list[WindowResult], rule: WindowRule, share: float, by: Literal["time", "rows"]
+) -> WindowRuleOutcome:
+    runs = _exceeding_runs(windows, by)
+    longest = max((last - first + 1 for first, last in runs), default=0)
+    qualifying = [r for r in runs if r[1] - r[0] + 1 >= rule.consecutive]
+    above = f"dataset drift share above {share * 100:g}%"
+    need = f"rule: {rule.consecutive} ({rule.severity})"
+
+    def plural(n: int) -> str:
+        return f"{n} consecutive window{'s' if n != 1 else ''}"
+
+    if qualifying:
+        worst = max(qualifying, key=lambda r: (r[1] - r[0], -r[0]))
+        more = len(qualifying) - 1
+        extra = f", and {more} more run{'s' if more != 1 else ''}" if more else ""
+        message = f"{above} in {plural(longest)} ({_span(windows, worst)}{extra}); {need}"
+        status: Literal["pass", "warn", "fail"] = rule.severity
+    elif runs:
+        worst = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
+        message = f"{above} in at most {plural(longest)} ({_span(windows, worst)}); {need} not met"
+        status = "pass"
+    else:
+        message = f"no window had a {above}; {need} not met"
+        status = "pass"
+    return WindowRuleOutcome(
+        status=status,
+        longest_run=longest,
+        runs=tuple((windows[a].index, windows[b].index) for a, b in qualifying),
+        message=message,
+    )
 
 
 __all__ = [

@@ -1,7 +1,5 @@
 """Concept drift in a run: the model's per-row error stream over time, run through detectors.
 
-CONTRACT SKELETON (issue 6): dataclasses and signatures are fixed; bodies are being written.
-
 Needs ``time_column`` and a model (``[model]`` target and prediction). The current rows with a
 timestamp, a target and a prediction are ordered by time (stable: ties keep file order); the
 error stream is 0/1 misclassification for classification and the absolute error for regression.
@@ -18,21 +16,115 @@ Config::
 
     [concept.adwin]              # optional per-detector parameters (river's names/defaults)
     delta = 0.002
+
+The parameter tables take exactly the keyword parameters of the detector functions in
+:mod:`driftcli.concept` (river's names and defaults): ``[concept.adwin]`` delta, clock,
+max_buckets, min_window_length, grace_period; ``[concept.ddm]`` warm_start, warning_threshold,
+drift_threshold; ``[concept.eddm]`` warm_start, alpha, beta; ``[concept.page_hinkley]``
+min_instances, delta, threshold, alpha, mode. A table for a detector that is not in
+``detectors`` is an error (it would be ignored silently otherwise).
+
+Rows
+    A row is excluded (and counted in ``ConceptScope.n_excluded``) when its timestamp, target or
+    prediction is missing (null, or NaN in a float column); for regression also when the
+    absolute error is not finite (an infinite target or prediction). Text time columns are
+    parsed as ISO 8601 datetimes (:func:`driftcli.windows.time_ordered`).
+
+Misclassification (tasks ``binary`` and ``multiclass``)
+    1.0 where the prediction differs from the target, else 0.0. Columns of the same dtype are
+    compared as they are (categoricals as their text). Numbers and booleans mixed are compared
+    as floats (``1 == 1.0 == True``). Otherwise both sides are compared as text, a float side
+    written without its fraction when it is a whole number, so the text ``"1"`` equals the
+    integer 1 and the float 1.0, while ``"1.0"`` equals neither.
+
+Absolute error (task ``regression``)
+    ``|target - prediction|`` as Float64; both columns must be numeric (or boolean).
+
+Scopes
+    ``"overall"`` is every kept row. With ``segment_by`` and ``per_segment``, each combination of
+    segment values seen in the current data is a scope of its own, labelled ``"col=value, ..."``
+    in ``segment_by`` order, on that segment's rows in time order. ``ChangePoint.row`` is the
+    0-based position in that scope's stream, ``ChangePoint.timestamp`` the time column at that
+    row in ISO 8601. A scope with fewer than :data:`MIN_EVENTS` (30) events runs no detector
+    (``reason`` says why); 30 is the warm-up of DDM, EDDM and Page-Hinkley.
+
+Series
+    Each scope's stream is cut into at most :data:`MAX_BINS` (100) contiguous bins of equal row
+    count (bin sizes differ by at most one row): the chart of where in time the errors rose.
 """
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from types import MappingProxyType
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from driftcli.concept import DETECTORS, DetectorResult
+from driftcli.errors import ConfigError, InputError
 from driftcli.model_perf import ModelConfig
-from driftcli.performance import Task
+from driftcli.performance import TASKS, Task
+from driftcli.windows import time_ordered
 
 Severity = Literal["warn", "fail"]
 ALL_DETECTORS = ("adwin", "ddm", "eddm", "page_hinkley")
+
+MIN_EVENTS = 30
+"""A scope with fewer events than this runs no detector."""
+MAX_BINS = 100
+"""The most bins in a scope's ``series``."""
+NOT_APPLICABLE = "not applicable: needs a 0/1 error stream (classification)"
+_BINARY_ONLY = frozenset({"ddm", "eddm"})
+_KEYS = ("detectors", "severity", "per_segment")
+
+ParamValue = float | int | str
+
+
+def _detector_defaults(name: str) -> dict[str, ParamValue]:
+    """A detector's keyword parameters and their defaults, read from its signature."""
+    params = list(inspect.signature(DETECTORS[name]).parameters.values())[1:]  # after `stream`
+    return {p.name: p.default for p in params}
+
+
+def _param_value(where: str, value: object, default: ParamValue) -> ParamValue:
+    """``value`` checked against the type of the parameter's default (int, float or str)."""
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, got {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where} must be a number, got {value!r}")
+    return float(value)
+
+
+def _check_params(name: str, given: object) -> Mapping[str, ParamValue]:
+    """One detector's configured parameters, validated: names, types and the detector's checks."""
+    where = f"concept.{name}"
+    defaults = _detector_defaults(name)
+    if not isinstance(given, Mapping):
+        raise ConfigError(
+            f"{where} must be a table [concept.{name}] with keys: {', '.join(defaults)}"
+        )
+    bad = sorted(str(k) for k in set(given) - set(defaults))
+    if bad:
+        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(defaults)}")
+    checked = {str(k): _param_value(f"{where}: {k}", v, defaults[str(k)]) for k, v in given.items()}
+    try:  # the detectors check their parameters before looking at the stream
+        DETECTORS[name](np.empty(0), **checked)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {str(exc).removeprefix(name + ': ')}") from None
+    return MappingProxyType(checked)
 
 
 @dataclass(frozen=True)
@@ -44,14 +136,89 @@ class ConceptConfig:
     severity: Severity = "warn"
     per_segment: bool = True
 
+    def __post_init__(self) -> None:
+        names = self.detectors
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise ConfigError(
+                f"concept: detectors must be a list of names from {', '.join(ALL_DETECTORS)}, "
+                f"got {names!r}"
+            )
+        for name in names:
+            if name not in ALL_DETECTORS:
+                raise ConfigError(
+                    f"concept: unknown detector {name!r}; valid detectors: "
+                    f"{', '.join(ALL_DETECTORS)}"
+                )
+        if not names:
+            raise ConfigError(
+                f"concept: detectors is empty; name at least one of {', '.join(ALL_DETECTORS)}"
+            )
+        dupes = sorted({n for n in names if list(names).count(n) > 1})
+        if dupes:
+            raise ConfigError(f"concept: detector {dupes[0]!r} is listed more than once")
+        object.__setattr__(self, "detectors", tuple(names))
+        if self.severity not in ("warn", "fail"):
+            raise ConfigError(f"concept: severity must be warn or fail, got {self.severity!r}")
+        if not isinstance(self.per_segment, bool):
+            raise ConfigError(
+                f"concept: per_segment must be true or false, got {self.per_segment!r}"
+            )
+        if not isinstance(self.params, Mapping):
+            raise ConfigError(
+                f"concept: params must map detector names to parameter tables, got {self.params!r}"
+            )
+        params: dict[str, Mapping[str, ParamValue]] = {}
+        for name, given in self.params.items():
+            if name not in ALL_DETECTORS:
+                raise ConfigError(
+                    f"concept: parameters for unknown detector {name!r}; valid detectors: "
+                    f"{', '.join(ALL_DETECTORS)}"
+                )
+            if name not in names:
+                raise ConfigError(
+                    f"concept: parameters are set for {name}, which is not in detectors; "
+                    f"add it to detectors or remove [concept.{name}]"
+                )
+            params[name] = _check_params(name, given)
+        object.__setattr__(self, "params", MappingProxyType(params))
+
+    def effective_params(self, name: str) -> dict[str, float | int | str]:
+        """Every parameter of detector ``name``: the configured ones over the defaults."""
+        return {**_detector_defaults(name), **self.params.get(name, {})}
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, as echoed in reports."""
-        raise NotImplementedError
+        """JSON-ready form, as echoed in reports (``params``: only the configured values)."""
+        return {
+            "detectors": list(self.detectors),
+            "params": {name: dict(p) for name, p in self.params.items()},
+            "severity": self.severity,
+            "per_segment": self.per_segment,
+        }
 
 
 def concept_config_from_mapping(data: object, source: str) -> ConceptConfig:
     """Validate a parsed ``[concept]`` table (ConfigError naming ``source`` and the key)."""
-    raise NotImplementedError
+    where = f"{source}: concept"
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where} must be a table: [concept]")
+    valid = (*_KEYS, *ALL_DETECTORS)
+    bad = sorted(str(k) for k in set(data) - set(valid))
+    if bad:
+        raise ConfigError(
+            f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(valid)} "
+            f"(the last {len(ALL_DETECTORS)} are per-detector parameter tables)"
+        )
+    kwargs: dict[str, Any] = {k: data[k] for k in _KEYS if k in data}
+    if "detectors" in kwargs and not isinstance(kwargs["detectors"], list):
+        raise ConfigError(
+            f"{where}: detectors must be a list like {list(ALL_DETECTORS)!r}, "
+            f"got {kwargs['detectors']!r}"
+        )
+    kwargs["params"] = {name: data[name] for name in ALL_DETECTORS if name in data}
+    try:
+        return ConceptConfig(**kwargs)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -103,6 +270,10 @@ class ConceptScope:
         return min(points, key=lambda p: p.row) if points else None
 
 
+def _point_text(point: ChangePoint) -> str:
+    return f"row {point.row}" + (f" ({point.timestamp})" if point.timestamp else "")
+
+
 @dataclass(frozen=True)
 class ConceptSection:
     """Concept drift over time in the current data."""
@@ -114,8 +285,187 @@ class ConceptSection:
 
     @property
     def findings(self) -> list[str]:
-        """One message per scope where some detector reported a change point."""
-        raise NotImplementedError
+        """One message per scope where some detector reported a change point.
+
+        Each detector that fired is named with its first change point, and how many more it
+        found: ``"concept drift overall: adwin at row 412 (2025-03-15T02:10:00) and 2 more,
+        ddm at row 398 (2025-03-15T01:55:00)"``.
+        """
+        out: list[str] = []
+        for scope in self.scopes:
+            parts = []
+            for d in scope.detectors:
+                if d.drifts:
+                    more = len(d.drifts) - 1
+                    parts.append(
+                        f"{d.method} at {_point_text(d.drifts[0])}"
+                        + (f" and {more} more" if more else "")
+                    )
+            if parts:
+                where = "overall" if scope.segment is None else f"in segment {scope.scope}"
+                out.append(f"concept drift {where}: {', '.join(parts)}")
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _json_value(v: object) -> object:
+    """A segment value as JSON (as the engine writes segment keys)."""
+    if isinstance(v, (datetime, date, time)):
+        return v.isoformat()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _segment_sort_key(key: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple((v is None, str(type(v)), v if v is not None else 0) for v in key)
+
+
+def _iso(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    return str(v)
+
+
+def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
+    expr = pl.col(name).is_null()
+    if dtype.is_float():
+        expr = expr | pl.col(name).is_nan()
+    return expr
+
+
+def _numeric(dtype: pl.DataType) -> bool:
+    return dtype.is_numeric() or dtype == pl.Boolean
+
+
+def _as_label_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A label column as text; whole floats without their fraction (1.0 -> "1")."""
+    col = pl.col(name)
+    if dtype.is_float():
+        whole = (col == col.floor()) & (col.abs() < 2.0**53)
+        return (
+            pl.when(whole)
+            .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(col.cast(pl.String))
+        )
+    return col.cast(pl.String)
+
+
+def _error_expr(
+    target: str, prediction: str, schema: pl.Schema, task: Task
+) -> tuple[pl.Expr, pl.Expr]:
+    """The error of a row and whether the row is kept (see the module docstring)."""
+    t_type, p_type = schema[target], schema[prediction]
+    keep = ~_missing(target, t_type) & ~_missing(prediction, p_type)
+    if task == "regression":
+        if not (_numeric(t_type) and _numeric(p_type)):
+            raise InputError(
+                f"concept drift (regression): target {target!r} ({t_type}) and prediction "
+                f"{prediction!r} ({p_type}) must be numeric"
+            )
+        error = (pl.col(target).cast(pl.Float64) - pl.col(prediction).cast(pl.Float64)).abs()
+        return error, keep & error.is_finite()
+    categorical = any(isinstance(d, (pl.Categorical, pl.Enum)) for d in (t_type, p_type))
+    if t_type == p_type and not categorical:
+        t, p = pl.col(target), pl.col(prediction)
+    elif _numeric(t_type) and _numeric(p_type):
+        t, p = pl.col(target).cast(pl.Float64), pl.col(prediction).cast(pl.Float64)
+    else:
+        t, p = _as_label_text(target, t_type), _as_label_text(prediction, p_type)
+    return (t != p).cast(pl.Float64), keep
+
+
+def _series(errors: FloatArray, times: pl.Series) -> tuple[ErrorBin, ...]:
+    """At most MAX_BINS contiguous bins of (nearly) equal row count."""
+    n = len(errors)
+    if n == 0:
+        return ()
+    bins = min(MAX_BINS, n)
+    starts = (np.arange(bins, dtype=np.int64) * n) // bins
+    rows = np.diff(np.append(starts, n))
+    means = np.add.reduceat(errors, starts) / rows
+    stamps = times.gather(starts).to_list()
+    return tuple(
+        ErrorBin(_iso(s), int(a), int(r), float(m))
+        for s, a, r, m in zip(stamps, starts, rows, means, strict=True)
+    )
+
+
+def _detect(
+    errors: FloatArray, times: pl.Series, task: Task, config: ConceptConfig
+) -> tuple[DetectorReport, ...]:
+    """Every configured detector on one scope's stream, with timestamps at the change points."""
+    results: list[tuple[str, dict[str, ParamValue], DetectorResult | None]] = []
+    for name in config.detectors:
+        if task == "regression" and name in _BINARY_ONLY:
+            results.append((name, config.effective_params(name), None))
+        else:
+            results.append((name, {}, DETECTORS[name](errors, **config.params.get(name, {}))))
+    rows = sorted(
+        {
+            r
+            for _, _, res in results
+            if res is not None
+            for r in (*res.drifts, *(res.warnings or ()))
+        }
+    )
+    stamps = dict(zip(rows, times.gather(rows).to_list(), strict=True)) if rows else {}
+
+    def points(found: tuple[int, ...]) -> tuple[ChangePoint, ...]:
+        return tuple(ChangePoint(r, _iso(stamps[r])) for r in found)
+
+    reports = []
+    for name, params, res in results:
+        if res is None:
+            reports.append(DetectorReport(name, params, note=NOT_APPLICABLE))
+        else:
+            warnings = None if res.warnings is None else points(res.warnings)
+            reports.append(DetectorReport(name, res.params, points(res.drifts), warnings))
+    return tuple(reports)
+
+
+def _scope(
+    label: str,
+    segment: Mapping[str, Any] | None,
+    errors: FloatArray,
+    times: pl.Series,
+    n_excluded: int,
+    task: Task,
+    config: ConceptConfig,
+) -> ConceptScope:
+    n = len(errors)
+    mean = float(errors.mean()) if n else None
+    series = _series(errors, times)
+    if n == 0:
+        reason = "no rows with a timestamp, a target and a prediction"
+        return ConceptScope(label, segment, 0, n_excluded, None, reason=reason)
+    if n < MIN_EVENTS:
+        reason = f"{n} events; the detectors need at least {MIN_EVENTS}"
+        return ConceptScope(label, segment, n, n_excluded, mean, series=series, reason=reason)
+    detectors = _detect(errors, times, task, config)
+    return ConceptScope(label, segment, n, n_excluded, mean, detectors, series)
+
+
+def _fresh(name: str, taken: Sequence[str]) -> str:
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _key_counts(frame: pl.DataFrame, by: list[str]) -> dict[tuple[object, ...], int]:
+    if frame.height == 0:
+        return {}
+    counts = frame.group_by(by).len(name="__n")
+    return {tuple(row[:-1]): int(row[-1]) for row in counts.iter_rows()}
 
 
 def run_concept(
@@ -127,11 +477,71 @@ def run_concept(
     segment_by: Sequence[str] = (),
 ) -> ConceptSection:
     """Order ``current`` by time, build the error stream(s) and run the detectors."""
-    raise NotImplementedError
+    target, prediction = model.target, model.prediction
+    if target is None or prediction is None:
+        raise ConfigError(
+            "concept drift needs the model's target and prediction columns "
+            "([model] target and prediction, or --target and --prediction)"
+        )
+    if task not in TASKS:
+        raise ConfigError(f"concept: unknown task {task!r}; valid tasks: {', '.join(TASKS)}")
+    by = list(dict.fromkeys(segment_by)) if config.per_segment else []
+    for name in (target, prediction, *by):
+        if name not in current.columns:
+            raise InputError(
+                f"concept drift: column {name!r} is not in the current data; "
+                f"available: {', '.join(current.columns)}"
+            )
+    needed = list(dict.fromkeys([time_column, target, prediction, *by]))
+    if time_column not in current.columns:
+        raise InputError(f"time column {time_column!r} is not in the current data")
+    ordered, _ = time_ordered(current.select(needed), time_column)
+    error, keep = _error_expr(target, prediction, ordered.schema, task)
+    err_col, keep_col = _fresh("__error", needed), _fresh("__keep", needed)
+    tagged = ordered.with_columns(error.alias(err_col), keep.alias(keep_col))
+    kept = tagged.filter(pl.col(keep_col))
+    errors = kept.get_column(err_col).to_numpy()
+    times = kept.get_column(time_column)
+
+    scopes = [_scope("overall", None, errors, times, current.height - len(errors), task, config)]
+    if by:
+        # Rows left out: those without a timestamp (time_ordered dropped them) and the rest.
+        excluded = _key_counts(current.filter(pl.col(time_column).is_null()).select(by), by)
+        for key, count in _key_counts(tagged.filter(~pl.col(keep_col)).select(by), by).items():
+            excluded[key] = excluded.get(key, 0) + count
+        parts = kept.select(*by, err_col, time_column).partition_by(
+            by, as_dict=True, maintain_order=True
+        )
+        keys = list(dict.fromkeys([*parts, *excluded]))
+        try:
+            keys.sort(key=_segment_sort_key)
+        except TypeError:
+            keys.sort(key=str)
+        for key in keys:
+            segment = {col: _json_value(v) for col, v in zip(by, key, strict=True)}
+            label = ", ".join(f"{k}={v}" for k, v in segment.items())
+            part = parts.get(key)
+            if part is None:
+                seg_errors: FloatArray = np.empty(0)
+                seg_times = times.clear()
+            else:
+                seg_errors, seg_times = part.get_column(err_col).to_numpy(), part[time_column]
+            scopes.append(
+                _scope(label, segment, seg_errors, seg_times, excluded.get(key, 0), task, config)
+            )
+    return ConceptSection(
+        time_column=time_column,
+        stream="absolute_error" if task == "regression" else "misclassification",
+        severity=config.severity,
+        scopes=tuple(scopes),
+    )
 
 
 __all__ = [
     "ALL_DETECTORS",
+    "MAX_BINS",
+    "MIN_EVENTS",
+    "NOT_APPLICABLE",
     "ChangePoint",
     "ConceptConfig",
     "ConceptScope",

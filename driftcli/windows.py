@@ -128,6 +128,8 @@ def _label(v: object, every: str | None) -> str:
     if isinstance(v, datetime):
         if every is not None and not _SUB_DAY.search(every):
             return v.date().isoformat()
+        if v.microsecond:  # sub-second windows: keep them apart
+            return v.replace(tzinfo=None).isoformat(sep=" ")
         return v.strftime("%Y-%m-%d %H:%M:%S" if v.second else "%Y-%m-%d %H:%M")
     return _iso(v) or ""
 

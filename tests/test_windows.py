@@ -520,3 +520,11 @@ def test_per_window_performance_equals_evaluate_on_the_slice() -> None:
     expected = skm.accuracy_score(third["y"].to_numpy(), third["p"].to_numpy())
     assert section.windows[2].performance is not None
     assert section.windows[2].performance["accuracy"] == pytest.approx(expected, abs=1e-12)
+
+
+def test_sub_second_windows_have_distinct_labels() -> None:
+    df = pl.DataFrame(
+        {"ts": [datetime(2025, 3, 1, 0, 0, 1), datetime(2025, 3, 1, 0, 0, 1, 600_000)]}
+    )
+    windows, _ = split_windows(df, parse_window("500ms"), "ts")
+    assert [w.label for w in windows] == ["2025-03-01 00:00:01", "2025-03-01 00:00:01.500000"]

@@ -32,10 +32,11 @@ Rows
 
 Misclassification (tasks ``binary`` and ``multiclass``)
     1.0 where the prediction differs from the target, else 0.0. Columns of the same dtype are
-    compared as they are (categoricals as their text). Numbers and booleans mixed are compared
-    as floats (``1 == 1.0 == True``). Otherwise both sides are compared as text, a float side
-    written without its fraction when it is a whole number, so the text ``"1"`` equals the
-    integer 1 and the float 1.0, while ``"1.0"`` equals neither.
+    compared as they are (categoricals as their text), integers of any widths exactly. Other
+    mixes of numbers and booleans are compared as floats (``1 == 1.0 == True``). Otherwise
+    both sides are compared as text, a float side written without its fraction when it is a
+    whole number, so the text ``"1"`` equals the integer 1 and the float 1.0, while ``"1.0"``
+    equals neither.
 
 Absolute error (task ``regression``)
     ``|target - prediction|`` as Float64; both columns must be numeric (or boolean).
@@ -375,8 +376,8 @@ def _error_expr(
         error = (pl.col(target).cast(pl.Float64) - pl.col(prediction).cast(pl.Float64)).abs()
         return error, keep & error.is_finite()
     categorical = any(isinstance(d, (pl.Categorical, pl.Enum)) for d in (t_type, p_type))
-    if t_type == p_type and not categorical:
-        t, p = pl.col(target), pl.col(prediction)
+    if (t_type == p_type and not categorical) or (t_type.is_integer() and p_type.is_integer()):
+        t, p = pl.col(target), pl.col(prediction)  # integers of any width compare exactly
     elif _numeric(t_type) and _numeric(p_type):
         t, p = pl.col(target).cast(pl.Float64), pl.col(prediction).cast(pl.Float64)
     else:

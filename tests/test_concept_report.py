@@ -236,6 +236,13 @@ def test_misclassification_across_dtypes(y: list[Any], p: list[Any], expected: l
     assert series_errors(section) == expected
 
 
+def test_misclassification_integers_of_different_widths_compare_exactly() -> None:
+    big = 2**62
+    frame = tiny([big + 1, 3], [big, 3]).with_columns(pl.col("p").cast(pl.UInt64))
+    section = run_concept(frame, "t", MODEL, "multiclass", ConceptConfig())
+    assert series_errors(section) == [1.0, 0.0]  # as floats, 2**62 + 1 would equal 2**62
+
+
 def test_misclassification_categorical_vs_text() -> None:
     frame = tiny(["a", "b", "a"], ["a", "a", "a"]).with_columns(pl.col("y").cast(pl.Categorical))
     section = run_concept(frame, "t", MODEL, "binary", ConceptConfig())

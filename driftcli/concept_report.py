@@ -510,7 +510,7 @@ def run_concept(
         excluded = _key_counts(current.filter(pl.col(time_column).is_null()).select(by), by)
         for key, count in _key_counts(tagged.filter(~pl.col(keep_col)).select(by), by).items():
             excluded[key] = excluded.get(key, 0) + count
-        parts = kept.select(*by, err_col, time_column).partition_by(
+        parts = kept.select(list(dict.fromkeys([*by, err_col, time_column]))).partition_by(
             by, as_dict=True, maintain_order=True
         )
         keys = list(dict.fromkeys([*parts, *excluded]))

@@ -492,3 +492,24 @@ def test_deterministic() -> None:
         run_concept(frame, "t", MODEL, "binary", ConceptConfig(), ("region",)) for _ in range(2)
     ]
     assert runs[0] == runs[1]
+
+
+def test_null_segment_values_and_an_empty_frame() -> None:
+    frame = pl.DataFrame(
+        {
+            "t": ["2025-01-01", None, "2025-01-03"],
+            "y": [1, 0, 1],
+            "p": [1, 1, 0],
+            "r": ["a", None, None],
+        }
+    )
+    section = run_concept(frame, "t", MODEL, "binary", ConceptConfig(), ("r",))
+    counts = [(s.scope, s.segment, s.n_events, s.n_excluded) for s in section.scopes]
+    assert counts == [
+        ("overall", None, 2, 1),
+        ("r=a", {"r": "a"}, 1, 0),
+        ("r=None", {"r": None}, 1, 1),
+    ]
+    empty = frame.clear()
+    section = run_concept(empty, "t", MODEL, "binary", ConceptConfig(), ("r",))
+    assert [(s.scope, s.n_events, s.n_excluded) for s in section.scopes] == [("overall", 0, 0)]

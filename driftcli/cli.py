@@ -5,6 +5,7 @@ No statistics here: everything the CLI does is one library call away for Python 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import traceback
@@ -21,6 +22,8 @@ from driftcli.atomic import write_text_atomic
 from driftcli.config import DriftConfig, FailOn, discover_config, load_config, parse_column_list
 from driftcli.errors import ConfigError, DriftError, InputError
 from driftcli.exitcodes import ExitCode
+from driftcli.model_perf import ModelConfig
+from driftcli.performance import TASKS
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 no breach; 1 breach at the --fail-on level; "
@@ -75,6 +78,29 @@ def _guard(debug: bool, body: Callable[[], T]) -> T:
             soft_wrap=True,
         )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _model_option(
+    base: ModelConfig,
+    target: str | None,
+    prediction: str | None,
+    score: str | None,
+    task: str | None,
+    positive_label: str | None,
+) -> ModelConfig | None:
+    """The config file's [model] with the given flags applied; None when no flag is given."""
+    if all(v is None for v in (target, prediction, score, task, positive_label)):
+        return None
+    if task is not None and task not in TASKS:
+        raise ConfigError(f"--task: unknown task {task!r}; valid tasks: {', '.join(TASKS)}")
+    return dataclasses.replace(
+        base,
+        target=target if target is not None else base.target,
+        prediction=prediction if prediction is not None else base.prediction,
+        score=score if score is not None else base.score,
+        task=task if task is not None else base.task,
+        positive_label=positive_label if positive_label is not None else base.positive_label,
+    )
 
 
 def _threshold_option(value: str | None) -> float | str | None:
@@ -182,6 +208,38 @@ def report(
     current_format: Annotated[
         str | None, typer.Option("--current-format", help="parquet, csv, ndjson or ipc.")
     ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="The model's target (label) column.")
+    ] = None,
+    prediction: Annotated[
+        str | None, typer.Option("--prediction", help="The model's prediction column.")
+    ] = None,
+    score: Annotated[
+        str | None,
+        typer.Option("--score", help="Probability of the positive class (binary models)."),
+    ] = None,
+    task: Annotated[
+        str | None,
+        typer.Option("--task", help="binary, multiclass or regression (default: inferred)."),
+    ] = None,
+    positive_label: Annotated[
+        str | None,
+        typer.Option("--positive-label", help="The positive class (default: 1 or true)."),
+    ] = None,
+    time_column: Annotated[
+        str | None,
+        typer.Option(
+            "--time-column", help="Timestamp column: orders rows for windows and concept drift."
+        ),
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            "--window",
+            help="Per-window drift of the current data: a Polars duration such as 1d or 1w "
+            "(needs --time-column), or a row count such as '1000 rows'.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
@@ -213,6 +271,9 @@ def report(
             fail_on=fail_on,
             reference_format=reference_format,
             current_format=current_format,
+            time_column=time_column,
+            window=window,
+            model=_model_option(base.model, target, prediction, score, task, positive_label),
         )
         # Check output folders before the run, so a bad path fails fast and no output is
         # written by a run that exits 2.
@@ -227,10 +288,10 @@ def report(
             from rich.progress import Progress
 
             with Progress(console=err, transient=True) as bar:
-                task = bar.add_task("comparing", total=None)
+                bar_task = bar.add_task("comparing", total=None)
 
                 def hook(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
+                    bar.update(bar_task, completed=done, total=total)
 
                 result = run_report(reference, current, cfg, progress=hook)
         else:

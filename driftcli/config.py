@@ -30,7 +30,7 @@ from driftcli.thresholds import (
     auto_config_from_mapping,
     parse_threshold,
 )
-from driftcli.windows import WindowRule, parse_window, window_rule_from_mapping
+from driftcli.windows import WindowRule, WindowSpec, parse_window, window_rule_from_mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -199,6 +199,11 @@ class DriftConfig:
                 raise ConfigError(f"column {name!r}: expected a ColumnConfig, got {cc!r}")
             cols[str(name)] = cc
         setf("column", MappingProxyType(cols))
+
+    @property
+    def window_spec(self) -> WindowSpec | None:
+        """The parsed ``window``, or None without one."""
+        return parse_window(self.window) if self.window is not None else None
 
     def replace(self, **changes: Any) -> DriftConfig:
         """A copy with the given fields changed; None values are ignored (flag not given)."""

@@ -22,7 +22,7 @@ The adjusted p-values equal ``statsmodels.stats.multitest.multipletests(p, metho
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -127,11 +127,13 @@ def apply_correction(
     method: Correction,
     drift_share: float,
     score: Scorer,
+    ignore: Collection[str] = (),
 ) -> tuple[list[ColumnResult], list[SegmentResult], CorrectionInfo]:
     """Adjust every p-value result of a run together; re-decide those verdicts.
 
-    Returns new column and segment results (segment dataset verdicts recomputed) and what was
-    applied. Distances and untested columns pass through unchanged.
+    Returns new column and segment results (segment dataset verdicts recomputed, leaving the
+    ``ignore`` columns out of the share) and what was applied. Distances and untested columns
+    pass through unchanged.
     """
     from driftcli.model import DatasetVerdict, Status
     from driftcli.stats import TestOutcome, get_test, is_drift
@@ -165,6 +167,6 @@ def apply_correction(
             new_segments.append(s)
             continue
         cols = [redo(c) for c in s.columns]
-        verdict = DatasetVerdict.from_columns(cols, drift_share)
+        verdict = DatasetVerdict.from_columns(cols, drift_share, ignore)
         new_segments.append(dataclasses.replace(s, columns=tuple(cols), dataset=verdict))
     return new_columns, new_segments, CorrectionInfo(method, len(raw))

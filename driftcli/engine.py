@@ -6,6 +6,7 @@ parses options, calls it and renders the result.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -19,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from driftcli._version import __version__
+from driftcli.concept_report import ConceptSection, run_concept
 from driftcli.config import DriftConfig, FailOn
 from driftcli.correction import apply_correction
 from driftcli.errors import ConfigError, InputError
@@ -55,6 +57,9 @@ from driftcli.model import (
     Status,
     TimeRange,
 )
+from driftcli.model_perf import PerformanceSection, run_performance
+from driftcli.online import OnlineSection, run_online
+from driftcli.performance import PerformanceSpec
 from driftcli.sample import (
     PLOT_BINS,
     PLOT_TOP_CATEGORIES,
@@ -63,11 +68,14 @@ from driftcli.sample import (
     FloatArray,
     IntArray,
     NumericSample,
+    category_counts,
     count_distinct_sorted,
     quantile_sorted,
+    sorted_values,
 )
 from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
 from driftcli.thresholds import AUTO, ChunkIds, Threshold, chunk_ids, learn_threshold
+from driftcli.windows import WindowSection, WindowSpec, run_windows
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
@@ -108,6 +116,18 @@ def _check_names(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> None:
     check(list(config.column), "column settings")
     check(config.segment_by, "segment_by")
     check(list(config.integrity.column), "integrity column settings")
+    check(list(config.model.roles), "model")
+    check([config.time_column] if config.time_column else [], "time_column")
+    online = config.online
+    check([c for c in (online.latency, online.status) if c is not None], "online")
+    spec = config.window_spec
+    needs_time = spec is not None and spec.every is not None
+    needs_time = needs_time or (config.model.enabled and config.time_column is not None)
+    if config.time_column is not None and config.time_column not in cur and needs_time:
+        raise InputError(
+            f"time column {config.time_column!r} is missing from current; windows and "
+            "concept drift order the current rows by it"
+        )
     for name in config.segment_by:
         for role, schema in (("reference", ref), ("current", cur)):
             if name not in schema:
@@ -190,12 +210,16 @@ def _plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[_
     return plans
 
 
-def _collect(ref: Source, cur: Source, columns: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _collect(
+    ref: Source, cur: Source, columns: list[str], extra: tuple[list[str], list[str]] = ([], [])
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read ``columns`` from both sides (plus each side's own ``extra`` columns) in one pass."""
     frames: list[pl.DataFrame] = []
-    for src in (ref, cur):
+    for src, more in ((ref, extra[0]), (cur, extra[1])):
+        wanted = columns + [c for c in more if c not in columns]
         try:
-            if columns:
-                frames.append(src.lazy.select(columns).collect())
+            if wanted:
+                frames.append(src.lazy.select(wanted).collect())
             else:
                 # Nothing to test (every column skipped): still count the rows.
                 height = src.lazy.select(pl.len()).collect().item()
@@ -241,8 +265,7 @@ def _moments(df: pl.DataFrame, names: list[str]) -> dict[str, _Moments]:
         exprs += [finite.mean().alias(f"m{i}"), finite.std(ddof=1).alias(f"s{i}")]
     row = df.select(exprs).row(0)
     return {
-        name: _Moments(_finite(row[2 * i]), _finite(row[2 * i + 1]))
-        for i, name in enumerate(names)
+        name: _Moments(_finite(row[2 * i]), _finite(row[2 * i + 1])) for i, name in enumerate(names)
     }
 
 
@@ -277,9 +300,7 @@ def _numeric_summary(raw: pl.Series, x: FloatArray, moments: _Moments) -> SideSu
     )
 
 
-def _categorical_summary(
-    raw: pl.Series, labels: tuple[str, ...], counts: IntArray
-) -> SideSummary:
+def _categorical_summary(raw: pl.Series, labels: tuple[str, ...], counts: IntArray) -> SideSummary:
     total = int(counts.sum())
     top = int(np.argmax(counts)) if total else None
     return SideSummary(
@@ -367,6 +388,37 @@ def _choose_test(
     return out
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """The reference prepared once for many current slices (time windows): per column its
+    moments, sorted values (numeric) or category counts (categorical)."""
+
+    moments: dict[str, _Moments]
+    sorted: dict[str, FloatArray]
+    counts: dict[str, pl.DataFrame]
+
+
+def _prepare_reference(
+    plans: list[_Plan], kinds: dict[str, Kind | None], ref: pl.DataFrame, pool: ThreadPoolExecutor
+) -> _Reference:
+    numeric = [
+        p.name
+        for p in plans
+        if kinds[p.name] is Kind.NUMERIC and is_numeric_dtype(ref.schema[p.name])
+    ]
+    categorical = [p for p in plans if p.name not in numeric]
+
+    def counts(p: _Plan) -> pl.DataFrame:
+        s = ref[p.name].cast(pl.String) if p.cast_string else ref[p.name]
+        return category_counts(s, "ref")
+
+    return _Reference(
+        _moments(ref, numeric),
+        dict(zip(numeric, pool.map(lambda n: sorted_values(ref[n]), numeric), strict=True)),
+        dict(zip([p.name for p in categorical], pool.map(counts, categorical), strict=True)),
+    )
+
+
 def _analyse_column(
     plan: _Plan,
     kind: Kind | None,
@@ -376,6 +428,7 @@ def _analyse_column(
     config: DriftConfig,
     moments: tuple[_Moments, _Moments] | None = None,
     chunks: ChunkIds | None = None,
+    prepared: _Reference | None = None,
 ) -> ColumnResult:
     name = plan.name
     base: dict[str, Any] = {"column": name, "kind_source": plan.kind_source}
@@ -395,7 +448,10 @@ def _analyse_column(
             moments = None
         if moments is None:
             moments = (_moments_of(ref_raw), _moments_of(cur_raw))
-        sample = NumericSample.from_series(ref_raw, cur_raw, config.bins)
+        ref_sorted = prepared.sorted.get(name) if prepared is not None and note is None else None
+        sample = NumericSample.from_series(
+            ref_raw, cur_raw, config.bins, reference_sorted=ref_sorted
+        )
         ref_std = moments[0].std
         n_ref = len(sample.reference)
         if ref_std is not None and n_ref > 1 and len(_finite_part(sample.reference)) == n_ref:
@@ -408,7 +464,8 @@ def _analyse_column(
             if kind is Kind.CATEGORICAL:
                 sample = CategoricalSample.from_series(ref_raw, cur_raw)
     else:
-        sample = CategoricalSample.from_series(ref_raw, cur_raw)
+        ref_counts = prepared.counts.get(name) if prepared is not None else None
+        sample = CategoricalSample.from_series(ref_raw, cur_raw, reference_counts=ref_counts)
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
             non_null = int(sample.reference.sum())
@@ -537,7 +594,14 @@ def _analyse_frame(
     config: DriftConfig,
     pool: ThreadPoolExecutor,
     tick: Callable[[], None],
+    prepared: _Reference | None = None,
 ) -> list[ColumnResult]:
+    """Every planned column of ``cur`` against ``ref``, in plan order.
+
+    With ``prepared`` (time windows) the reference's moments, sorted values and counts are
+    reused, and no reference chunks are made: window plans carry the threshold the whole-data
+    run used, learned or not.
+    """
     numeric = [
         p.name
         for p in plans
@@ -547,16 +611,19 @@ def _analyse_frame(
         and is_numeric_dtype(cur.schema[p.name])
     ]
     # Moments of every numeric column in one parallel Polars pass per side.
-    ref_m, cur_m = _moments(ref, numeric), _moments(cur, numeric)
+    ref_m = prepared.moments if prepared is not None else _moments(ref, numeric)
+    cur_m = _moments(cur, numeric)
     # Reference chunks for threshold = "auto", made once per frame (whole data or segment).
-    chunks = chunk_ids(ref, config.auto_threshold) if _uses_auto(config) else None
+    auto = _uses_auto(config) and prepared is None
+    chunks = chunk_ids(ref, config.auto_threshold) if auto else None
 
     def job(plan: _Plan) -> ColumnResult:
         if plan.skip is not None:
             empty = pl.Series(plan.name, [], dtype=pl.Null)
             res = _analyse_column(plan, kinds[plan.name], empty, empty, ref.height, config)
         else:
-            m = (ref_m[plan.name], cur_m[plan.name]) if plan.name in ref_m else None
+            both = plan.name in cur_m and plan.name in ref_m
+            m = (ref_m[plan.name], cur_m[plan.name]) if both else None
             res = _analyse_column(
                 plan,
                 kinds[plan.name],
@@ -566,6 +633,7 @@ def _analyse_frame(
                 config,
                 m,
                 chunks,
+                prepared,
             )
         tick()
         return res
@@ -628,7 +696,7 @@ def _segments(
             )
         else:
             cols = _analyse_frame(seg_plans, kinds, r, c, config, pool, lambda: None)
-            verdict = DatasetVerdict.from_columns(cols, config.drift_share)
+            verdict = DatasetVerdict.from_columns(cols, config.drift_share, config.model.roles)
             results.append(
                 SegmentResult(segment, SegmentStatus.TESTED, nr, nc, None, verdict, tuple(cols))
             )
@@ -725,10 +793,10 @@ def _integrity(
 def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | None:
     """The timestamp column the report shows the time range of.
 
-    ``auto_threshold.time_column`` when set, else the first column with a Date or Datetime
-    dtype on both sides; None when there is none.
+    ``time_column`` or ``auto_threshold.time_column`` when set, else the first column with a
+    Date or Datetime dtype on both sides; None when there is none.
     """
-    chosen = config.auto_threshold.time_column
+    chosen = config.time_column or config.auto_threshold.time_column
     if chosen is not None:
         return chosen if chosen in ref and chosen in cur else None
     temporal = (pl.Date, pl.Datetime)
@@ -746,6 +814,116 @@ def _time_range(df: pl.DataFrame, column: str | None) -> TimeRange | None:
         column,
         None if lo is None else str(_json_value(lo)),
         None if hi is None else str(_json_value(hi)),
+    )
+
+
+def _section_columns(config: DriftConfig) -> list[str]:
+    """Columns the model, window, concept and online sections read, configured ones only."""
+    names = [*config.model.roles, config.time_column, config.online.latency, config.online.status]
+    return list(dict.fromkeys(n for n in names if n is not None))
+
+
+@dataclass(frozen=True)
+class _Sections:
+    """The optional sections of a run: model performance, windows, concept drift, online."""
+
+    performance: PerformanceSection | None = None
+    windows: WindowSection | None = None
+    concept: ConceptSection | None = None
+    online: OnlineSection | None = None
+
+    def findings(self) -> tuple[list[str], list[str]]:
+        """Messages at severity fail, and at severity warn, from every section."""
+        fails: list[str] = []
+        warns: list[str] = []
+        if self.performance is not None:
+            fails += self.performance.failures
+            warns += self.performance.warnings
+            # A rule that could not be applied (a misspelt segment, say) must not pass quietly.
+            warns += [r.message for r in self.performance.rules if r.status == "not_evaluated"]
+        rule = self.windows.rule_outcome if self.windows is not None else None
+        if rule is not None and rule.status != "pass":
+            (fails if rule.status == "fail" else warns).append(rule.message)
+        if self.concept is not None:
+            (fails if self.concept.severity == "fail" else warns).extend(self.concept.findings)
+        if self.online is not None:
+            fails += self.online.failures
+            warns += self.online.warnings
+        return fails, warns
+
+
+def _sections(
+    config: DriftConfig,
+    plans: list[_Plan],
+    kinds: dict[str, Kind | None],
+    columns: list[ColumnResult],
+    ref_tested: pl.DataFrame,
+    ref: pl.DataFrame,
+    cur: pl.DataFrame,
+    pool: ThreadPoolExecutor,
+) -> _Sections:
+    """Compute the sections the config asks for, from the frames the run already read."""
+    model, time_column, spec = config.model, config.time_column, config.window_spec
+    performance = concept = windows = online = None
+    if model.enabled:
+        performance = run_performance(ref, cur, model, config.segment_by, config.min_segment_rows)
+        if time_column is not None:
+            concept = run_concept(
+                cur, time_column, model, performance.task, config.concept, config.segment_by
+            )
+    if spec is not None:
+        windows = _windows(config, spec, plans, kinds, columns, ref_tested, cur, pool, performance)
+    if config.online.enabled:
+        online = run_online(ref, cur, config.online, time_column, spec)
+    return _Sections(performance, windows, concept, online)
+
+
+def _windows(
+    config: DriftConfig,
+    spec: WindowSpec,
+    plans: list[_Plan],
+    kinds: dict[str, Kind | None],
+    columns: list[ColumnResult],
+    ref: pl.DataFrame,
+    cur: pl.DataFrame,
+    pool: ThreadPoolExecutor,
+    performance: PerformanceSection | None,
+) -> WindowSection:
+    """Every column the whole-data run tested, per window, with that run's test and threshold."""
+    tested = {c.column: c for c in columns if c.tested}
+    win_plans = [
+        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
+        for p in plans
+        if p.name in tested
+    ]
+    prepared = _prepare_reference(win_plans, kinds, ref, pool)
+    roles = config.model.roles
+
+    def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
+        cols = _analyse_frame(win_plans, kinds, ref, frame, config, pool, lambda: None, prepared)
+        cols, _, _ = apply_correction(cols, [], config.correction, config.drift_share, _drift_score)
+        return cols, DatasetVerdict.from_columns(cols, config.drift_share, roles)
+
+    perf_spec = perf_reference = None
+    if performance is not None:
+        perf_spec = PerformanceSpec(
+            performance.target,
+            performance.prediction,
+            performance.score,
+            performance.task,
+            performance.positive_label,
+        )  # fmt: skip
+        comparison = performance.overall.comparison
+        perf_reference = comparison.reference.metrics if comparison is not None else None
+    return run_windows(
+        cur,
+        spec,
+        config.time_column,
+        analyse,
+        rule=config.windows,
+        min_rows=config.min_segment_rows,
+        performance=perf_spec,
+        performance_reference=perf_reference,
     )
 
 
@@ -791,14 +969,20 @@ def run_report(
     # Integrity also looks at shared columns the drift tests skip (ids, dates, text); they
     # are read in the same collect, never in a second pass.
     extra = _integrity_extra(plans, ref_schema, cur_schema, to_read) if check_integrity else []
-    ref_df, cur_df = _collect(ref_src, cur_src, to_read + extra)
+    # The model's, time and online columns, on the sides that have them.
+    wanted = _section_columns(config)
+    own = (
+        [c for c in wanted if c in ref_schema and c not in to_read + extra],
+        [c for c in wanted if c in cur_schema and c not in to_read + extra],
+    )
+    ref_df, cur_df = _collect(ref_src, cur_src, to_read + extra, own)
     for src, df in ((ref_src, ref_df), (cur_src, cur_df)):
         # An empty current is an integrity failure (row_count), reported like any other.
         if df.height == 0 and not (src is cur_src and check_integrity):
             raise InputError(f"{src.role} {src.label}: no rows to compare; check the input")
     frames = (ref_df, cur_df)
-    if extra:
-        ref_df, cur_df = ref_df.drop(extra), cur_df.drop(extra)
+    if extra or own[0] or own[1]:
+        ref_df, cur_df = ref_df.drop(extra + own[0]), cur_df.drop(extra + own[1])
 
     kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
     total = len(plans) + (1 if config.segment_by else 0)
@@ -820,18 +1004,26 @@ def run_report(
             )
             state["total"] = len(plans) + n_keys
             segments = _segments(plans, kinds, ref_df, cur_df, config, pool, tick)
-    # One multiple-testing correction over every p-value result (columns x segments).
-    columns, segments, correction = apply_correction(
-        columns, segments, config.correction, config.drift_share, _drift_score
-    )
-    dataset = DatasetVerdict.from_columns(columns, config.drift_share)
+        # One multiple-testing correction over every p-value result (columns x segments).
+        roles = config.model.roles
+        columns, segments, correction = apply_correction(
+            columns, segments, config.correction, config.drift_share, _drift_score, roles
+        )
+        sections = _sections(config, plans, kinds, columns, ref_df, *frames, pool)
+    dataset = DatasetVerdict.from_columns(columns, config.drift_share, roles)
     breaches = _breaches(config, dataset, columns, segments)
+    section_fails, section_warns = sections.findings()
+    if config.fail_on is FailOn.NEVER:
+        section_warns = section_fails + section_warns
+    else:
+        breaches += section_fails
     warnings = [
         f"segment {s.label}: {s.status.value.replace('_', ' ')} ({s.reason})"
         for s in segments
         if s.status is not SegmentStatus.TESTED
     ]
     warnings += [f"column {c.column}: {c.reason}" for c in columns if c.status is Status.ERROR]
+    warnings += section_warns
     integrity = IntegrityReport()
     if check_integrity:
         labels = (ref_src.label, cur_src.label)
@@ -858,6 +1050,11 @@ def run_report(
         warnings=tuple(warnings),
         integrity=integrity,
         correction=correction,
+        roles=roles,
+        performance=sections.performance,
+        concept=sections.concept,
+        windows=sections.windows,
+        online=sections.online,
     )
 
 

@@ -5,7 +5,7 @@ Renderers never recompute a statistic; anything a view shows is a field here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -129,8 +129,16 @@ class DatasetVerdict:
     drifted: bool
 
     @classmethod
-    def from_columns(cls, columns: list[ColumnResult], threshold: float) -> DatasetVerdict:
-        """Aggregate column verdicts; no tested column means no dataset drift."""
+    def from_columns(
+        cls, columns: Sequence[ColumnResult], threshold: float, ignore: Collection[str] = ()
+    ) -> DatasetVerdict:
+        """Aggregate column verdicts; no tested column means no dataset drift.
+
+        ``ignore`` names columns left out of the share: the model's target, prediction and
+        score, whose drift is reported on its own.
+        """
+        if ignore:
+            columns = [c for c in columns if c.column not in ignore]
         tested = sum(1 for c in columns if c.tested)
         drifted = sum(1 for c in columns if c.drifted)
         share = drifted / tested if tested else 0.0

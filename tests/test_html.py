@@ -21,11 +21,12 @@ from driftcli.render.html import (
     _correction_view,
     _fmt_num,
     _fmt_pvalue,
-    _performance_view,
+    _fmt_share,
     _sparkline,
     template_dir,
     to_html,
 )
+from tests.section_fixtures import HOSTILE, with_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -142,7 +143,8 @@ def test_header_verdict_counts_inputs_config(sample_report: Report, sample_html:
     assert f"Exit code {int(sample_report.exit_code)} (BREACH)" in sample_html
     tested = sum(1 for c in sample_report.columns if c.tested)
     assert f'<div class="n">{tested}</div><div class="l">columns tested</div>' in sample_html
-    assert "35.7%" in sample_html and "threshold 50%" in sample_html
+    share = _fmt_share(sample_report.dataset.drift_share)
+    assert share in sample_html and "threshold 50%" in sample_html
     for side in (sample_report.reference, sample_report.current):
         assert side.source in sample_html
         assert f"{side.rows:,}" in sample_html
@@ -458,12 +460,275 @@ def test_correction_shown_when_present() -> None:
     assert view == {"text": "Holm over 3 p-value tests"}
 
 
-def test_future_sections_are_absent_until_results_exist(sample_html: str) -> None:
-    assert _performance_view(SimpleNamespace()) is None  # type: ignore[arg-type]
-    view = _performance_view(SimpleNamespace(performance={"auc": 0.9}))  # type: ignore[arg-type]
-    assert view is not None and view["title"] == "Model performance"
-    assert 'id="performance"' not in sample_html
-    assert 'id="concept-drift"' not in sample_html
+NEW_SECTIONS = ("model-drift", "performance", "windows", "concept-drift", "online")
+ROLES = {"target": "target", "prediction": "prediction", "score": "score"}
+
+
+@pytest.fixture(scope="module")
+def sections_report(sample_report: Report) -> Report:
+    """The sample run with every issue-6 section attached (hand-built, see section_fixtures)."""
+    assert set(ROLES) <= {c.column for c in sample_report.columns}
+    return with_sections(sample_report, ROLES)
+
+
+@pytest.fixture(scope="module")
+def sections_html(sections_report: Report) -> str:
+    return to_html(sections_report)
+
+
+def _text(fragment: str) -> str:
+    """Visible text of a fragment, whitespace collapsed (entities left as written)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def test_new_sections_absent_without_their_data(sample_html: str) -> None:
+    for sid in NEW_SECTIONS:
+        assert f'id="{sid}"' not in sample_html
+        assert f'href="#{sid}"' not in sample_html
+    assert 'class="sections"' not in sample_html
+    _, data = _blob(sample_html)
+    assert not {"windows", "concept", "online"} & set(data)
+
+
+def test_every_section_present_with_nav_link(sections_html: str) -> None:
+    nav = sections_html[sections_html.index('<nav class="top"') : sections_html.index("</nav>")]
+    for sid in NEW_SECTIONS:
+        assert f'<section id="{sid}">' in sections_html
+        assert f'href="#{sid}"' in nav
+    _, data = _blob(sections_html)
+    assert {"windows", "concept", "online"} <= set(data)
+
+
+def test_each_section_alone(sample_report: Report) -> None:
+    """A section shows only when its own data exists."""
+    import dataclasses
+
+    full = with_sections(sample_report, ROLES)
+    for field, sid in (
+        ("performance", "performance"),
+        ("windows", "windows"),
+        ("concept", "concept-drift"),
+        ("online", "online"),
+    ):
+        only = dataclasses.replace(sample_report, **{field: getattr(full, field)})
+        html = to_html(only)
+        present = {s for s in NEW_SECTIONS if f'<section id="{s}">' in html}
+        assert present == {sid}, field
+    html = to_html(dataclasses.replace(sample_report, roles=ROLES))
+    assert {s for s in NEW_SECTIONS if f'<section id="{s}">' in html} == {"model-drift"}
+
+
+def test_model_columns_apart_from_features(sections_report: Report, sections_html: str) -> None:
+    drift = _section(sections_html, "drift")
+    names = re.findall(r'data-k="column"><strong>(.*?)</strong>', drift)
+    assert sorted(names) == sorted(c.column for c in sections_report.feature_columns)
+    assert not set(ROLES) & set(names)
+    model = _section(sections_html, "model-drift")
+    rows = re.findall(
+        r'data-k="column"><strong>(.*?)</strong> <span class="badge role-(\w+)">', model
+    )
+    assert sorted(rows) == sorted(ROLES.items())
+    assert model.count('<details class="row" id="m') == len(ROLES)
+    # the same drill-down data as the drift table, under the model rows' ids
+    _, data = _blob(sections_html)
+    assert {"m0", "m1", "m2"} <= set(data["rows"])  # type: ignore[arg-type]
+    # compact per-segment matrix: one row per tested segment
+    tested = [s for s in sections_report.segments if s.status is SegmentStatus.TESTED]
+    assert model.count('<tr><th scope="row" class="wrap">region=') == len(tested)
+    # heatmap and segment tables: features only
+    heat = _section(sections_html, "segments")
+    for name in ROLES:
+        assert f'<th scope="row" class="wrap">{name}</th>' not in heat
+    for ids in data["tables"].values():  # type: ignore[attr-defined]
+        for row_id in ids:
+            assert data["rows"][row_id]["h"][2] not in ROLES  # type: ignore[index]
+
+
+def test_performance_numbers_and_ci(sections_html: str) -> None:
+    perf = _section(sections_html, "performance")
+    text = _text(perf)
+    assert "binary" in text and "positive label 1" in text
+    assert "4,000 reference rows used of 4,003" in text
+    assert "6 rows without a target excluded" in text
+    assert "reference: 3 rows without a target excluded" in text
+    # accuracy 0.78 -> 0.74: difference -0.04, CI [-0.07, -0.02] excludes 0: significant, worse
+    row = re.search(r'<th scope="row" class="mono">accuracy</th>(.*?)</tr>', perf, re.S)
+    assert row is not None
+    cells = _text(row.group(1))
+    assert cells.startswith("0.78 0.74 -0.04 significant [-0.07, -0.02] higher"), cells
+    assert 'class="diff worse sig"' in row.group(1)
+    # precision unchanged: CI [-0.03, 0.02] contains 0, not significant, no colour
+    row = re.search(r'<th scope="row" class="mono">precision</th>(.*?)</tr>', perf, re.S)
+    assert row is not None
+    assert "significant" not in row.group(1) and "[-0.03, 0.02]" in row.group(1)
+    assert "95% CI of difference" in text
+    assert "1,000 resamples" in text and "seed 0" in text and "95% percentile bootstrap" in text
+    # confusion matrices, reference and current
+    assert perf.count('<table class="cmatrix"') == 2
+    assert ">600</td>" in perf and ">190</td>" in perf
+    # per segment: the degraded segment with difference and CI; the untested one with reason
+    assert "-0.19" in perf and "[-0.22, -0.17]" in perf
+    assert "not tested: 4 reference and 2 current rows" in perf
+    # f1 undefined in the segment's current rows
+    assert "n/a (ref 0.58)" in text
+
+
+def test_lower_is_better_colours_the_other_way() -> None:
+    from driftcli.performance import MetricDifference
+    from driftcli.render.html import _metric_cell
+
+    def cell(diff: float, lo: float, hi: float, better: bool) -> dict[str, object]:
+        d = MetricDifference("m", 1.0, 1.0 + diff, diff, lo, hi, 0.95, 1000, 1000, better)
+        return _metric_cell(d)
+
+    assert cell(0.1, 0.05, 0.15, False)["direction"] == "worse"
+    assert cell(0.1, 0.05, 0.15, True)["direction"] == "better"
+    assert cell(0.1, 0.05, 0.15, True)["significant"] is True
+    assert cell(0.1, -0.01, 0.15, True)["significant"] is False
+    assert cell(-0.1, -0.2, -0.01, True)["ci"] == "[-0.2, -0.01]"
+    assert cell(-0.1, -0.2, -0.01, True)["difference"] == "-0.1"
+    assert cell(0.1, 0.05, 0.15, True)["difference"] == "+0.1"
+
+
+def test_rules_failures_first_passes_collapsed(sections_html: str) -> None:
+    perf = _section(sections_html, "performance")
+    rules = perf[perf.index("<h3>Rules</h3>") :]
+    order = [m for m in re.findall(r"</span> (fail|warn|not evaluated|pass)</span>", rules)]
+    assert order == ["fail", "warn", "not evaluated", "pass"]
+    passed = rules[rules.index('<details class="passed">') :]
+    assert "log_loss" in passed and "accuracy" not in passed
+    assert "1 passed rule" in passed
+
+
+def test_windows_table_rule_and_chart_data(sections_report: Report, sections_html: str) -> None:
+    win = _section(sections_html, "windows")
+    text = _text(win)
+    assert 'class="rulebox st-drift"' in win
+    assert "dataset drift share above 30% in 2 consecutive windows" in text
+    assert "2025-03-02 100" in text and "50%" in text and "60%" in text
+    assert "too small" in text
+    assert "2 rows without a timestamp" in text
+    assert "accuracy (ref 0.78)" in text
+    assert win.count('class="exceeds"') == 2
+    # nothing drawn at load: the charts are closed <details> with data in the blob
+    assert '<details class="chart" data-chart="wshare">' in win
+    assert '<details class="chart" data-chart="wcol">' in win
+    _, data = _blob(sections_html)
+    w = data["windows"]
+    assert isinstance(w, dict)
+    assert w["x"] == ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"]
+    assert w["share"] == [0.2, 0.5, 0.6, None]  # the too-small window is a gap
+    assert w["perf"] == [0.8, 0.7, 0.6, None] and w["perf_ref"] == 0.78
+    assert w["ex"] == [1, 2]
+    cols = {c[0]: c for c in w["cols"]}
+    assert cols["income"][1] == "d" and cols["income"][2] == 0.1  # psi: the statistic
+    assert cols["income"][3] == [0.2, 0.5, 0.6, None]
+    assert cols["income"][6] == [1, 2]
+    assert cols["age"][1] == "p"  # ks: the p-value, log axis
+    assert cols["age"][3] == [None, 0.4, 0.4, None]
+    assert w["cols"][0][0] == "income"  # most drifted first
+
+
+def test_window_charts_stay_compact_for_500_columns_30_windows(sample_report: Report) -> None:
+    import dataclasses
+
+    from driftcli.model import DatasetVerdict
+    from driftcli.windows import WindowColumn, WindowResult, WindowSection
+
+    names = tuple(f"col_{j:03d}" for j in range(500))
+    windows = tuple(
+        WindowResult(
+            i, f"2025-03-{i + 1:02d}", None, None, i * 1000, 1000, "tested",
+            DatasetVerdict(500, 10, 0.02, 0.5, False),
+            tuple(WindowColumn(n, "ok", "psi", 0.0123456789 * (j % 7), None, 0.1, 0.5)
+                  for j, n in enumerate(names)),
+        )
+        for i in range(30)
+    )  # fmt: skip
+    section = WindowSection("1d", "time", "t", 0, windows, names)
+    html = to_html(dataclasses.replace(sample_report, windows=section))
+    _, data = _blob(html)
+    assert len(data["windows"]["cols"]) == 500  # type: ignore[index]
+    size = len(json.dumps(data["windows"]))
+    assert size < 250_000, size  # compact arrays, 4 significant digits
+
+
+def test_concept_section(sections_html: str) -> None:
+    cd = _section(sections_html, "concept-drift")
+    text = _text(cd)
+    assert "event_time" in text and "misclassification" in text
+    assert "row 512 (2025-03-15T01:00:00)" in text
+    assert "row 500 (2025-03-14T22:00:00)" in text  # a ddm warning
+    assert "no warning zone" in text
+    assert "10 events; needs 30" in text
+    assert 'class="untested muted"' in cd
+    _, data = _blob(sections_html)
+    series = data["concept"]["cc0"]  # type: ignore[index]
+    assert series["y"] == [0.2, 0.34] and series["axis"] == "time"
+    assert ["2025-03-15T01:00:00", "adwin"] in series["cp"]
+    assert ["2025-03-14T22:00:00", "ddm"] in series["w"]
+
+
+def test_online_section(sections_html: str) -> None:
+    on = _section(sections_html, "online")
+    text = _text(on)
+    assert "320.5 ms latency p95 reference 160 ms" in text
+    assert "95 ms latency p50 reference 80 ms" in text
+    assert "5% error rate reference 0.5%" in text
+    assert "throughput" in text
+    statuses = re.findall(r'<tr class="o-(st-\w+)">', on)
+    assert statuses == ["st-drift", "st-error", "st-skipped", "st-ok"]
+    _, data = _blob(sections_html)
+    assert data["online"]["p95"] == [150.0, 400.0]  # type: ignore[index]
+    assert data["online"]["rows"] == [450, 450]  # type: ignore[index]
+
+
+def test_header_summarises_rules_and_limits(sections_report: Report, sections_html: str) -> None:
+    header = sections_html[
+        sections_html.index('<header id="summary">') : sections_html.index("</header>")
+    ]
+    summary = header[header.index('class="sections"') :]
+    text = _text(summary[: summary.index("</ul>")])
+    assert "Model performance : 4 rules: 1 failed, 1 warned" in text
+    assert "Online metrics : 4 limits: 1 failed, 1 warned" in text
+    assert "Drift over time" in text and "2 consecutive windows" in text
+    assert "Concept drift : change points in 1 scope (overall)" in text
+    assert "Prediction and target drift" in text
+    for sid in NEW_SECTIONS:
+        assert f'<a href="#{sid}">' in summary
+    # the engine's breaches and warnings render as before
+    for line in (*sections_report.breaches, *sections_report.warnings):
+        assert line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in header
+
+
+def test_hostile_label_escaped_in_every_section(sections_html: str) -> None:
+    assert HOSTILE not in sections_html
+    escaped = HOSTILE.replace("<", "&lt;").replace(">", "&gt;")
+    for sid in ("performance", "windows", "concept-drift"):
+        assert escaped in _section(sections_html, sid), sid
+    raw, data = _blob(sections_html)
+    assert "<" not in raw and ">" not in raw
+    names = [c[0] for c in data["windows"]["cols"]]  # type: ignore[index]
+    assert HOSTILE in names  # intact after JSON decoding
+    # the page's script elements are still only ours
+    assert len(re.findall(r"<script\b", sections_html, re.I)) == 3
+
+
+def test_hostile_online_and_model_labels_escaped(sample_report: Report) -> None:
+    import dataclasses
+
+    from tests.section_fixtures import online_section
+
+    online = online_section()
+    limits = tuple(dataclasses.replace(x, scope=HOSTILE, message=HOSTILE) for x in online.limits)
+    online = dataclasses.replace(online, limits=limits, latency_unit=HOSTILE)
+    html = to_html(dataclasses.replace(sample_report, online=online, roles={"income": HOSTILE}))
+    assert HOSTILE not in html
+    escaped = HOSTILE.replace("<", "&lt;").replace(">", "&gt;")
+    assert escaped in _section(html, "online")
+    assert escaped in _section(html, "model-drift")
+    _, data = _blob(html)
+    assert data["online"]["unit"] == HOSTILE  # type: ignore[index]
 
 
 def test_assets_cannot_close_their_elements() -> None:

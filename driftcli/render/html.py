@@ -15,7 +15,12 @@ its HTML subset entity-escaped).
 
 Layout: ``templates/report.html.j2`` includes one partial per section; each section has a
 view-model function here (``_header_view``, ``_drift_table_view``, ``_segments_view``,
-``_performance_view``, ``_concept_drift_view``). A new section is a new partial plus a new
+``_model_drift_view``, ``_performance_view``, ``_windows_view``, ``_concept_drift_view``,
+``_online_view``). The model's own columns (``Report.roles``) are left out of the drift table,
+heatmap and segment tables and shown in "Prediction and target drift". Charts of the issue-6
+sections (windows, concept drift, online metrics) take their series from the same blob
+(``windows``, ``concept``, ``online``: compact arrays, 4 significant digits) and are drawn when
+their ``<details class="chart">`` is opened. A new section is a new partial plus a new
 view function called from :func:`_page_view`. Style and script live in ``templates/assets/``
 and are inlined verbatim.
 """
@@ -27,9 +32,9 @@ import importlib.resources
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -44,6 +49,12 @@ from driftcli.model import (
     Status,
     sorted_columns,
 )
+
+if TYPE_CHECKING:
+    from driftcli.concept_report import ChangePoint, ConceptScope
+    from driftcli.model_perf import ScopePerformance
+    from driftcli.performance import ConfusionMatrix, MetricDifference, PerformanceResult
+    from driftcli.windows import WindowSection
 
 __all__ = ["template_dir", "to_html"]
 
@@ -254,9 +265,9 @@ def _distribution_data(dist: Distribution) -> dict[str, Any]:
             abs(e - (lo + i * step)) <= 1e-9 * max(abs(lo), abs(hi), 1e-300)
             for i, e in enumerate(edges)
         )
-        data["e"] = [_round_sig(lo), _round_sig(hi)] if even and n > 1 else [
-            _round_sig(e) for e in edges
-        ]
+        data["e"] = (
+            [_round_sig(lo), _round_sig(hi)] if even and n > 1 else [_round_sig(e) for e in edges]
+        )
     else:
         data["l"] = list(dist.labels)
     return data
@@ -413,15 +424,14 @@ def _column_row(col: ColumnResult, row_id: str, blob: dict[str, Any]) -> dict[st
         "icon": _STATUS_ICONS[col.status],
         "reason": col.reason or "",
         "spark": _sparkline(col.distribution) if has_plot else Markup(""),
+        "role": "",
     }
 
 
 def _column_rows(
     columns: tuple[ColumnResult, ...], prefix: str, blob: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    return [
-        _column_row(col, f"{prefix}{i}", blob) for i, col in enumerate(sorted_columns(columns))
-    ]
+    return [_column_row(col, f"{prefix}{i}", blob) for i, col in enumerate(sorted_columns(columns))]
 
 
 #: Fields of a lazily built row's summary line, in the order of ``h`` in the blob.
@@ -431,9 +441,7 @@ _ROW_HEAD_FIELDS = (
 )  # fmt: skip
 
 
-def _lazy_rows(
-    columns: tuple[ColumnResult, ...], prefix: str, blob: dict[str, Any]
-) -> list[str]:
+def _lazy_rows(columns: tuple[ColumnResult, ...], prefix: str, blob: dict[str, Any]) -> list[str]:
     """Rows the page script builds when their table is first opened (segment tables).
 
     Each row's summary-line fields go into the blob as ``h`` (``_ROW_HEAD_FIELDS`` order,
@@ -505,7 +513,9 @@ def _header_view(report: Report) -> dict[str, Any]:
         "failed": failed,
         "icon": "\u2716" if failed else "\u2714",
         "reasons": list(report.breaches),
-        "counts": _status_counts(report.columns),
+        "counts": _status_counts(report.feature_columns),
+        "model_columns": len(report.model_columns),
+        "sections": _sections_summary(report),
         "dataset": {
             "drifted": ds.drifted,
             "tested": ds.columns_tested,
@@ -544,16 +554,27 @@ def _header_view(report: Report) -> dict[str, Any]:
     }
 
 
+def _features(
+    columns: tuple[ColumnResult, ...], roles: Mapping[str, str]
+) -> tuple[ColumnResult, ...]:
+    """The feature columns among ``columns``: the model's own (``roles``) are reported apart."""
+    return tuple(c for c in columns if c.column not in roles) if roles else columns
+
+
 def _drift_table_view(report: Report, blob: dict[str, Any]) -> dict[str, Any]:
-    """The whole-dataset column table, drifted columns first."""
+    """The whole-dataset table of feature columns, drifted columns first."""
+    features = report.feature_columns
     return {
-        "rows": _column_rows(report.columns, "c", blob),
-        "counts": _status_counts(report.columns),
+        "rows": _column_rows(features, "c", blob),
+        "counts": _status_counts(features),
     }
 
 
-def _segment_view(index: int, seg: SegmentResult, blob: dict[str, Any]) -> dict[str, Any]:
+def _segment_view(
+    index: int, seg: SegmentResult, blob: dict[str, Any], roles: Mapping[str, str]
+) -> dict[str, Any]:
     tested = seg.status is SegmentStatus.TESTED
+    columns = _features(seg.columns, roles)
     dataset: dict[str, Any] | None = None
     if seg.dataset is not None:
         dataset = {
@@ -583,8 +604,8 @@ def _segment_view(index: int, seg: SegmentResult, blob: dict[str, Any]) -> dict[
         "dataset": dataset,
         # built by the page script on first open: thousands of collapsed rows would
         # otherwise dominate parse time of a wide, segmented report
-        "row_ids": _lazy_rows(seg.columns, f"s{index}c", blob),
-        "counts": _status_counts(seg.columns),
+        "row_ids": _lazy_rows(columns, f"s{index}c", blob),
+        "counts": _status_counts(columns),
     }
 
 
@@ -616,19 +637,19 @@ def _heatmap_view(report: Report, entries: list[dict[str, Any]]) -> dict[str, An
     Columns are the rows of the matrix so that many columns grow the page downwards, never
     sideways; they are ordered by their strongest drift anywhere.
     """
+    roles = report.roles
     tested = [
         (i, seg)
         for i, seg in enumerate(report.segments)
-        if seg.status is SegmentStatus.TESTED and seg.columns
+        if seg.status is SegmentStatus.TESTED and _features(seg.columns, roles)
     ]
     if not tested:
         return None
-    overall = {c.column: (c, f"c{i}") for i, c in enumerate(sorted_columns(report.columns))}
+    overall = {c.column: (c, f"c{i}") for i, c in enumerate(sorted_columns(report.feature_columns))}
     per_segment: list[dict[str, tuple[ColumnResult, str]]] = []
     for i, seg in tested:
-        per_segment.append(
-            {c.column: (c, f"s{i}c{j}") for j, c in enumerate(sorted_columns(seg.columns))}
-        )
+        cols = sorted_columns(_features(seg.columns, roles))
+        per_segment.append({c.column: (c, f"s{i}c{j}") for j, c in enumerate(cols)})
     names = list(overall)
     for table in per_segment:
         names.extend(n for n in table if n not in overall and n not in names)
@@ -660,7 +681,7 @@ def _heatmap_view(report: Report, entries: list[dict[str, Any]]) -> dict[str, An
 
 def _segments_view(report: Report, blob: dict[str, Any]) -> dict[str, Any]:
     """Heatmap, untested segments with reasons, and each segment's (collapsed) column table."""
-    items = [_segment_view(i, seg, blob) for i, seg in enumerate(report.segments)]
+    items = [_segment_view(i, seg, blob, report.roles) for i, seg in enumerate(report.segments)]
     return {
         "segment_by": list(report.config.segment_by),
         "entries": items,
@@ -671,22 +692,654 @@ def _segments_view(report: Report, blob: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _result_section(report: Report, name: str, title: str) -> dict[str, Any] | None:
-    """A section for results a later feature adds to the report (None until it exists)."""
-    results = getattr(report, name, None)
-    if results is None:
+# --------------------------------------------------------------------------- issue 6 sections
+
+#: Outcome status -> (css class, icon); shared by performance rules, window rule, online limits.
+_OUTCOME_CSS: dict[str, tuple[str, str]] = {
+    "fail": ("st-drift", "\u2716"),
+    "warn": ("st-error", "\u26a0"),
+    "not_evaluated": ("st-skipped", "\u2013"),
+    "pass": ("st-ok", "\u2714"),
+}
+_OUTCOME_ORDER = {"fail": 0, "warn": 1, "not_evaluated": 2, "pass": 3}
+
+#: Metrics shown per segment and per window, by task (the first present ones are used).
+_HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("accuracy", "f1", "roc_auc"),
+    "multiclass": ("accuracy", "f1_macro", "f1_weighted"),
+    "regression": ("mae", "rmse", "r2"),
+}
+
+#: Smallest p-value a window chart draws (log axis): smaller ones, and 0, are drawn here.
+_P_FLOOR = 1e-12
+
+
+def _outcome(status: str) -> dict[str, str]:
+    css, icon = _OUTCOME_CSS.get(status, ("st-skipped", "\u2013"))
+    return {"status": status.replace("_", " "), "css": css, "icon": icon}
+
+
+def _fmt_signed(value: float | None) -> str:
+    """A difference with an explicit ``+`` for increases."""
+    if value is None:
+        return ""
+    text = _fmt_num(value)
+    return f"+{text}" if value > 0 and math.isfinite(value) else text
+
+
+def _fmt_ci(low: float | None, high: float | None) -> str:
+    """An interval as ``[-0.05, -0.01]``; ``""`` when it is missing."""
+    if low is None or high is None:
+        return ""
+    return f"[{_fmt_num(low)}, {_fmt_num(high)}]"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _chart_num(value: float | None) -> float | None:
+    """4 significant digits for a chart point; None (a gap) when missing or not finite."""
+    if value is None or not math.isfinite(value):
         return None
-    return {"title": title, "results": results}
+    return float(f"{value:.4g}")
+
+
+def _significant(d: MetricDifference) -> bool:
+    """True when the interval of the difference excludes 0."""
+    return d.ci_low is not None and d.ci_high is not None and (d.ci_low > 0 or d.ci_high < 0)
+
+
+def _direction(d: MetricDifference) -> str:
+    """``"worse"``, ``"better"`` or ``""`` (no change or no difference)."""
+    if d.difference is None or d.difference == 0 or not math.isfinite(d.difference):
+        return ""
+    return "better" if (d.difference > 0) == d.higher_is_better else "worse"
+
+
+def _metric_cell(d: MetricDifference) -> dict[str, Any]:
+    sig = _significant(d)
+    direction = _direction(d)
+    return {
+        "metric": d.metric,
+        "reference": _fmt_num(d.reference),
+        "current": _fmt_num(d.current),
+        "difference": _fmt_signed(d.difference),
+        "ci": _fmt_ci(d.ci_low, d.ci_high),
+        "significant": sig,
+        "direction": direction,
+        "better": "higher" if d.higher_is_better else "lower",
+        "valid": f"{d.n_valid:,} of {d.n_resamples:,} resamples valid"
+        if d.n_valid < d.n_resamples
+        else "",
+    }
+
+
+def _side_notes(side: str, r: PerformanceResult) -> list[str]:
+    """What was left out of one side's metrics, in words."""
+    notes: list[str] = []
+    if r.n_missing_target:
+        notes.append(f"{_plural(r.n_missing_target, 'row')} without a target excluded")
+    if r.n_missing_prediction:
+        notes.append(f"{_plural(r.n_missing_prediction, 'row')} without a prediction excluded")
+    if r.n_missing_score:
+        notes.append(
+            f"{_plural(r.n_missing_score, 'row')} without a score left out of ROC AUC and log loss"
+        )
+    if r.n_zero_target:
+        notes.append(f"{_plural(r.n_zero_target, 'row')} with a zero target left out of MAPE")
+    return [f"{side}: {n}" for n in notes]
+
+
+def _confusion_view(side: str, m: ConfusionMatrix | None) -> dict[str, Any] | None:
+    if m is None or not m.labels:
+        return None
+    total = sum(sum(row) for row in m.counts) or 1
+    labels = [str(x) for x in m.labels]
+    return {
+        "side": side,
+        "labels": labels,
+        "rows": [
+            {
+                "label": labels[i],
+                "cells": [
+                    {"n": _fmt_num(n), "diag": i == j, "shade": round(min(1.0, n / total * 2), 2)}
+                    for j, n in enumerate(row)
+                ],
+            }
+            for i, row in enumerate(m.counts)
+        ],
+    }
+
+
+def _headline(task: str, available: Sequence[str]) -> list[str]:
+    wanted = [m for m in _HEADLINE_METRICS.get(task, ()) if m in available]
+    return wanted or list(available)[:3]
+
+
+def _scope_perf_row(sp: ScopePerformance, metrics: list[str]) -> dict[str, Any]:
+    comp = sp.comparison
+    if comp is None:
+        return {"scope": sp.scope, "tested": False, "reason": sp.reason or "not computed"}
+    cells = []
+    for name in metrics:
+        d = comp.differences.get(name)
+        cells.append(_metric_cell(d) if d is not None else None)
+    return {
+        "scope": sp.scope,
+        "tested": True,
+        "rows": f"{comp.reference.n_used:,} / {comp.current.n_used:,}",
+        "cells": cells,
+        "reason": sp.reason or "",
+    }
+
+
+def _rules_view(rules: Sequence[Any], fmt_limit: Any) -> dict[str, list[dict[str, Any]]]:
+    """Rule or limit outcomes: fail, warn, not evaluated first; passes apart (shown collapsed)."""
+    ordered = sorted(rules, key=lambda r: _OUTCOME_ORDER.get(r.status, 9))
+    items = [{**_outcome(r.status), **fmt_limit(r), "message": r.message} for r in ordered]
+    return {
+        "open": [r for r in items if r["status"] != "pass"],
+        "passed": [r for r in items if r["status"] == "pass"],
+    }
 
 
 def _performance_view(report: Report) -> dict[str, Any] | None:
-    """Model performance (issue 6): shown only when the report carries such results."""
-    return _result_section(report, "performance", "Model performance")
+    """Model performance: cards, metric differences with intervals, matrices, segments, rules."""
+    perf = report.performance
+    if perf is None:
+        return None
+    overall = perf.overall
+    comp = overall.comparison
+    metrics: list[dict[str, Any]] = []
+    notes: list[str] = []
+    cards: list[dict[str, str]] = [
+        {"n": perf.task, "l": "task"
+         + (f" (positive label {perf.positive_label})" if perf.positive_label is not None else "")},
+    ]  # fmt: skip
+    matrices: list[dict[str, Any]] = []
+    headline: list[str] = []
+    max_rows: int | None = None
+    if comp is not None:
+        ref, cur = comp.reference, comp.current
+        metrics = [_metric_cell(d) for d in comp.differences.values()]
+        headline = _headline(perf.task, list(comp.differences))
+        cards.append({"n": f"{ref.n_used:,}", "l": f"reference rows used of {ref.n_rows:,}"})
+        cards.append({"n": f"{cur.n_used:,}", "l": f"current rows used of {cur.n_rows:,}"})
+        excluded = ref.n_missing_target + cur.n_missing_target
+        cards.append(
+            {
+                "n": f"{excluded:,}",
+                "l": f"{'row' if excluded == 1 else 'rows'} without a target excluded",
+            }
+        )
+        notes = _side_notes("reference", ref) + _side_notes("current", cur)
+        for side, r in (("reference", ref), ("current", cur)):
+            notes += [f"{side}: {k} undefined: {v}" for k, v in r.notes.items()]
+        matrices = [
+            m
+            for m in (
+                _confusion_view("reference", ref.confusion),
+                _confusion_view("current", cur.confusion),
+            )
+            if m is not None
+        ]
+        max_rows = comp.max_rows
+
+    def limit(r: Any) -> dict[str, str]:
+        rel = r.limit_kind == "relative"
+        fmt = _fmt_share if rel else _fmt_num
+        return {
+            "metric": r.metric,
+            "scope": r.scope,
+            "severity": r.severity,
+            "reference": _fmt_num(r.reference),
+            "current": _fmt_num(r.current),
+            "drop": "" if r.drop is None else fmt(r.drop),
+            "limit": ("max relative drop " if rel else "max drop ") + fmt(r.limit),
+        }
+
+    seg_rows = [_scope_perf_row(sp, headline) for sp in perf.segments]
+    return {
+        "target": perf.target,
+        "prediction": perf.prediction,
+        "score": perf.score,
+        "cards": cards,
+        "reason": (overall.reason or "not computed") if comp is None else "",
+        "metrics": metrics,
+        "notes": notes,
+        "matrices": matrices,
+        "headline": headline,
+        "segments": seg_rows,
+        "rules": _rules_view(perf.rules, limit),
+        "ci_label": f"{perf.confidence * 100:g}% CI",
+        "bootstrap": (
+            f"Difference = current \u2212 reference. Intervals: {perf.confidence * 100:g}% "
+            f"percentile bootstrap, {perf.n_resamples:,} resamples of each side, seed "
+            f"{perf.seed}"
+            + (
+                f"; a side above {max_rows:,} rows is resampled from a {max_rows:,}-row pool "
+                "scaled to its size"
+                if max_rows
+                else ""
+            )
+            + ". A difference is marked significant when its interval excludes 0."
+        ),
+    }
 
 
-def _concept_drift_view(report: Report) -> dict[str, Any] | None:
-    """Concept drift over time (issue 6): shown only when the report carries such results."""
-    return _result_section(report, "concept_drift", "Concept drift")
+def _role_cell(col: ColumnResult | None) -> dict[str, Any]:
+    """A compact per-segment cell of a model column: icon and drift score, details in title."""
+    if col is None:
+        return {"cls": "hn", "text": "n/a", "title": "not compared in this segment"}
+    cell = _heat_cell(col, None)
+    title = f"{col.status}"
+    if col.test:
+        title += f"; {col.test}"
+        if col.statistic is not None:
+            title += f" statistic {_fmt_num(col.statistic)}"
+        if col.pvalue is not None and col.test_type != "distance":
+            title += f", p {_fmt_pvalue(col.pvalue)}"
+    if col.reason:
+        title += f"; {col.reason}"
+    return {"cls": cell["cls"], "text": cell["text"], "title": title}
+
+
+def _model_drift_view(report: Report, blob: dict[str, Any]) -> dict[str, Any] | None:
+    """Drift of the model's own columns (target, prediction, score), overall and per segment."""
+    model = report.model_columns
+    if not model:
+        return None
+    roles = report.roles
+    rows = _column_rows(model, "m", blob)
+    for row, col in zip(rows, sorted_columns(model), strict=True):
+        row["role"] = roles.get(col.column, "")
+    order = [c.column for c in sorted_columns(model)]
+    segs = []
+    for seg in report.segments:
+        if seg.status is not SegmentStatus.TESTED:
+            continue
+        by_name = {c.column: c for c in seg.columns if c.column in roles}
+        if by_name:
+            segs.append(
+                {
+                    "label": seg.label or "(all rows)",
+                    "cells": [_role_cell(by_name.get(n)) for n in order],
+                }
+            )
+    return {
+        "rows": rows,
+        "counts": _status_counts(model),
+        "heads": [{"column": n, "role": roles.get(n, "")} for n in order],
+        "segments": segs,
+    }
+
+
+def _test_is_pvalue(test: str | None) -> bool | None:
+    """Whether a named test gives p-values (None when the name is not a registered test)."""
+    if not test:
+        return None
+    from driftcli.stats import get_test
+
+    try:
+        return get_test(test).has_pvalue
+    except Exception:  # noqa: BLE001 - unknown or plugin names: decided from the values
+        return None
+
+
+def _window_columns(ws: WindowSection, report: Report) -> list[list[Any]]:
+    """Per column: name, "p" or "d", threshold(s), values per window (statistic or p-value).
+
+    Ordered by the strongest drift in any window. Too-small windows and windows where the column
+    was not tested are null (a gap in the line).
+    """
+    overall_type = {c.column: c.test_type for c in report.columns}
+    per_window = [{c.column: c for c in w.columns} for w in ws.windows]
+    out: list[tuple[tuple[int, float, str], list[Any]]] = []
+    for name in ws.columns:
+        cells = [t.get(name) for t in per_window]
+        tests = [c.test for c in cells if c is not None and c.test]
+        is_p = _test_is_pvalue(tests[0]) if tests else None
+        if is_p is None:
+            if overall_type.get(name) in ("p-value", "distance"):
+                is_p = overall_type[name] == "p-value"
+            else:
+                is_p = any(c is not None and c.pvalue is not None for c in cells)
+        values: list[float | None] = []
+        thresholds: list[float | None] = []
+        for c in cells:
+            if c is None or c.status not in ("ok", "drift"):
+                values.append(None)
+                thresholds.append(None if c is None else _chart_num(c.threshold))
+                continue
+            v = c.pvalue if is_p else c.statistic
+            if is_p and v is not None and math.isfinite(v):
+                v = max(v, _P_FLOOR)
+            values.append(_chart_num(v))
+            thresholds.append(_chart_num(c.threshold))
+        known = [t for t in thresholds if t is not None]
+        threshold: Any = known[0] if known and all(t == known[0] for t in known) else thresholds
+        if not known:
+            threshold = None
+        hits = [i for i, c in enumerate(cells) if c is not None and c.status == "drift"]
+        drifted = len(hits)
+        score = max((c.drift_score or 0.0 for c in cells if c is not None), default=0.0)
+        role = report.roles.get(name, "")
+        out.append(
+            (
+                (-drifted, -score, name),
+                [name, "p" if is_p else "d", threshold, values, drifted, role, hits],
+            )
+        )
+    out.sort(key=lambda t: t[0])
+    return [entry for _, entry in out]
+
+
+def _windows_view(report: Report, blob: dict[str, Any]) -> dict[str, Any] | None:
+    """Drift over time: per-window table, rule outcome, and chart data (drawn when opened)."""
+    ws = report.windows
+    if ws is None:
+        return None
+    task = report.performance.task if report.performance is not None else ""
+    ref_perf = dict(ws.performance_reference or {})
+    seen: list[str] = list(ref_perf)
+    for w in ws.windows:
+        seen += [k for k in (w.performance or {}) if k not in seen]
+    candidates = _headline(task, seen)
+    metric = next(
+        (
+            m
+            for m in candidates
+            if ref_perf.get(m) is not None
+            or any((w.performance or {}).get(m) is not None for w in ws.windows)
+        ),
+        None,
+    )
+    rows = []
+    for w in ws.windows:
+        tested = w.status == "tested"
+        ds = w.dataset
+        value = (w.performance or {}).get(metric) if metric else None
+        rows.append(
+            {
+                "label": w.label,
+                "span": f"{w.start or '?'} to {w.end or '?'}" if w.start or w.end else "",
+                "rows": _fmt_num(w.rows),
+                "tested": tested,
+                "share": _fmt_share(ds.drift_share) if ds is not None else "",
+                "drifted": f"{ds.columns_drifted} of {ds.columns_tested}" if ds is not None else "",
+                "exceeds": w.exceeds,
+                "dataset_drift": bool(ds is not None and ds.drifted),
+                "metric": _fmt_num(value),
+            }
+        )
+    max_share = ws.rule.max_drift_share if ws.rule is not None else None
+    columns = _window_columns(ws, report)
+    blob["windows"] = {
+        "x": [w.label for w in ws.windows],
+        "rows": [w.rows for w in ws.windows],
+        "share": [
+            _chart_num(w.dataset.drift_share) if w.dataset is not None else None for w in ws.windows
+        ],
+        "ex": [i for i, w in enumerate(ws.windows) if w.exceeds],
+        "max_share": max_share,
+        "metric": metric,
+        "perf": [
+            _chart_num((w.performance or {}).get(metric)) if metric else None for w in ws.windows
+        ],
+        "perf_ref": _chart_num(ref_perf.get(metric)) if metric else None,
+        "p_floor": _P_FLOOR,
+        # name, "p" (p-value, log axis) or "d" (statistic), threshold or per-window list,
+        # values per window, windows drifted, role, indices of the windows where it drifted
+        "cols": columns,
+    }
+    outcome = ws.rule_outcome
+    return {
+        "window": ws.window,
+        "by": ws.by,
+        "time_column": ws.time_column,
+        "rows_without_time": ws.rows_without_time,
+        "count": len(ws.windows),
+        "tested": sum(1 for w in ws.windows if w.status == "tested"),
+        "rows": rows,
+        "metric": metric,
+        "metric_reference": _fmt_num(ref_perf.get(metric)) if metric else "",
+        "max_share": _fmt_share(max_share) if max_share is not None else "",
+        "rule": None
+        if outcome is None
+        else {**_outcome(outcome.status), "message": outcome.message},
+        "columns": [
+            {
+                "index": i,
+                "name": c[0],
+                "role": c[5],
+                "drifted": c[4],
+            }
+            for i, c in enumerate(columns)
+        ],
+    }
+
+
+def _change_points(points: Sequence[ChangePoint] | None) -> str:
+    if points is None:
+        return ""
+    if not points:
+        return "none"
+    return "; ".join(
+        f"row {p.row:,}" + (f" ({p.timestamp})" if p.timestamp else "") for p in points
+    )
+
+
+def _concept_scope(index: int, scope: ConceptScope, blob: dict[str, Any]) -> dict[str, Any]:
+    sid = f"cc{index}"
+    has_chart = bool(scope.series)
+    if has_chart:
+        use_time = all(b.start for b in scope.series) and all(
+            p.timestamp for d in scope.detectors for p in (*d.drifts, *(d.warnings or ()))
+        )
+
+        def x_of(p: ChangePoint) -> Any:
+            return p.timestamp if use_time else p.row
+
+        blob.setdefault("concept", {})[sid] = {
+            "axis": "time" if use_time else "row",
+            "x": [b.start if use_time else b.first_row for b in scope.series],
+            "y": [_chart_num(b.mean_error) for b in scope.series],
+            "n": [b.rows for b in scope.series],
+            "cp": [[x_of(p), d.method] for d in scope.detectors for p in d.drifts],
+            "w": [[x_of(p), d.method] for d in scope.detectors for p in (d.warnings or ())],
+        }
+    first = scope.first_change
+    return {
+        "id": sid,
+        "scope": scope.scope,
+        "reason": scope.reason or "",
+        "n_events": _fmt_num(scope.n_events),
+        "n_excluded": scope.n_excluded,
+        "mean_error": _fmt_num(scope.mean_error),
+        "changed": first is not None,
+        "first": _change_points([first]) if first is not None else "",
+        "chart": has_chart,
+        "detectors": [
+            {
+                "method": d.method,
+                "params": ", ".join(f"{k}={v}" for k, v in d.params.items()),
+                "drifts": _change_points(d.drifts),
+                "n_drifts": len(d.drifts),
+                "warnings": _change_points(d.warnings)
+                if d.warnings is not None
+                else "no warning zone",
+                "note": d.note or "",
+            }
+            for d in scope.detectors
+        ],
+    }
+
+
+def _concept_drift_view(report: Report, blob: dict[str, Any]) -> dict[str, Any] | None:
+    """Concept drift: detectors' change points per scope and the error-rate series chart."""
+    concept = report.concept
+    if concept is None:
+        return None
+    scopes = [_concept_scope(i, s, blob) for i, s in enumerate(concept.scopes)]
+    stream = (
+        "0/1 misclassification (1 = wrong prediction)"
+        if concept.stream == "misclassification"
+        else "absolute error |target \u2212 prediction|"
+    )
+    return {
+        "time_column": concept.time_column,
+        "stream": stream,
+        "error_label": "error rate"
+        if concept.stream == "misclassification"
+        else "mean absolute error",
+        "severity": concept.severity,
+        "scopes": [s for s in scopes if not s["reason"]],
+        "skipped": [s for s in scopes if s["reason"]],
+        "changed": sum(1 for s in scopes if s["changed"]),
+    }
+
+
+def _online_view(report: Report, blob: dict[str, Any]) -> dict[str, Any] | None:
+    """Online metrics: latency percentiles, error rate and throughput; per window; limits."""
+    online = report.online
+    if online is None:
+        return None
+    cur, ref = online.current, online.reference
+    unit = online.latency_unit
+    cards = []
+
+    def card(label: str, name: str, fmt: Any, higher_is_worse: bool = True) -> None:
+        c = getattr(cur, name)
+        r = getattr(ref, name) if ref is not None else None
+        worse = ""
+        if c is not None and r is not None and c != r:
+            worse = "worse" if (c > r) == higher_is_worse else "better"
+        cards.append(
+            {"label": label, "current": fmt(c) if c is not None else "n/a",
+             "reference": fmt(r) if r is not None else "", "direction": worse}
+        )  # fmt: skip
+
+    def latency(v: float) -> str:
+        return f"{_fmt_num(v)} {unit}".strip()
+
+    if online.latency_column is not None:
+        for q in ("p50", "p95", "p99"):
+            card(f"latency {q}", f"latency_{q}", latency)
+    if online.status_column is not None:
+        card("error rate", "error_rate", _fmt_share)
+    if cur.throughput_per_second is not None:
+        card("throughput (rows/s)", "throughput_per_second", _fmt_num, higher_is_worse=False)
+
+    def limit(x: Any) -> dict[str, str]:
+        name = x.name
+        if name.startswith("error_rate"):
+            fmt: Any = _fmt_share
+        elif name.endswith("increase_max"):
+            fmt = _fmt_share
+        elif name.startswith("latency"):
+            fmt = latency
+        else:
+            fmt = _fmt_num
+        value_fmt = (
+            _fmt_share
+            if name.startswith("error_rate")
+            else (latency if name.startswith("latency") else _fmt_num)
+        )
+        return {
+            "name": name,
+            "scope": x.scope,
+            "limit": fmt(x.limit),
+            "value": value_fmt(x.value) if x.value is not None else "",
+            "reference": value_fmt(x.reference) if x.reference is not None else "",
+        }
+
+    if online.windows:
+        blob["online"] = {
+            "x": [w.label for w in online.windows],
+            "p95": [_chart_num(w.stats.latency_p95) for w in online.windows],
+            "err": [_chart_num(w.stats.error_rate) for w in online.windows],
+            "rows": [w.stats.rows for w in online.windows],
+            "unit": unit,
+            "has_latency": online.latency_column is not None,
+            "has_errors": online.status_column is not None,
+        }
+    return {
+        "latency_column": online.latency_column,
+        "status_column": online.status_column,
+        "unit": unit,
+        "window": online.window,
+        "rows": _fmt_num(cur.rows),
+        "reference_rows": _fmt_num(ref.rows) if ref is not None else "",
+        "has_reference": ref is not None,
+        "cards": cards,
+        "windows": len(online.windows),
+        "limits": _rules_view(online.limits, limit),
+    }
+
+
+def _sections_summary(report: Report) -> list[dict[str, str]]:
+    """One line per issue-6 section for the header: what failed or warned, with a link."""
+    out: list[dict[str, str]] = []
+
+    def line(href: str, title: str, fails: int, warns: int, text: str) -> None:
+        status = "fail" if fails else "warn" if warns else "pass"
+        out.append({"href": href, "title": title, "text": text, **_outcome(status)})
+
+    def counts(fails: int, warns: int, what: str, total: int) -> str:
+        if not total:
+            return f"no {what}s configured"
+        parts = [f"{fails} failed" if fails else "", f"{warns} warned" if warns else ""]
+        said = ", ".join(p for p in parts if p)
+        return f"{_plural(total, what)}: " + (said or "all passed")
+
+    if report.model_columns:
+        drifted = [c.column for c in report.model_columns if c.drifted]
+        text = f"drift in {', '.join(drifted)}" if drifted else "no drift in the model's columns"
+        out.append(
+            {
+                "href": "model-drift",
+                "title": "Prediction and target drift",
+                "text": text,
+                "status": "drift" if drifted else "ok",
+                "css": "st-drift" if drifted else "st-ok",
+                "icon": _STATUS_ICONS[Status.DRIFT if drifted else Status.OK],
+            }
+        )
+    perf = report.performance
+    if perf is not None:
+        f = sum(1 for r in perf.rules if r.status == "fail")
+        w = sum(1 for r in perf.rules if r.status == "warn")
+        line("performance", "Model performance", f, w, counts(f, w, "rule", len(perf.rules)))
+    ws = report.windows
+    if ws is not None:
+        o = ws.rule_outcome
+        exceeding = sum(1 for x in ws.windows if x.exceeds)
+        text = f"{_plural(len(ws.windows), 'window')} of {ws.window}"
+        if o is not None:
+            text += f"; {o.message}"
+        elif exceeding:
+            text += f"; {exceeding} above the drift share limit"
+        st = o.status if o is not None else "pass"
+        line("windows", "Drift over time", int(st == "fail"), int(st == "warn"), text)
+    concept = report.concept
+    if concept is not None:
+        changed = [s.scope for s in concept.scopes if s.first_change is not None]
+        n = len(changed)
+        sev = concept.severity
+        text = (
+            f"change points in {_plural(n, 'scope')} ({', '.join(changed)})"
+            if n
+            else "no change point"
+        )
+        line("concept-drift", "Concept drift", int(bool(n) and sev == "fail"),
+             int(bool(n) and sev == "warn"), text)  # fmt: skip
+    online = report.online
+    if online is not None:
+        f = sum(1 for x in online.limits if x.status == "fail")
+        w = sum(1 for x in online.limits if x.status == "warn")
+        line("online", "Online metrics", f, w, counts(f, w, "limit", len(online.limits)))
+    return out
 
 
 def _integrity_view(report: Report) -> dict[str, Any]:
@@ -727,6 +1380,7 @@ def _integrity_view(report: Report) -> dict[str, Any]:
 
 def _page_view(report: Report) -> dict[str, Any]:
     blob: dict[str, Any] = {}
+    rows_extra: dict[str, Any] = {}  # chart data of the issue-6 sections
     header = _header_view(report)
     drift_table = _drift_table_view(report, blob)
     segments = _segments_view(report, blob)
@@ -736,17 +1390,19 @@ def _page_view(report: Report) -> dict[str, Any]:
         "drift_table": drift_table,
         "segments": segments,
         "integrity": _integrity_view(report),
+        "model_drift": _model_drift_view(report, blob),
         "performance": _performance_view(report),
-        "concept_drift": _concept_drift_view(report),
+        "windows": _windows_view(report, rows_extra),
+        "concept_drift": _concept_drift_view(report, rows_extra),
+        "online": _online_view(report, rows_extra),
         # Markup: already escaped for a <script> element (see _json_for_script).
         "data_json": Markup(
             _json_for_script(
                 {
                     "summary_labels": [f[1] for f in _SUMMARY_FIELDS],
                     "rows": blob,
-                    "tables": {
-                        s["id"]: s["row_ids"] for s in segments["entries"] if s["row_ids"]
-                    },
+                    "tables": {s["id"]: s["row_ids"] for s in segments["entries"] if s["row_ids"]},
+                    **rows_extra,
                 }
             )
         ),

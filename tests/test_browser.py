@@ -353,3 +353,83 @@ def test_canaries_and_checks_are_live(visit: Any, tmp_path: Path) -> None:
     v.page.wait_for_function("window.__xss.length > 0")
     with pytest.raises(AssertionError):
         v.check_clean()
+
+
+# --------------------------------------------------------------------------- issue-6 sections
+
+
+@pytest.fixture(scope="module")
+def sections_page(sample_report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.section_fixtures import with_sections
+
+    roles = {"target": "target", "prediction": "prediction", "score": "score"}
+    path = tmp_path_factory.mktemp("pages") / "sections.html"
+    path.write_text(to_html(with_sections(sample_report, roles)), encoding="utf-8")
+    return path
+
+
+def test_sections_open_clean_and_charts_draw_when_opened(visit: Any, sections_page: Path) -> None:
+    v = visit(sections_page)
+    page = v.page
+    for sid in ("model-drift", "performance", "windows", "concept-drift", "online"):
+        assert page.locator(f"#{sid}").is_visible()
+    assert page.locator(".js-plotly-plot").count() == 0  # nothing drawn at load
+    # the dataset drift share per window, and the performance metric per window
+    page.click("#windows details[data-chart=wshare] > summary")
+    page.wait_for_selector("#windows details[data-chart=wshare] .plot .main-svg")
+    assert page.locator("#windows details[data-chart=wshare] .js-plotly-plot").count() == 2
+    # one column over time: the first (most drifted) column, then another from the select box
+    page.click("#windows details[data-chart=wcol] > summary")
+    page.wait_for_selector("#windows details[data-chart=wcol] .plot .main-svg")
+    title = "#windows details[data-chart=wcol] .gtitle"
+    assert page.locator(title).text_content() == "income"
+    page.select_option("#windows .wcol-pick", index=1)
+    page.wait_for_function(f"document.querySelector('{title}').textContent === 'age'")
+    log_axis = page.evaluate(
+        "document.querySelector('#windows details[data-chart=wcol] .js-plotly-plot')"
+        ".layout.yaxis.type"
+    )
+    assert log_axis == "log"  # a p-value test
+    # the concept drift error series with its change points as vertical lines
+    page.click("#concept-drift details[data-chart=concept] > summary")
+    page.wait_for_selector("#concept-drift .plot .main-svg")
+    shapes = page.evaluate(
+        "document.querySelector('#concept-drift .js-plotly-plot').layout.shapes.length"
+    )
+    assert shapes == 3  # adwin and ddm change points, one ddm warning
+    # online metrics per window
+    page.click("#online details[data-chart=online] > summary")
+    page.wait_for_selector("#online .plot .main-svg")
+    # a model column's drill-down draws like a feature's
+    page.click("#m0 > summary")
+    page.wait_for_selector("#m0 .plot .main-svg")
+    _no_horizontal_scroll(page)
+    v.check_clean()
+
+
+def test_sections_hostile_labels_stay_text(visit: Any, sections_page: Path) -> None:
+    from tests.section_fixtures import HOSTILE
+
+    v = visit(sections_page)
+    page = v.page
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.wait_for_function(
+        "document.querySelectorAll('details.chart[data-drawn]').length === "
+        "document.querySelectorAll('details.chart').length"
+    )
+    page.select_option("#windows .wcol-pick", label=HOSTILE)
+    page.wait_for_timeout(200)
+    assert HOSTILE in page.locator("#performance").inner_text()
+    assert HOSTILE in page.locator("#concept-drift").inner_text()
+    options = page.locator("#windows .wcol-pick option").all_text_contents()
+    assert HOSTILE in options
+    v.check_clean()
+
+
+def test_sections_dark_and_print(visit: Any, sections_page: Path) -> None:
+    dark = visit(sections_page, scheme="dark").page
+    color = "getComputedStyle(document.querySelector('#performance .diff.worse')).color"
+    assert dark.evaluate(color) == "rgb(255, 123, 114)"  # --drift in dark mode
+    dark.emulate_media(media="print")
+    assert dark.locator("#windows details.chart").first.is_hidden()  # closed charts not printed
+    assert dark.locator("#performance table.metrics").is_visible()

@@ -10,6 +10,7 @@ Typical use::
 
 from driftcli._version import __version__
 from driftcli.atomic import write_text_atomic
+from driftcli.concept_report import ConceptConfig
 from driftcli.config import ColumnConfig, DriftConfig, FailOn, load_config
 from driftcli.correction import Correction
 from driftcli.engine import run_report
@@ -24,13 +25,17 @@ from driftcli.model import (
     SegmentStatus,
     Status,
 )
+from driftcli.model_perf import ModelConfig, PerformanceRule
+from driftcli.online import OnlineConfig
 from driftcli.render.json import to_dict, to_json
 from driftcli.thresholds import AutoThresholdConfig
+from driftcli.windows import WindowRule
 
 __all__ = [
     "AutoThresholdConfig",
     "ColumnConfig",
     "ColumnResult",
+    "ConceptConfig",
     "ConfigError",
     "Correction",
     "DatasetVerdict",
@@ -40,10 +45,14 @@ __all__ = [
     "FailOn",
     "InputError",
     "Kind",
+    "ModelConfig",
+    "OnlineConfig",
+    "PerformanceRule",
     "Report",
     "SegmentResult",
     "SegmentStatus",
     "Status",
+    "WindowRule",
     "__version__",
     "load_config",
     "run_report",

@@ -53,8 +53,8 @@ def test_wheel_installs_into_fresh_venv_and_reports(tmp_path: Path) -> None:
             "report",
             str(SAMPLE_REF),
             str(SAMPLE_CUR),
-            "--segment-by",
-            "region",
+            "--config",
+            str(SAMPLE_REF.parent / "drift.toml"),
             "--html",
             "report.html",
             "--json",
@@ -67,6 +67,8 @@ def test_wheel_installs_into_fresh_venv_and_reports(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1, proc.stderr  # the sample has dataset drift in region=south
-    assert json.loads((work / "summary.json").read_text())["status"] == "fail"
+    summary = json.loads((work / "summary.json").read_text())
+    assert summary["status"] == "fail"
+    assert summary["performance"] is not None and summary["windows"] is not None
     html = (work / "report.html").read_text()
     assert "<html" in html and "drift-data" in html

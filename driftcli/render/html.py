@@ -719,11 +719,21 @@ def _outcome(status: str) -> dict[str, str]:
     return {"status": status.replace("_", " "), "css": css, "icon": icon}
 
 
+def _fmt_diff(value: float | None) -> str:
+    """A difference or interval end: ``_fmt_num``, but fixed-point (``-0.0003``) below 0.001."""
+    if value is None:
+        return ""
+    if value != 0 and math.isfinite(value) and abs(value) < 1e-3:
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "0", "") else text
+    return _fmt_num(value)
+
+
 def _fmt_signed(value: float | None) -> str:
     """A difference with an explicit ``+`` for increases."""
     if value is None:
         return ""
-    text = _fmt_num(value)
+    text = _fmt_diff(value)
     return f"+{text}" if value > 0 and math.isfinite(value) else text
 
 
@@ -731,7 +741,7 @@ def _fmt_ci(low: float | None, high: float | None) -> str:
     """An interval as ``[-0.05, -0.01]``; ``""`` when it is missing."""
     if low is None or high is None:
         return ""
-    return f"[{_fmt_num(low)}, {_fmt_num(high)}]"
+    return f"[{_fmt_diff(low)}, {_fmt_diff(high)}]"
 
 
 def _plural(n: int, word: str) -> str:
@@ -884,7 +894,8 @@ def _performance_view(report: Report) -> dict[str, Any] | None:
             )
             if m is not None
         ]
-        max_rows = comp.max_rows
+        if max(ref.n_used, cur.n_used) > comp.max_rows:
+            max_rows = comp.max_rows
 
     def limit(r: Any) -> dict[str, str]:
         rel = r.limit_kind == "relative"
@@ -1229,7 +1240,16 @@ def _online_view(report: Report, blob: dict[str, Any]) -> dict[str, Any] | None:
     if online.status_column is not None:
         card("error rate", "error_rate", _fmt_share)
     if cur.throughput_per_second is not None:
-        card("throughput (rows/s)", "throughput_per_second", _fmt_num, higher_is_worse=False)
+        # rows/s, or per hour or day when a second holds less than one row
+        rate = cur.throughput_per_second
+        scale, per = (
+            (1.0, "s") if rate >= 1 else (3600.0, "h") if rate * 3600 >= 1 else (86400.0, "day")
+        )
+
+        def throughput(v: float) -> str:
+            return _fmt_num(v * scale)
+
+        card(f"throughput (rows/{per})", "throughput_per_second", throughput, higher_is_worse=False)
 
     def limit(x: Any) -> dict[str, str]:
         name = x.name

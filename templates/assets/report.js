@@ -354,7 +354,7 @@
     marks(s.cp, base.drift, "solid", "");
     var traces = [{
       type: "scatter", mode: "lines+markers", name: "mean error", x: s.x, y: s.y, customdata: s.n,
-      line: { color: base.cur, shape: "hv" }, marker: { size: 5 },
+      line: { color: base.cur, shape: "hv" }, marker: { size: s.x.length > 40 ? 3 : 5 },
       hovertemplate: "%{x}<br>mean error %{y:.3g}<br>%{customdata} rows<extra></extra>"
     }];
     if (s.cp.length) {

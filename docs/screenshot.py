@@ -1,6 +1,7 @@
 """Render the sample_data report and save screenshots of it for the README and review.
 
-    python docs/screenshot.py   # docs/report.png, report-dark.png, report-drill.png
+    python docs/screenshot.py   # docs/report.png, report-dark.png, report-drill.png,
+                                # report-model.png (performance, drift over time, concept drift)
 
 Drives Debian's Chromium (``/usr/bin/chromium``, or ``$DRIFT_CHROMIUM``) through Playwright,
 offline, with the flags that keep the browser off the network. No browser is downloaded.
@@ -24,12 +25,13 @@ from tests.chromium import CHROMIUM, FLAGS  # noqa: E402
 
 
 def render_sample(out: Path) -> None:
-    """The README's sample command, writing the HTML report to ``out`` (exit 1 = drift found)."""
+    """The README's sample command (with sample_data/drift.toml: segments, model, windows,
+    concept drift, online metrics), writing the HTML report to ``out`` (exit 1 = breach)."""
     cmd = [
         sys.executable, "-m", "driftcli", "report",
         str(ROOT / "sample_data" / "reference.parquet"),
         str(ROOT / "sample_data" / "current.parquet"),
-        "--segment-by", "region", "--html", str(out), "--quiet",
+        "--config", str(ROOT / "sample_data" / "drift.toml"), "--html", str(out), "--quiet",
     ]  # fmt: skip
     code = subprocess.run(cmd, check=False).returncode
     if code not in (0, 1):
@@ -60,11 +62,28 @@ def main() -> None:
                     page.click("#c0 > summary")
                     page.wait_for_selector("#c0 .plot .main-svg")
                     page.locator("#c0").screenshot(path=str(args.out / "report-drill.png"))
+                    # the model's sections with their charts opened
+                    page.evaluate(
+                        "document.querySelectorAll('#windows details.chart, "
+                        "#concept-drift details.chart').forEach(d => { d.open = true; })"
+                    )
+                    page.wait_for_selector("#concept-drift .plot .main-svg")
+                    top = page.locator("#performance").bounding_box()
+                    end = page.locator("#concept-drift .scope").first.bounding_box()
+                    scroll = float(page.evaluate("window.scrollY"))  # boxes are viewport-relative
+                    if top is not None and end is not None:
+                        clip = {
+                            "x": 0, "y": top["y"] + scroll, "width": 1280,
+                            "height": end["y"] + end["height"] - top["y"],
+                        }  # fmt: skip
+                        page.screenshot(
+                            path=str(args.out / "report-model.png"), full_page=True, clip=clip
+                        )
                 else:
                     page.screenshot(path=str(args.out / name))
                 context.close()
             browser.close()
-    print(f"wrote {args.out}/report.png, report-dark.png, report-drill.png")
+    print(f"wrote {args.out}/report.png, report-dark.png, report-drill.png, report-model.png")
 
 
 if __name__ == "__main__":

@@ -57,10 +57,9 @@ Series
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -72,6 +71,7 @@ from driftcli.concept import DETECTORS, DetectorResult
 from driftcli.errors import ConfigError, InputError
 from driftcli.model_perf import ModelConfig
 from driftcli.performance import TASKS, Task
+from driftcli.segments import ordered_keys, segment_label, segment_of
 from driftcli.windows import time_ordered
 
 Severity = Literal["warn", "fail"]
@@ -265,10 +265,21 @@ class ConceptScope:
     reason: str | None = None  # why nothing ran (e.g. too few rows)
 
     @property
+    def first_detection(self) -> tuple[str, ChangePoint] | None:
+        """The earliest change point in this scope and the detector that reported it (the
+        first listed detector on a tie)."""
+        best: tuple[str, ChangePoint] | None = None
+        for d in self.detectors:
+            for p in d.drifts:
+                if best is None or p.row < best[1].row:
+                    best = (d.method, p)
+        return best
+
+    @property
     def first_change(self) -> ChangePoint | None:
         """The earliest change point any detector reported in this scope."""
-        points = [p for d in self.detectors for p in d.drifts]
-        return min(points, key=lambda p: p.row) if points else None
+        first = self.first_detection
+        return first[1] if first is not None else None
 
 
 def _point_text(point: ChangePoint) -> str:
@@ -312,21 +323,6 @@ class ConceptSection:
 # The run
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _json_value(v: object) -> object:
-    """A segment value as JSON (as the engine writes segment keys)."""
-    if isinstance(v, (datetime, date, time)):
-        return v.isoformat()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)
-
-
-def _segment_sort_key(key: tuple[object, ...]) -> tuple[object, ...]:
-    return tuple((v is None, str(type(v)), v if v is not None else 0) for v in key)
 
 
 def _iso(v: object) -> str | None:
@@ -513,14 +509,9 @@ def run_concept(
         parts = kept.select(list(dict.fromkeys([*by, err_col, time_column]))).partition_by(
             by, as_dict=True, maintain_order=True
         )
-        keys = list(dict.fromkeys([*parts, *excluded]))
-        try:
-            keys.sort(key=_segment_sort_key)
-        except TypeError:
-            keys.sort(key=str)
-        for key in keys:
-            segment = {col: _json_value(v) for col, v in zip(by, key, strict=True)}
-            label = ", ".join(f"{k}={v}" for k, v in segment.items())
+        for key in ordered_keys(parts, excluded):
+            segment = segment_of(by, key)
+            label = segment_label(segment)
             part = parts.get(key)
             if part is None:
                 seg_errors: FloatArray = np.empty(0)

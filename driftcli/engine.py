@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -73,6 +73,7 @@ from driftcli.sample import (
     quantile_sorted,
     sorted_values,
 )
+from driftcli.segments import json_value, ordered_keys, segment_of
 from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
 from driftcli.thresholds import AUTO, ChunkIds, Threshold, chunk_ids, learn_threshold
 from driftcli.windows import WindowSection, WindowSpec, run_windows
@@ -641,20 +642,6 @@ def _analyse_frame(
     return list(pool.map(job, plans))
 
 
-def _json_value(v: object) -> object:
-    if isinstance(v, (datetime, date, time)):
-        return v.isoformat()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)
-
-
-def _segment_sort_key(key: tuple[object, ...]) -> tuple[object, ...]:
-    return tuple((v is None, str(type(v)), v if v is not None else 0) for v in key)
-
-
 def _segments(
     plans: list[_Plan],
     kinds: dict[str, Kind | None],
@@ -667,16 +654,12 @@ def _segments(
     by = list(config.segment_by)
     ref_parts = ref.partition_by(by, as_dict=True, maintain_order=True)
     cur_parts = cur.partition_by(by, as_dict=True, maintain_order=True)
-    keys = list(dict.fromkeys([*ref_parts, *cur_parts]))
-    try:
-        keys.sort(key=_segment_sort_key)
-    except TypeError:
-        keys.sort(key=str)
+    keys = ordered_keys(ref_parts, cur_parts)
     seg_plans = [p for p in plans if p.name not in by]
     results: list[SegmentResult] = []
     minimum = config.min_segment_rows
     for key in keys:
-        segment = {col: _json_value(v) for col, v in zip(by, key, strict=True)}
+        segment = segment_of(by, key)
         r, c = ref_parts.get(key), cur_parts.get(key)
         nr, nc = (r.height if r is not None else 0), (c.height if c is not None else 0)
         if r is None or c is None:
@@ -812,8 +795,8 @@ def _time_range(df: pl.DataFrame, column: str | None) -> TimeRange | None:
     lo, hi = df.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
     return TimeRange(
         column,
-        None if lo is None else str(_json_value(lo)),
-        None if hi is None else str(_json_value(hi)),
+        None if lo is None else str(json_value(lo)),
+        None if hi is None else str(json_value(hi)),
     )
 
 

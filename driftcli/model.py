@@ -16,6 +16,7 @@ from driftcli.correction import CorrectionInfo
 from driftcli.exitcodes import ExitCode
 from driftcli.integrity import IntegrityReport
 from driftcli.kinds import Kind
+from driftcli.segments import segment_label
 from driftcli.thresholds import AutoThreshold
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class SegmentResult:
     @property
     def label(self) -> str:
         """Human-readable ``col=value`` form."""
-        return ", ".join(f"{k}={v}" for k, v in self.segment.items())
+        return segment_label(self.segment)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ from driftcli.performance import (
     compare,
     infer_task,
 )
+from driftcli.segments import ordered_keys, segment_label, segment_of
 
 Severity = Literal["warn", "fail"]
 RuleStatus = Literal["pass", "warn", "fail", "not_evaluated"]
@@ -436,20 +437,12 @@ def _segment_scopes(
     by: list[str],
     min_segment_rows: int,
 ) -> list[ScopePerformance]:
-    # Imported here: the engine imports the config, which imports this module.
-    from driftcli.engine import _json_value, _segment_sort_key
-
     ref_parts = reference.partition_by(by, as_dict=True, maintain_order=True)
     cur_parts = current.partition_by(by, as_dict=True, maintain_order=True)
-    keys = list(dict.fromkeys([*ref_parts, *cur_parts]))
-    try:
-        keys.sort(key=_segment_sort_key)
-    except TypeError:
-        keys.sort(key=str)
     scopes: list[ScopePerformance] = []
-    for key in keys:
-        segment = {col: _json_value(v) for col, v in zip(by, key, strict=True)}
-        label = ", ".join(f"{k}={v}" for k, v in segment.items())
+    for key in ordered_keys(ref_parts, cur_parts):
+        segment = segment_of(by, key)
+        label = segment_label(segment)
         r, c = ref_parts.get(key), cur_parts.get(key)
         if r is None or c is None:
             side = "reference" if r is None else "current"

@@ -352,17 +352,6 @@ def _change_point(p: ChangePoint) -> dict[str, Any]:
     return {"row": p.row, "timestamp": p.timestamp}
 
 
-def first_change(scope: ConceptScope) -> tuple[str, ChangePoint] | None:
-    """The earliest change point in a scope and the detector that reported it (first listed
-    detector on a tie)."""
-    best: tuple[str, ChangePoint] | None = None
-    for d in scope.detectors:
-        for p in d.drifts:
-            if best is None or p.row < best[1].row:
-                best = (d.method, p)
-    return best
-
-
 def _detector(d: DetectorReport) -> dict[str, Any]:
     return {
         "method": d.method,
@@ -374,7 +363,7 @@ def _detector(d: DetectorReport) -> dict[str, Any]:
 
 
 def _concept_scope(s: ConceptScope) -> dict[str, Any]:
-    first = first_change(s)
+    first = s.first_detection
     return {
         "scope": s.scope,
         "segment": _segment_values(s.segment),

@@ -18,7 +18,6 @@ from driftcli.model import ColumnResult, Report, Status, sorted_columns
 from driftcli.model_perf import PerformanceSection, ScopePerformance
 from driftcli.online import OnlineSection, OnlineStats
 from driftcli.performance import HIGHER_IS_BETTER, MetricDifference
-from driftcli.render.json import first_change
 from driftcli.windows import WindowSection
 
 #: How many rows of a long list (segments, windows, scopes) the summary shows.
@@ -410,10 +409,10 @@ def _print_concept(c: ConceptSection, console: Console) -> None:
         console,
     )
     # overall first, then the scopes where a detector fired, then the rest (stable)
-    scopes = sorted(c.scopes, key=lambda s: (s.scope != "overall", first_change(s) is None))
+    scopes = sorted(c.scopes, key=lambda s: (s.scope != "overall", s.first_detection is None))
     for s in scopes[:MAX_ROWS]:
         warns = sum(len(d.warnings or ()) for d in s.detectors)
-        first = first_change(s)
+        first = s.first_detection
         line = Text(f"  {s.scope}: ")
         if s.reason is not None and not s.detectors:
             line.append(f"not run: {s.reason}", style="yellow")

@@ -64,7 +64,7 @@ from typing import Any, Literal
 import polars as pl
 
 from driftcli.errors import ConfigError, InputError
-from driftcli.windows import WindowSpec, _label, split_windows
+from driftcli.windows import WindowSpec, _label, parse_time_column, split_windows
 
 Severity = Literal["warn", "fail"]
 Label = str | int | float | bool
@@ -362,25 +362,6 @@ def _error_expr(df: pl.DataFrame, config: OnlineConfig, column: str) -> pl.Expr:
     return hit.fill_null(False)
 
 
-def _parsed_time(df: pl.DataFrame, column: str, role: str) -> pl.DataFrame:
-    """``df`` with a text time column parsed to Datetime (as driftcli.windows does)."""
-    dtype = df.schema[column]
-    if dtype == pl.String:
-        try:
-            return df.with_columns(pl.col(column).str.to_datetime(strict=True))
-        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-            raise InputError(
-                f"time column {column!r} in the {role} data is text that does not parse as "
-                "datetimes; fix the values or write it as a Date/Datetime column"
-            ) from None
-    if not isinstance(dtype, (pl.Date, pl.Datetime)):
-        raise InputError(
-            f"time column {column!r} in the {role} data has dtype {dtype}; it must be a Date "
-            "or Datetime (or ISO 8601 text)"
-        )
-    return df
-
-
 def _stats(
     df: pl.DataFrame,
     config: OnlineConfig,
@@ -403,7 +384,7 @@ def _stats(
         exprs.append(_error_expr(df, config, status).sum().alias("errors"))
     if time_column is not None:
         if df.schema[time_column] == pl.String:
-            df = _parsed_time(df, time_column, "current")
+            df = parse_time_column(df, time_column, "current")
         t = pl.col(time_column)
         exprs += [
             t.count().alias("timed"),
@@ -547,7 +528,7 @@ def _error_limits(
 def _gaps(current: pl.DataFrame, spec: WindowSpec, time_column: str, seen: set[str]) -> list[str]:
     """Labels of time windows between the first and last window that hold no rows."""
     assert spec.every is not None
-    t = _parsed_time(current.select(time_column), time_column, "current")[time_column]
+    t = parse_time_column(current.select(time_column), time_column, "current")[time_column]
     t = t.drop_nulls()
     if t.is_empty():
         return []
@@ -628,7 +609,7 @@ def run_online(
     if ref_latency is not None or ref_status is not None:
         ref_time = time_column if time_column in reference.columns else None
         if ref_time is not None:
-            reference = _parsed_time(reference, ref_time, "reference")
+            reference = parse_time_column(reference, ref_time, "reference")
         ref = _stats(reference, config, ref_latency, ref_status, ref_time)
 
     windows: list[OnlineWindow] = []

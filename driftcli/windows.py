@@ -134,6 +134,29 @@ def _label(v: object, every: str | None) -> str:
     return _iso(v) or ""
 
 
+def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> pl.DataFrame:
+    """``df`` with a text time column parsed as datetimes (ISO 8601; an offset or ``Z`` gives
+    UTC); Date/Datetime columns pass through. Anything else is an InputError naming it."""
+    dtype = df.schema[column]
+    if dtype == pl.String:
+        try:
+            # Eager on the Series: Polars' expression form refuses text with an offset unless
+            # a format or time zone is given; the eager form infers both.
+            parsed = df[column].str.to_datetime(strict=True)
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+            raise InputError(
+                f"time column {column!r} in the {role} data is text that does not parse as "
+                "datetimes; fix the values or write it as a Date/Datetime column"
+            ) from None
+        return df.with_columns(parsed.alias(column))
+    if not isinstance(dtype, (pl.Date, pl.Datetime)):
+        raise InputError(
+            f"time column {column!r} in the {role} data has dtype {dtype}; it must be a Date "
+            "or Datetime (or ISO 8601 text)"
+        )
+    return df
+
+
 def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFrame, int]:
     """Rows with a timestamp in time order (stable), and how many rows had none.
 
@@ -144,21 +167,7 @@ def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFram
         return df, 0
     if time_column not in df.columns:
         raise InputError(f"time column {time_column!r} is not in the current data")
-    dtype = df.schema[time_column]
-    if dtype == pl.String:
-        try:
-            parsed = df[time_column].str.to_datetime(strict=True)
-        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-            raise InputError(
-                f"time column {time_column!r} is text that does not parse as datetimes; "
-                "fix the values or write it as a Date/Datetime column"
-            ) from None
-        df = df.with_columns(parsed.alias(time_column))
-    elif not isinstance(dtype, (pl.Date, pl.Datetime)):
-        raise InputError(
-            f"time column {time_column!r} has dtype {dtype}; it must be a Date or Datetime "
-            "(or ISO 8601 text)"
-        )
+    df = parse_time_column(df, time_column)
     missing = int(df[time_column].null_count())
     if missing:
         df = df.filter(pl.col(time_column).is_not_null())
@@ -492,6 +501,7 @@ __all__ = [
     "WindowRuleOutcome",
     "WindowSection",
     "WindowSpec",
+    "parse_time_column",
     "parse_window",
     "run_windows",
     "split_windows",

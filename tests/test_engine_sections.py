@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -202,3 +203,20 @@ def test_section_config_mistakes_are_user_errors(
         )
     with pytest.raises(InputError, match="event_time"):
         run_report(ref, cur.drop("event_time"), DriftConfig(time_column="event_time", window="1d"))
+
+
+def test_ndjson_request_log_with_utc_text_timestamps(
+    tmp_path: Path, log_pair: tuple[pl.DataFrame, pl.DataFrame]
+) -> None:
+    """NDJSON logs carry ISO text with a Z offset; windows and online metrics parse it."""
+    paths = []
+    for name, frame in zip(("ref", "cur"), log_pair, strict=True):
+        text = frame.with_columns(pl.col("event_time").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        paths.append(tmp_path / f"{name}.ndjson")
+        text.write_ndjson(paths[-1])
+    online = OnlineConfig(latency="latency_ms", status="status", error_values=("error",))
+    config = DriftConfig(columns=("x",), time_column="event_time", window="1d", online=online)
+    report = run_report(paths[0], paths[1], config)
+    assert report.windows is not None and len(report.windows.windows) == 10
+    assert report.online is not None and len(report.online.windows) == 10
+    assert report.windows.windows[0].start == "2025-03-01T00:00:00+00:00"

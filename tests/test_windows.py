@@ -168,7 +168,7 @@ def test_time_column_must_exist_and_be_temporal() -> None:
     df = pl.DataFrame({"n": [1, 2]})
     with pytest.raises(InputError, match="'ts' is not in the current data"):
         time_ordered(df, "ts")
-    with pytest.raises(InputError, match="'n' has dtype"):
+    with pytest.raises(InputError, match="'n' in the current data has dtype"):
         time_ordered(df, "n")
 
 

@@ -363,8 +363,8 @@ def _print_windows(w: WindowSection, console: Console) -> None:
         line += f"; {w.rows_without_time} rows without a timestamp"
     console.print(Text(line))
     exceeding = [x.label for x in w.windows if x.exceeds]
-    if w.rule is not None or exceeding:
-        share = w.rule.max_drift_share if w.rule is not None else None
+    share = w.rule.max_drift_share if w.rule is not None else None
+    if share is not None or exceeding:
         limit = f" ({share:.0%})" if share is not None else ""
         line = f"  exceeded  {len(exceeding)} of {len(tested)} tested windows above the drift "
         line += f"share limit{limit}"

@@ -220,3 +220,14 @@ def test_ndjson_request_log_with_utc_text_timestamps(
     assert report.windows is not None and len(report.windows.windows) == 10
     assert report.online is not None and len(report.online.windows) == 10
     assert report.windows.windows[0].start == "2025-03-01T00:00:00+00:00"
+
+
+def test_concept_change_at_severity_fail_is_a_breach(
+    log_pair: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    ref, cur = log_pair
+    concept = ConceptConfig(detectors=("adwin",), severity="fail", per_segment=False)
+    config = DriftConfig(model=MODEL, columns=("x",), time_column="event_time", concept=concept)
+    report = run_report(ref, cur, config)
+    assert report.exit_code is ExitCode.BREACH
+    assert any(b.startswith("concept drift overall: adwin") for b in report.breaches)

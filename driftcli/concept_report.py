@@ -72,9 +72,9 @@ from driftcli.errors import ConfigError, InputError
 from driftcli.model_perf import ModelConfig
 from driftcli.performance import TASKS, Task
 from driftcli.segments import ordered_keys, segment_label, segment_of
+from driftcli.severity import Severity, check_severity
 from driftcli.windows import time_ordered
 
-Severity = Literal["warn", "fail"]
 ALL_DETECTORS = ("adwin", "ddm", "eddm", "page_hinkley")
 
 MIN_EVENTS = 30
@@ -158,8 +158,7 @@ class ConceptConfig:
         if dupes:
             raise ConfigError(f"concept: detector {dupes[0]!r} is listed more than once")
         object.__setattr__(self, "detectors", tuple(names))
-        if self.severity not in ("warn", "fail"):
-            raise ConfigError(f"concept: severity must be warn or fail, got {self.severity!r}")
+        check_severity(self.severity, "concept")
         if not isinstance(self.per_segment, bool):
             raise ConfigError(
                 f"concept: per_segment must be true or false, got {self.per_segment!r}"

@@ -92,14 +92,13 @@ from driftcli.performance import (
     infer_task,
 )
 from driftcli.segments import ordered_keys, segment_label, segment_of
+from driftcli.severity import Severity, check_severity
 
-Severity = Literal["warn", "fail"]
 RuleStatus = Literal["pass", "warn", "fail", "not_evaluated"]
 
 OVERALL = "overall"
 EVERY_SCOPE = "*"
 
-SEVERITIES: tuple[Severity, ...] = ("warn", "fail")
 
 #: The metrics each task reports (``roc_auc`` and ``log_loss`` need a score column).
 TASK_METRICS: dict[Task, tuple[str, ...]] = {
@@ -162,10 +161,7 @@ class PerformanceRule:
                 f"rule on {self.metric}: {name} must be a non-negative number, got {value!r}"
             )
         object.__setattr__(self, name, float(value))
-        if self.severity not in SEVERITIES:
-            raise ConfigError(
-                f"rule on {self.metric}: severity must be warn or fail, got {self.severity!r}"
-            )
+        check_severity(self.severity, f"rule on {self.metric}")
         if not isinstance(self.significant_only, bool):
             raise ConfigError(
                 f"rule on {self.metric}: significant_only must be true or false, "

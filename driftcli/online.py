@@ -64,9 +64,9 @@ from typing import Any, Literal
 import polars as pl
 
 from driftcli.errors import ConfigError, InputError
+from driftcli.severity import Severity, check_severity
 from driftcli.windows import WindowSpec, _label, parse_time_column, split_windows
 
-Severity = Literal["warn", "fail"]
 Label = str | int | float | bool
 
 _LATENCY_LIMITS = ("latency_p50_max", "latency_p95_max", "latency_p99_max")
@@ -142,8 +142,7 @@ class OnlineConfig:
                         f'online: {name} needs a status column; add status = "<column>" and '
                         "error_values or error_min"
                     )
-        if self.severity not in ("warn", "fail"):
-            raise ConfigError(f"online: severity must be 'warn' or 'fail', got {self.severity!r}")
+        check_severity(self.severity, "online")
 
     @property
     def enabled(self) -> bool:

@@ -56,12 +56,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from driftcli.errors import ConfigError, InputError
+from driftcli.severity import Severity, check_severity
 
 if TYPE_CHECKING:  # model imports config, which imports this module
     from driftcli.model import ColumnResult, DatasetVerdict
     from driftcli.performance import PerformanceSpec
 
-Severity = Literal["warn", "fail"]
 
 _DURATION = re.compile(r"^(?:\d+(?:ns|us|ms|mo|s|m|h|d|w|q|y))+$")
 _ROWS = re.compile(r"^\s*(\d+)\s*(?:rows?|i)\s*$")
@@ -243,11 +243,7 @@ class WindowRule:
             raise ConfigError(
                 f"windows: consecutive must be a whole number >= 1, got {self.consecutive!r}"
             )
-        if self.severity not in _SEVERITIES:
-            raise ConfigError(
-                f"windows: unknown severity {self.severity!r}; valid severities: "
-                f"{', '.join(_SEVERITIES)}"
-            )
+        check_severity(self.severity, "windows")
         if self.min_rows is not None and not _whole(self.min_rows):
             raise ConfigError(
                 f"windows: min_rows must be a whole number >= 1, got {self.min_rows!r}"
@@ -268,7 +264,6 @@ class WindowRule:
         }
 
 
-_SEVERITIES: tuple[Severity, ...] = ("warn", "fail")
 _RULE_KEYS: tuple[str, ...] = ("max_drift_share", "consecutive", "severity", "min_rows")
 
 

@@ -105,7 +105,7 @@ def test_config_list_and_mixed_error_values() -> None:
         ({"status": "s", "error_min": 500, "error_rate_max": 2}, "from 0 to 1"),
         ({"latency": "l", "error_rate_max": 0.1}, "error_rate_max needs a status column"),
         ({"status": "s", "error_min": 5, "latency_p50_max": 1}, "needs a latency column"),
-        ({"latency": "l", "severity": "info"}, "severity must be 'warn' or 'fail'"),
+        ({"latency": "l", "severity": "info"}, "severity must be warn or fail"),
         ({"latency": "l", "latency_unit": ""}, "latency_unit"),
     ],
 )

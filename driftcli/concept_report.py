@@ -59,7 +59,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -73,7 +72,7 @@ from driftcli.model_perf import ModelConfig
 from driftcli.performance import TASKS, Task
 from driftcli.segments import ordered_keys, segment_label, segment_of
 from driftcli.severity import Severity, check_severity
-from driftcli.windows import time_ordered
+from driftcli.windows import iso_text, time_ordered
 
 ALL_DETECTORS = ("adwin", "ddm", "eddm", "page_hinkley")
 
@@ -324,14 +323,6 @@ class ConceptSection:
 FloatArray = npt.NDArray[np.float64]
 
 
-def _iso(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, (datetime, date)):
-        return v.isoformat()
-    return str(v)
-
-
 def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
     expr = pl.col(name).is_null()
     if dtype.is_float():
@@ -391,7 +382,7 @@ def _series(errors: FloatArray, times: pl.Series) -> tuple[ErrorBin, ...]:
     means = np.add.reduceat(errors, starts) / rows
     stamps = times.gather(starts).to_list()
     return tuple(
-        ErrorBin(_iso(s), int(a), int(r), float(m))
+        ErrorBin(iso_text(s), int(a), int(r), float(m))
         for s, a, r, m in zip(stamps, starts, rows, means, strict=True)
     )
 
@@ -417,7 +408,7 @@ def _detect(
     stamps = dict(zip(rows, times.gather(rows).to_list(), strict=True)) if rows else {}
 
     def points(found: tuple[int, ...]) -> tuple[ChangePoint, ...]:
-        return tuple(ChangePoint(r, _iso(stamps[r])) for r in found)
+        return tuple(ChangePoint(r, iso_text(stamps[r])) for r in found)
 
     reports = []
     for name, params, res in results:

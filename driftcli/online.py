@@ -65,7 +65,7 @@ import polars as pl
 
 from driftcli.errors import ConfigError, InputError
 from driftcli.severity import Severity, check_severity
-from driftcli.windows import WindowSpec, _label, parse_time_column, split_windows
+from driftcli.windows import WindowSpec, parse_time_column, split_windows, window_label
 
 Label = str | int | float | bool
 
@@ -541,7 +541,7 @@ def _gaps(current: pl.DataFrame, spec: WindowSpec, time_column: str, seen: set[s
         .to_series()
         .unique(maintain_order=True)
     )
-    return [label for v in grid if (label := _label(v, spec.every)) not in seen]
+    return [label for v in grid if (label := window_label(v, spec.every)) not in seen]
 
 
 def _throughput_limits(

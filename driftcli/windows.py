@@ -113,7 +113,8 @@ class Window:
     frame: pl.DataFrame
 
 
-def _iso(v: object) -> str | None:
+def iso_text(v: object) -> str | None:
+    """A timestamp (or other value) as ISO 8601 text; None stays None."""
     if v is None:
         return None
     if isinstance(v, (datetime, date)):
@@ -124,14 +125,15 @@ def _iso(v: object) -> str | None:
 _SUB_DAY = re.compile(r"\d(?:ns|us|ms|s|m|h)(?:\d|$)")  # a unit shorter than a day
 
 
-def _label(v: object, every: str | None) -> str:
+def window_label(v: object, every: str | None) -> str:
+    """How a window starting at ``v`` is named: a date for whole-day sizes, else the time."""
     if isinstance(v, datetime):
         if every is not None and not _SUB_DAY.search(every):
             return v.date().isoformat()
         if v.microsecond:  # sub-second windows: keep them apart
             return v.replace(tzinfo=None).isoformat(sep=" ")
         return v.strftime("%Y-%m-%d %H:%M:%S" if v.second else "%Y-%m-%d %H:%M")
-    return _iso(v) or ""
+    return iso_text(v) or ""
 
 
 def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> pl.DataFrame:
@@ -195,7 +197,7 @@ def split_windows(
             last = first + frame.height - 1
             start = end = None
             if time_column is not None:
-                start, end = _iso(frame[time_column][0]), _iso(frame[time_column][-1])
+                start, end = iso_text(frame[time_column][0]), iso_text(frame[time_column][-1])
             windows.append(Window(i, f"rows {first}-{last}", start, end, first, frame))
         return windows, missing
     assert spec.every is not None and time_column is not None
@@ -212,7 +214,9 @@ def split_windows(
     parts = keyed.partition_by(key, as_dict=True, maintain_order=True, include_key=False)
     for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
         frame = parts[(s,)]
-        windows.append(Window(i, _label(s, spec.every), _iso(s), _iso(e), first, frame))
+        windows.append(
+            Window(i, window_label(s, spec.every), iso_text(s), iso_text(e), first, frame)
+        )
         first += frame.height
     return windows, missing
 
@@ -496,9 +500,11 @@ __all__ = [
     "WindowRuleOutcome",
     "WindowSection",
     "WindowSpec",
+    "iso_text",
     "parse_time_column",
     "parse_window",
     "run_windows",
     "split_windows",
     "time_ordered",
+    "window_label",
 ]

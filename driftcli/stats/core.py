@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from driftcli.kinds import Kind
 from driftcli.sample import (
@@ -97,7 +98,7 @@ def ecdf_gap(s: NumericSample) -> float:
     return float(np.max(np.abs(gap))) if len(gap) else 0.0
 
 
-def cramers_v(table: np.ndarray) -> float:
+def cramers_v(table: npt.ArrayLike) -> float:
     """Cramér's V of a contingency table, sqrt(chi2 / (N (min(r, c) - 1))), Pearson chi2."""
     t = np.asarray(table, dtype=np.float64)
     total = t.sum()

@@ -67,7 +67,7 @@ import numpy.typing as npt
 import polars as pl
 
 from driftcli.concept import DETECTORS, DetectorResult
-from driftcli.errors import ConfigError, InputError
+from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.model_perf import ModelConfig
 from driftcli.performance import TASKS, Task
 from driftcli.segments import ordered_keys, segment_label, segment_of
@@ -116,9 +116,7 @@ def _check_params(name: str, given: object) -> Mapping[str, ParamValue]:
         raise ConfigError(
             f"{where} must be a table [concept.{name}] with keys: {', '.join(defaults)}"
         )
-    bad = sorted(str(k) for k in set(given) - set(defaults))
-    if bad:
-        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(defaults)}")
+    reject_unknown_keys(given, defaults, where)
     checked = {str(k): _param_value(f"{where}: {k}", v, defaults[str(k)]) for k, v in given.items()}
     try:  # the detectors check their parameters before looking at the stream
         DETECTORS[name](np.empty(0), **checked)

@@ -18,7 +18,7 @@ from typing import Any
 
 from driftcli.concept_report import ConceptConfig, concept_config_from_mapping
 from driftcli.correction import DEFAULT_CORRECTION, Correction, parse_correction
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.integrity import IntegrityConfig, integrity_config_from_mapping
 from driftcli.kinds import USER_KINDS, Kind
 from driftcli.model_perf import ModelConfig, model_config_from_mapping
@@ -278,11 +278,7 @@ def _str_list(value: object, where: str) -> tuple[str, ...]:
 
 def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> DriftConfig:
     """Validate a parsed TOML table and build a DriftConfig (errors name ``source``)."""
-    unknown = sorted(set(data) - set(_TOP_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown key {unknown[0]!r}; valid keys: {', '.join(_TOP_KEYS)}"
-        )
+    reject_unknown_keys(data, _TOP_KEYS, source)
     kwargs: dict[str, Any] = {}
     for key in ("columns", "exclude", "segment_by"):
         if key in data:
@@ -321,11 +317,7 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
         where = f"{source}: column {name!r}"
         if not isinstance(table, dict):
             raise ConfigError(f"{where} must be a table with kind, test or threshold")
-        bad = sorted(set(table) - set(_COLUMN_KEYS))
-        if bad:
-            raise ConfigError(
-                f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(_COLUMN_KEYS)}"
-            )
+        reject_unknown_keys(table, _COLUMN_KEYS, where)
         kind = table.get("kind")
         if kind is not None and kind not in USER_KINDS:
             raise ConfigError(

@@ -13,6 +13,8 @@ Lower-level errors (Polars, OS, TOML) are re-raised as these with ``raise ... fr
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 
 class DriftError(Exception):
     """Base class of the errors driftcli raises for a user's mistake."""
@@ -24,3 +26,11 @@ class ConfigError(DriftError):
 
 class InputError(DriftError):
     """A data source cannot be read or cannot be compared."""
+
+
+def reject_unknown_keys(table: Iterable[object], valid: Collection[str], where: str) -> None:
+    """ConfigError ``"<where>: unknown key 'k'; valid keys: a, b"`` for a TOML table's first
+    (sorted) key that is not in ``valid``: the one check every config table makes."""
+    bad = sorted(str(k) for k in set(table) - set(valid))
+    if bad:
+        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(valid)}")

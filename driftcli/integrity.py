@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.kinds import Kind, dtype_family, is_numeric_dtype
 
 
@@ -351,9 +351,7 @@ def integrity_config_from_mapping(data: object, source: str = "config") -> Integ
     where = f"{source}: integrity"
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} must be a table: [integrity]")
-    bad = sorted(set(data) - set(_TOP_KEYS))
-    if bad:
-        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(_TOP_KEYS)}")
+    reject_unknown_keys(data, _TOP_KEYS, where)
     kwargs: dict[str, Any] = {k: v for k, v in data.items() if k != "column"}
     cols: dict[str, ColumnIntegrity] = {}
     raw = data.get("column", {})
@@ -364,9 +362,7 @@ def integrity_config_from_mapping(data: object, source: str = "config") -> Integ
         cwhere = f"{where} column {name!r}"
         if not isinstance(table, Mapping):
             raise ConfigError(f"{cwhere} must be a table with {', '.join(valid)}")
-        bad = sorted(set(table) - set(valid))
-        if bad:
-            raise ConfigError(f"{cwhere}: unknown key {bad[0]!r}; valid keys: {', '.join(valid)}")
+        reject_unknown_keys(table, valid, cwhere)
         try:
             cols[str(name)] = ColumnIntegrity(**table)
         except ConfigError as exc:

@@ -77,7 +77,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from driftcli.errors import ConfigError, InputError
+from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.performance import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -302,9 +302,7 @@ def model_config_from_mapping(data: object, source: str) -> ModelConfig:
     where = f"{source}: model"
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} must be a table: [model]")
-    bad = sorted(set(data) - set(_MODEL_KEYS))
-    if bad:
-        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(_MODEL_KEYS)}")
+    reject_unknown_keys(data, _MODEL_KEYS, where)
     for key in ("target", "prediction", "score", "task"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{where}: {key} must be a string, got {data[key]!r}")
@@ -317,11 +315,7 @@ def model_config_from_mapping(data: object, source: str) -> ModelConfig:
         rwhere = f"{where} rules[{i}]"
         if not isinstance(table, Mapping):
             raise ConfigError(f"{rwhere} must be a table with {', '.join(_RULE_KEYS)}")
-        bad = sorted(set(table) - set(_RULE_KEYS))
-        if bad:
-            raise ConfigError(
-                f"{rwhere}: unknown key {bad[0]!r}; valid keys: {', '.join(_RULE_KEYS)}"
-            )
+        reject_unknown_keys(table, _RULE_KEYS, rwhere)
         if "metric" not in table:
             raise ConfigError(
                 f"{rwhere}: metric is required; valid metrics: {', '.join(HIGHER_IS_BETTER)}"

@@ -63,7 +63,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from driftcli.errors import ConfigError, InputError
+from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.severity import Severity, check_severity
 from driftcli.windows import WindowSpec, parse_time_column, split_windows, window_label
 
@@ -200,11 +200,7 @@ def online_config_from_mapping(data: object, source: str) -> OnlineConfig:
     """Validate a parsed ``[online]`` table (ConfigError naming ``source`` and the key)."""
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: online must be a table: [online]")
-    bad = sorted(str(k) for k in set(data) - set(_KEYS))
-    if bad:
-        raise ConfigError(
-            f"{source}: online: unknown key {bad[0]!r}; valid keys: {', '.join(_KEYS)}"
-        )
+    reject_unknown_keys(data, _KEYS, f"{source}: online")
     if data.get("latency") is None and data.get("status") is None:
         raise ConfigError(
             f'{source}: online: set latency = "<column>" or status = "<column>" (or both); '

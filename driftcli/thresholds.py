@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.sample import CategoricalSample, ColumnSample, NumericSample
 from driftcli.stats import NotApplicable, StatTest
 
@@ -112,11 +112,7 @@ def auto_config_from_mapping(data: object, source: str) -> AutoThresholdConfig:
     """Validate an ``[auto_threshold]`` table."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: auto_threshold must be a table with {', '.join(AUTO_KEYS)}")
-    bad = sorted(set(data) - set(AUTO_KEYS))
-    if bad:
-        raise ConfigError(
-            f"{source}: auto_threshold: unknown key {bad[0]!r}; valid keys: {', '.join(AUTO_KEYS)}"
-        )
+    reject_unknown_keys(data, AUTO_KEYS, f"{source}: auto_threshold")
     try:
         return AutoThresholdConfig(**data)
     except ConfigError as exc:

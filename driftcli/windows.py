@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from driftcli.errors import ConfigError, InputError
+from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.severity import Severity, check_severity
 
 if TYPE_CHECKING:  # model imports config, which imports this module
@@ -280,9 +280,7 @@ def window_rule_from_mapping(data: object, source: str) -> WindowRule:
     where = f"{source}: windows"
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} must be a table: [windows]")
-    bad = sorted(set(map(str, data)) - set(_RULE_KEYS))
-    if bad:
-        raise ConfigError(f"{where}: unknown key {bad[0]!r}; valid keys: {', '.join(_RULE_KEYS)}")
+    reject_unknown_keys(data, _RULE_KEYS, where)
     try:
         return WindowRule(**{str(k): v for k, v in data.items()})
     except ConfigError as exc:

@@ -76,7 +76,7 @@ from driftcli.sample import (
 from driftcli.segments import json_value, ordered_keys, segment_of
 from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
 from driftcli.thresholds import AUTO, ChunkIds, Threshold, chunk_ids, learn_threshold
-from driftcli.windows import WindowSection, WindowSpec, run_windows
+from driftcli.windows import WindowSection, WindowSpec, parse_time_column, run_windows
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
@@ -847,15 +847,26 @@ def _sections(
 ) -> _Sections:
     """Compute the sections the config asks for, from the frames the run already read."""
     model, time_column, spec = config.model, config.time_column, config.window_spec
+    # Windows and concept drift each order the current rows by time; parse and sort once
+    # here (stable, nulls last) so their own sorts find the column sorted. Performance and
+    # the online totals keep file order (the bootstrap draws row positions; sums would
+    # change in their last digit).
+    timed = cur
+    if time_column is not None and time_column in cur.columns:
+        timed = parse_time_column(cur, time_column).sort(
+            time_column, maintain_order=True, nulls_last=True
+        )
     performance = concept = windows = online = None
     if model.enabled:
         performance = run_performance(ref, cur, model, config.segment_by, config.min_segment_rows)
         if time_column is not None:
             concept = run_concept(
-                cur, time_column, model, performance.task, config.concept, config.segment_by
+                timed, time_column, model, performance.task, config.concept, config.segment_by
             )
     if spec is not None:
-        windows = _windows(config, spec, plans, kinds, columns, ref_tested, cur, pool, performance)
+        windows = _windows(
+            config, spec, plans, kinds, columns, ref_tested, timed, pool, performance
+        )
     if config.online.enabled:
         online = run_online(ref, cur, config.online, time_column, spec)
     return _Sections(performance, windows, concept, online)

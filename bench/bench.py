@@ -199,8 +199,7 @@ print(json.dumps({"import_s": t1 - t0, "read_s": t2 - t1, "rows": a.height + b.h
 DRIFT_CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from driftcli import DriftConfig, run_report, to_json, to_html
-from driftcli.integrity import IntegrityConfig
+from driftcli import DriftConfig, IntegrityConfig, run_report, to_json, to_html
 # argv[3] == "no-integrity": the same run with the data integrity checks off (their cost).
 config = DriftConfig(integrity=IntegrityConfig(enabled=sys.argv[3:] != ["no-integrity"]))
 t1 = time.perf_counter()
@@ -536,7 +535,7 @@ def profile(ref: Path, cur: Path, top: int) -> None:
     sys.path.insert(0, str(REPO))
     t0 = time.perf_counter()
     import driftcli
-    import driftcli.engine as engine
+    import driftcli.run as engine
 
     print(f"import driftcli: {time.perf_counter() - t0:.2f}s", file=sys.stderr)
     # Column work runs in a thread pool; run it serially so cProfile sees it (times are then

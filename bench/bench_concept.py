@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Time the concept-drift detectors of :mod:`driftcli.concept` on a long error stream.
+"""Time the concept-drift detectors (driftcli/sections/concept_drift/detectors.py) on a long stream.
 
 Usage (from the repository root)::
 
@@ -20,12 +20,12 @@ gives the best wall time and the CPU time of that run, events per second and the
 drifts and warning-zone starts found. Timings are in this process, after the imports and
 a warm-up call of each detector.
 
-A second table times the whole report step, :func:`driftcli.concept_report.run_concept`, on a
-frame of ``--events`` rows built from the ``binary`` stream: a Datetime column one second apart
-in shuffled row order (so the stable sort by time is paid in full), integer target and
-prediction, and a ``region`` column of four values. It runs all four detectors overall and,
-in the ``segments`` case, also per region (``segment_by = ["region"]``). ``--no-report`` skips it.
-"""
+A second table times the whole report step,
+:func:`driftcli.sections.concept_drift.compute.run_concept`, on a frame of ``--events`` rows
+built from the ``binary`` stream: a Datetime column one second apart in shuffled row order (so
+the stable sort by time is paid in full), integer target and prediction, and a ``region`` column
+of four values. It runs all four detectors overall and, in the ``segments`` case, also per
+region (``segment_by = ["region"]``). ``--no-report`` skips it."""
 
 from __future__ import annotations
 
@@ -41,9 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import polars as pl
 
-from driftcli.concept import DETECTORS
-from driftcli.concept_report import ConceptConfig, run_concept
-from driftcli.model_perf import ModelConfig
+from driftcli.sections.concept_drift.compute import run_concept
+from driftcli.sections.concept_drift.config import ConceptConfig
+from driftcli.sections.concept_drift.detectors import DETECTORS
+from driftcli.sections.performance.config import ModelConfig
 
 RATES = (0.10, 0.20, 0.10, 0.30, 0.15, 0.10, 0.25, 0.10, 0.20, 0.10)
 SCALES = (1.0, 1.0, 1.5, 1.5, 1.0, 1.2, 1.0, 1.5, 1.0, 1.0)
@@ -79,7 +80,7 @@ def bench_report(frame: pl.DataFrame, repeat: int) -> None:
     """Time run_concept end to end: order by time, error stream, detectors, series."""
     model = ModelConfig(target="y", prediction="p")
     print()
-    print(f"# driftcli.concept_report.run_concept on {frame.height:,} rows, best of {repeat}")
+    print(f"# run_concept on {frame.height:,} rows, best of {repeat}")
     print("| case | wall s | cpu s | rows/s | scopes | drifts overall |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for case, segment_by in (("overall", ()), ("segments", ("region",))):
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     data = streams(args.events, args.seed)
     print(
-        f"# driftcli.concept on {args.events:,} events, best of {args.repeat} "
+        f"# concept detectors on {args.events:,} events, best of {args.repeat} "
         f"(Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()})"
     )
     print("| detector | stream | wall s | cpu s | events/s | drifts | warnings |")

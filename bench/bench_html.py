@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from driftcli.config import DriftConfig  # noqa: E402
-from driftcli.engine import run_report  # noqa: E402
-from driftcli.render.html import to_html  # noqa: E402
+from driftcli.outputs.html import to_html  # noqa: E402
+from driftcli.run import run_report  # noqa: E402
 from tests.chromium import CHROMIUM, FLAGS  # noqa: E402
 
 SIZE_BUDGET = 6_000_000

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from driftcli.kinds import Kind
-from driftcli.sample import CategoricalSample, NumericSample
+from driftcli.results.vocabulary import Kind
 from driftcli.stats import NotApplicable, all_tests
+from driftcli.stats.samples import CategoricalSample, NumericSample
 
 
 @dataclass
@@ -76,9 +76,7 @@ def run_all_tests(ref_path: Path, cur_path: Path, results: Path) -> str:
         else:
             t0 = time.perf_counter()
             sample = CategoricalSample.from_series(ref[name], cur[name])
-            shared["prepare categorical (count each side)"].seconds.append(
-                time.perf_counter() - t0
-            )
+            shared["prepare categorical (count each side)"].seconds.append(time.perf_counter() - t0)
         kind = Kind.NUMERIC if numeric else Kind.CATEGORICAL
         for test in all_tests():
             if not test.applies_to(kind):

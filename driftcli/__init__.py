@@ -2,40 +2,56 @@
 
 Typical use::
 
-    from driftcli import DriftConfig, run_report, to_json
+    from driftcli import DriftConfig, run_report, write_outputs
 
     report = run_report("ref.parquet", "cur.parquet", DriftConfig(segment_by=("region",)))
+    write_outputs(report, {"json": "summary.json", "html": "report.html"})
     print(report.status, report.exit_code)
 """
 
+from driftcli import inputs as _inputs  # noqa: F401  (registers the input formats)
+from driftcli import outputs as _outputs  # noqa: F401  (registers the output formats)
+from driftcli import sections as _sections  # noqa: F401  (registers the report sections)
 from driftcli._version import __version__
-from driftcli.atomic import write_text_atomic
-from driftcli.concept_report import ConceptConfig
-from driftcli.config import ColumnConfig, DriftConfig, FailOn, load_config
-from driftcli.correction import Correction
-from driftcli.engine import run_report
+from driftcli.columns.thresholds import AutoThresholdConfig
+from driftcli.config import ColumnConfig, DriftConfig, load_config
 from driftcli.errors import ConfigError, DriftError, InputError
 from driftcli.exitcodes import ExitCode
-from driftcli.kinds import Kind
-from driftcli.model import (
-    ColumnResult,
-    DatasetVerdict,
-    Report,
-    SegmentResult,
+from driftcli.outputs.atomic import write_text_atomic
+from driftcli.outputs.builtin import to_text
+from driftcli.outputs.json import report_schema, to_dict, to_json
+from driftcli.outputs.write import render_outputs, write_outputs
+from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
+from driftcli.results.report import Report
+from driftcli.results.section import Finding, Section
+from driftcli.results.vocabulary import (
+    Correction,
+    FailOn,
+    Kind,
+    Outcome,
     SegmentStatus,
+    Severity,
     Status,
 )
-from driftcli.model_perf import ModelConfig, PerformanceRule
-from driftcli.online import OnlineConfig
-from driftcli.render.json import to_dict, to_json
-from driftcli.thresholds import AutoThresholdConfig
-from driftcli.windows import WindowRule
+from driftcli.run import run_report
+from driftcli.sections.concept_drift.config import ConceptConfig
+from driftcli.sections.concept_drift.result import ConceptSection
+from driftcli.sections.integrity.config import IntegrityConfig
+from driftcli.sections.integrity.result import IntegrityReport
+from driftcli.sections.online.config import OnlineConfig
+from driftcli.sections.online.result import OnlineSection
+from driftcli.sections.performance.config import ModelConfig, PerformanceRule
+from driftcli.sections.performance.result import PerformanceSection
+from driftcli.sections.prediction_drift.result import PredictionDriftSection
+from driftcli.sections.windows.config import WindowRule
+from driftcli.sections.windows.result import WindowSection
 
 __all__ = [
     "AutoThresholdConfig",
     "ColumnConfig",
     "ColumnResult",
     "ConceptConfig",
+    "ConceptSection",
     "ConfigError",
     "Correction",
     "DatasetVerdict",
@@ -43,28 +59,42 @@ __all__ = [
     "DriftError",
     "ExitCode",
     "FailOn",
+    "Finding",
     "InputError",
+    "IntegrityConfig",
+    "IntegrityReport",
     "Kind",
     "ModelConfig",
     "OnlineConfig",
+    "OnlineSection",
+    "Outcome",
     "PerformanceRule",
+    "PerformanceSection",
+    "PredictionDriftSection",
     "Report",
+    "Section",
     "SegmentResult",
     "SegmentStatus",
+    "Severity",
     "Status",
     "WindowRule",
+    "WindowSection",
     "__version__",
     "load_config",
+    "render_outputs",
+    "report_schema",
     "run_report",
     "to_dict",
     "to_html",
     "to_json",
+    "to_text",
+    "write_outputs",
     "write_text_atomic",
 ]
 
 
 def to_html(report: Report) -> str:
     """The self-contained HTML report of a run."""
-    from driftcli.render.html import to_html as _to_html
+    from driftcli.outputs.html import to_html as _to_html
 
     return _to_html(report)

@@ -5,25 +5,26 @@ No statistics here: everything the CLI does is one library call away for Python 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from driftcli._version import __version__
-from driftcli.atomic import write_text_atomic
-from driftcli.config import DriftConfig, FailOn, discover_config, load_config, parse_column_list
-from driftcli.errors import ConfigError, DriftError, InputError
+from driftcli.config import DriftConfig, discover_config, load_config
+from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
-from driftcli.model_perf import ModelConfig
-from driftcli.performance import TASKS
+from driftcli.inputs.registry import format_names
+from driftcli.outputs.atomic import write_text_atomic
+from driftcli.outputs.registry import renderers
+from driftcli.results.report import Report
+from driftcli.results.vocabulary import FailOn
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 no breach; 1 breach at the --fail-on level; "
@@ -80,39 +81,6 @@ def _guard(debug: bool, body: Callable[[], T]) -> T:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-def _model_option(
-    base: ModelConfig,
-    target: str | None,
-    prediction: str | None,
-    score: str | None,
-    task: str | None,
-    positive_label: str | None,
-) -> ModelConfig | None:
-    """The config file's [model] with the given flags applied; None when no flag is given."""
-    if all(v is None for v in (target, prediction, score, task, positive_label)):
-        return None
-    if task is not None and task not in TASKS:
-        raise ConfigError(f"--task: unknown task {task!r}; valid tasks: {', '.join(TASKS)}")
-    return dataclasses.replace(
-        base,
-        target=target if target is not None else base.target,
-        prediction=prediction if prediction is not None else base.prediction,
-        score=score if score is not None else base.score,
-        task=task if task is not None else base.task,
-        positive_label=positive_label if positive_label is not None else base.positive_label,
-    )
-
-
-def _threshold_option(value: str | None) -> float | str | None:
-    """--threshold as given: a number, or the word "auto" (validated by the config)."""
-    if value is None or value.strip().lower() == "auto":
-        return value.strip().lower() if value is not None else None
-    try:
-        return float(value)
-    except ValueError:
-        raise ConfigError(f'--threshold: expected a number or "auto", got {value!r}') from None
-
-
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"driftcli {__version__}")
@@ -134,116 +102,185 @@ def _root(
     """Batch drift reports for data and models."""
 
 
+_FORMATS = format_names()
+
+# The options of `drift report`, one line each in its signature.
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="drift.toml or pyproject.toml ([tool.drift]). "
+        "Default: ./pyproject.toml when it has [tool.drift].",
+    ),
+]
+JsonOpt = Annotated[
+    str | None, typer.Option("--json", help="Write the JSON summary here ('-' for stdout).")
+]
+HtmlOpt = Annotated[
+    str | None, typer.Option("--html", help="Write the self-contained HTML report here.")
+]
+OutputOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write an output as FORMAT=PATH (repeat for several; '-' for stdout). Formats: "
+        + ", ".join(r.name for r in renderers())
+        + ".",
+    ),
+]
+ListOpt = Annotated[list[str] | None, typer.Option()]
+SegmentOpt = Annotated[
+    list[str] | None,
+    typer.Option("--segment-by", "-s", help="Segment column (repeat for combinations)."),
+]
+ColumnsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--columns", help="Only these columns (comma-separated or repeated)."),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Leave these columns out (comma-separated or repeated)."),
+]
+TestOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--test", help="Use this test for every column it applies to (see `drift tests`)."
+    ),
+]
+ThresholdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--threshold",
+        help='Threshold for --test, or "auto": learned from reference chunks '
+        "(then --test is optional).",
+    ),
+]
+CorrectionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--correction",
+        help="Multiple-testing correction over all p-value results: none, bonferroni, "
+        "holm or bh (default: bh).",
+    ),
+]
+ShareOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--drift-share", help="Share of drifted columns that is dataset drift (default 0.5)."
+    ),
+]
+FailOnOpt = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        help="What makes exit code 1: dataset (default: the "
+        "dataset or any segment has dataset drift), column (any drifted column), "
+        "never.",
+    ),
+]
+RefFormatOpt = Annotated[str | None, typer.Option("--reference-format", help=f"{_FORMATS}.")]
+CurFormatOpt = Annotated[str | None, typer.Option("--current-format", help=f"{_FORMATS}.")]
+TargetOpt = Annotated[
+    str | None, typer.Option("--target", help="The model's target (label) column.")
+]
+PredictionOpt = Annotated[
+    str | None, typer.Option("--prediction", help="The model's prediction column.")
+]
+ScoreOpt = Annotated[
+    str | None,
+    typer.Option("--score", help="Probability of the positive class (binary models)."),
+]
+TaskOpt = Annotated[
+    str | None,
+    typer.Option("--task", help="binary, multiclass or regression (default: inferred)."),
+]
+PositiveOpt = Annotated[
+    str | None,
+    typer.Option("--positive-label", help="The positive class (default: 1 or true)."),
+]
+TimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--time-column", help="Timestamp column: orders rows for windows and concept drift."
+    ),
+]
+WindowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--window",
+        help="Per-window drift of the current data: a Polars duration such as 1d or 1w "
+        "(needs --time-column), or a row count such as '1000 rows'.",
+    ),
+]
+EngineOpt = Annotated[
+    str, typer.Option("--engine", help="Compute engine (default: polars, in memory).")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+
+
+def _targets(json_out: str | None, html_out: str | None, outputs: list[str]) -> list[Any]:
+    """The requested outputs as (format, path): --json, --html, then each --output."""
+    pairs: list[tuple[str, str]] = []
+    if json_out is not None:
+        pairs.append(("json", json_out))
+    if html_out is not None:
+        pairs.append(("html", html_out))
+    for item in outputs:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise ConfigError(f"--output {item!r}: expected FORMAT=PATH, e.g. json=summary.json")
+        pairs.append((name.strip(), path.strip()))
+    return pairs
+
+
+def _run(reference: str, current: str, cfg: DriftConfig, engine: str, progress: bool) -> Report:
+    """run_report, with a progress bar on stderr when it is a terminal."""
+    from driftcli.run import run_report
+
+    if not progress:
+        return run_report(reference, current, cfg, engine=engine)
+    from rich.progress import Progress
+
+    with Progress(console=_stderr(), transient=True) as bar:
+        bar_task = bar.add_task("comparing", total=None)
+
+        def hook(done: int, total: int) -> None:
+            bar.update(bar_task, completed=done, total=total)
+
+        return run_report(reference, current, cfg, progress=hook, engine=engine)
+
+
 @app.command()
 def report(
     reference: Annotated[str, typer.Argument(help="Reference data: file, glob or folder.")],
     current: Annotated[str, typer.Argument(help="Current data: file, glob or folder.")],
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="drift.toml or pyproject.toml ([tool.drift]). "
-            "Default: ./pyproject.toml when it has [tool.drift].",
-        ),
-    ] = None,
-    json_out: Annotated[
-        str | None, typer.Option("--json", help="Write the JSON summary here ('-' for stdout).")
-    ] = None,
-    html_out: Annotated[
-        Path | None, typer.Option("--html", help="Write the self-contained HTML report here.")
-    ] = None,
-    segment_by: Annotated[
-        list[str] | None,
-        typer.Option("--segment-by", "-s", help="Segment column (repeat for combinations)."),
-    ] = None,
-    columns: Annotated[
-        list[str] | None,
-        typer.Option("--columns", help="Only these columns (comma-separated or repeated)."),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", help="Leave these columns out (comma-separated or repeated)."),
-    ] = None,
-    test: Annotated[
-        str | None,
-        typer.Option(
-            "--test", help="Use this test for every column it applies to (see `drift tests`)."
-        ),
-    ] = None,
-    threshold: Annotated[
-        str | None,
-        typer.Option(
-            "--threshold",
-            help='Threshold for --test, or "auto": learned from reference chunks '
-            "(then --test is optional).",
-        ),
-    ] = None,
-    correction: Annotated[
-        str | None,
-        typer.Option(
-            "--correction",
-            help="Multiple-testing correction over all p-value results: none, bonferroni, "
-            "holm or bh (default: bh).",
-        ),
-    ] = None,
-    drift_share: Annotated[
-        float | None,
-        typer.Option(
-            "--drift-share", help="Share of drifted columns that is dataset drift (default 0.5)."
-        ),
-    ] = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on",
-            help="What makes exit code 1: dataset (default: the "
-            "dataset or any segment has dataset drift), column (any drifted column), "
-            "never.",
-        ),
-    ] = None,
-    reference_format: Annotated[
-        str | None, typer.Option("--reference-format", help="parquet, csv, ndjson or ipc.")
-    ] = None,
-    current_format: Annotated[
-        str | None, typer.Option("--current-format", help="parquet, csv, ndjson or ipc.")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option("--target", help="The model's target (label) column.")
-    ] = None,
-    prediction: Annotated[
-        str | None, typer.Option("--prediction", help="The model's prediction column.")
-    ] = None,
-    score: Annotated[
-        str | None,
-        typer.Option("--score", help="Probability of the positive class (binary models)."),
-    ] = None,
-    task: Annotated[
-        str | None,
-        typer.Option("--task", help="binary, multiclass or regression (default: inferred)."),
-    ] = None,
-    positive_label: Annotated[
-        str | None,
-        typer.Option("--positive-label", help="The positive class (default: 1 or true)."),
-    ] = None,
-    time_column: Annotated[
-        str | None,
-        typer.Option(
-            "--time-column", help="Timestamp column: orders rows for windows and concept drift."
-        ),
-    ] = None,
-    window: Annotated[
-        str | None,
-        typer.Option(
-            "--window",
-            help="Per-window drift of the current data: a Polars duration such as 1d or 1w "
-            "(needs --time-column), or a row count such as '1000 rows'.",
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-    ] = False,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = None,
+    html_out: HtmlOpt = None,
+    output: OutputOpt = None,
+    segment_by: SegmentOpt = None,
+    columns: ColumnsOpt = None,
+    exclude: ExcludeOpt = None,
+    test: TestOpt = None,
+    threshold: ThresholdOpt = None,
+    correction: CorrectionOpt = None,
+    drift_share: ShareOpt = None,
+    fail_on: FailOnOpt = None,
+    reference_format: RefFormatOpt = None,
+    current_format: CurFormatOpt = None,
+    target: TargetOpt = None,
+    prediction: PredictionOpt = None,
+    score: ScoreOpt = None,
+    task: TaskOpt = None,
+    positive_label: PositiveOpt = None,
+    time_column: TimeOpt = None,
+    window: WindowOpt = None,
+    engine: EngineOpt = "polars",
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Compare CURRENT with REFERENCE and report drift per column and per segment.
 
@@ -253,71 +290,48 @@ def report(
     Example: drift report ref.parquet cur.parquet --segment-by region --html report.html
     --json summary.json
     """
+    flags = {k: v for k, v in locals().items() if k not in _NOT_CONFIG}
 
     def body() -> None:
-        from driftcli.engine import run_report
-        from driftcli.render.json import to_json
+        from driftcli.outputs.write import check_targets, write_outputs
 
         path = config or discover_config()
         base = load_config(path) if path is not None else DriftConfig()
-        cfg = base.replace(
-            columns=parse_column_list(columns),
-            exclude=parse_column_list(exclude),
-            segment_by=parse_column_list(segment_by),
-            test=test,
-            threshold=_threshold_option(threshold),
-            correction=correction,
-            drift_share=drift_share,
-            fail_on=fail_on,
-            reference_format=reference_format,
-            current_format=current_format,
-            time_column=time_column,
-            window=window,
-            model=_model_option(base.model, target, prediction, score, task, positive_label),
-        )
-        # Check output folders before the run, so a bad path fails fast and no output is
-        # written by a run that exits 2.
-        for out in (json_out if json_out != "-" else None, html_out):
-            if out is not None and not Path(out).resolve().parent.is_dir():
-                raise InputError(
-                    f"{out}: the folder {Path(out).parent} does not exist; create it first"
-                )
+        cfg = base.with_options(**flags)
+        targets = _targets(json_out, html_out, output or [])
+        # Check every output before the run: a bad path fails fast, and a run that exits 2
+        # writes nothing.
+        check_targets(targets)
         err = _stderr()
-        show_progress = not quiet and err.is_terminal
-        if show_progress:
-            from rich.progress import Progress
-
-            with Progress(console=err, transient=True) as bar:
-                bar_task = bar.add_task("comparing", total=None)
-
-                def hook(done: int, total: int) -> None:
-                    bar.update(bar_task, completed=done, total=total)
-
-                result = run_report(reference, current, cfg, progress=hook)
-        else:
-            result = run_report(reference, current, cfg)
-        # Render everything before writing anything: a rendering failure leaves no file.
-        json_text = to_json(result) if json_out is not None else None
-        html_text = None
-        if html_out is not None:
-            from driftcli.render.html import to_html
-
-            html_text = to_html(result)
-        if json_out is not None and json_text is not None:
-            if json_out == "-":
-                sys.stdout.write(json_text)
-                sys.stdout.flush()
-            else:
-                write_text_atomic(json_out, json_text)
-        if html_out is not None and html_text is not None:
-            write_text_atomic(html_out, html_text)
+        result = _run(reference, current, cfg, engine, not quiet and err.is_terminal)
+        write_outputs(result, targets)
         if not quiet:
-            from driftcli.render.terminal import print_summary
+            from driftcli.outputs.terminal import print_summary
 
             print_summary(result, err)
         raise typer.Exit(int(result.exit_code))
 
     _guard(debug, body)
+
+
+#: `drift report` parameters that are not config options.
+_NOT_CONFIG = frozenset(
+    {"reference", "current", "config", "json_out", "html_out", "output", "engine", "quiet",
+     "debug"}
+)  # fmt: skip
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the JSON summary (the base schema plus every section's).
+
+    Example: drift schema > report.schema.json
+    """
+    import json
+
+    from driftcli.outputs.json import report_schema
+
+    sys.stdout.write(json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -328,7 +342,7 @@ def init(
     ] = "drift.toml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     reference_format: Annotated[
-        str | None, typer.Option("--reference-format", help="parquet, csv, ndjson or ipc.")
+        str | None, typer.Option("--reference-format", help=f"{_FORMATS}.")
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")

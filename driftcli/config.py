@@ -3,68 +3,111 @@
 A config file is ``drift.toml`` (top-level keys) or the ``[tool.drift]`` table of a
 pyproject.toml. Per-column settings live in ``[column."NAME"]`` tables. Unknown keys, kinds,
 tests and formats are errors that list the valid choices. CLI flags override the file.
+
+The core keys (columns, tests, thresholds, segments, time axis) are fields of
+:class:`DriftConfig`. Each report section that has settings registers its table (``[model]``,
+``[windows]``, ...) with :func:`register_table`; a DriftConfig holds those tables in
+``sections`` and takes them as keyword arguments (``DriftConfig(model=ModelConfig(...))``).
+This module imports no section: the sections register themselves (driftcli/sections/).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, Protocol, TypeVar
 
-from driftcli.concept_report import ConceptConfig, concept_config_from_mapping
-from driftcli.correction import DEFAULT_CORRECTION, Correction, parse_correction
-from driftcli.errors import ConfigError, reject_unknown_keys
-from driftcli.integrity import IntegrityConfig, integrity_config_from_mapping
-from driftcli.kinds import USER_KINDS, Kind
-from driftcli.model_perf import ModelConfig, model_config_from_mapping
-from driftcli.online import OnlineConfig, online_config_from_mapping
-from driftcli.thresholds import (
+from driftcli.columns.correction import parse_correction
+from driftcli.columns.thresholds import (
     AUTO,
     AutoThresholdConfig,
     Threshold,
     auto_config_from_mapping,
     parse_threshold,
 )
-from driftcli.windows import WindowRule, WindowSpec, parse_window, window_rule_from_mapping
+from driftcli.errors import ConfigError, reject_unknown_keys
+from driftcli.inputs.registry import format_names, normalise_format
+from driftcli.results.vocabulary import DEFAULT_CORRECTION, USER_KINDS, Correction, FailOn, Kind
+from driftcli.stats import get_test
+from driftcli.timeline import WindowSpec, parse_window
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-
-class FailOn(str, Enum):
-    """What makes the run fail (exit code 1)."""
-
-    DATASET = "dataset"
-    """The whole dataset, or any tested segment, has dataset drift."""
-    COLUMN = "column"
-    """Any column drifted, overall or in any segment."""
-    NEVER = "never"
-    """Report only; exit 0 whatever drifted."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-FORMATS = ("parquet", "csv", "ndjson", "ipc")
-_FORMAT_ALIASES = {"jsonl": "ndjson", "json": "ndjson", "arrow": "ipc", "feather": "ipc"}
+__all__ = [
+    "ColumnConfig",
+    "ConfigTable",
+    "DriftConfig",
+    "FailOn",
+    "TableConfig",
+    "config_from_mapping",
+    "discover_config",
+    "load_config",
+    "parse_column_list",
+    "register_table",
+    "tables",
+]
 
 
-def normalise_format(fmt: str | None, where: str = "format") -> str | None:
-    """Canonical format name, or ConfigError listing the valid ones."""
-    if fmt is None:
-        return None
-    key = fmt.lower()
-    key = _FORMAT_ALIASES.get(key, key)
-    if key not in FORMATS:
-        raise ConfigError(f"{where}: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
-    return key
+class TableConfig(Protocol):
+    """A section's settings: a frozen dataclass whose no-argument instance is the default."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+T = TypeVar("T", bound=TableConfig)
+
+
+@dataclass(frozen=True)
+class ConfigTable:
+    """A config table a section owns: ``[model]``, ``[windows]``, ...
+
+    ``type`` is its dataclass (its no-argument instance is the default, the section off);
+    ``parse(value, source)`` validates the TOML value; ``help`` is the one line listed with
+    the valid keys. ``placement`` orders it among the core keys in messages and in the
+    config echoed by reports: ``early`` tables come before ``correction``, ``late`` ones last.
+    ``options(table, flags)`` applies CLI flags the section owns (``--target`` ...) and
+    returns the new table, or None when none of its flags is given.
+    """
+
+    key: str
+    type: type[Any]
+    parse: Callable[[object, str], Any]
+    help: str
+    placement: Literal["early", "late"] = "late"
+    options: Callable[[Any, Mapping[str, Any]], Any] | None = None
+    #: The flags ``options`` reads (for the unknown-option check).
+    option_names: tuple[str, ...] = ()
+
+
+_TABLES: dict[str, ConfigTable] = {}
+
+
+def register_table(table: ConfigTable) -> ConfigTable:
+    """Add a section's config table (done by its section when it registers)."""
+    if table.key in _TABLES or table.key in _CORE_KEYS:
+        raise ValueError(f"config table {table.key!r} is registered twice")
+    _TABLES[table.key] = table
+    return table
+
+
+def unregister_table(key: str) -> None:
+    """Remove a config table (for tests that register a throwaway section)."""
+    del _TABLES[key]
+
+
+def tables() -> list[ConfigTable]:
+    """The registered config tables, early ones first, each group in registration order."""
+    found = list(_TABLES.values())
+    return [t for t in found if t.placement == "early"] + [
+        t for t in found if t.placement == "late"
+    ]
 
 
 @dataclass(frozen=True)
@@ -77,142 +120,189 @@ class ColumnConfig:
 
     def __post_init__(self) -> None:
         if self.test is not None:
-            from driftcli.stats import get_test
-
             object.__setattr__(self, "test", get_test(self.test).name)
         if self.threshold is not None:
             object.__setattr__(self, "threshold", parse_threshold(self.threshold, "column"))
 
 
-@dataclass(frozen=True)
+#: The core keys of a config file, in the order messages list them, with their help line.
+#: Section tables (:func:`tables`) go after ``column`` (early) or at the end (late).
+_CORE_KEYS: dict[str, str] = {
+    "columns": "list of column names to test (default: all shared columns)",
+    "exclude": "list of column names to leave out",
+    "segment_by": "list of columns whose value combinations form segments",
+    "test": "one test name for every column it applies to",
+    "threshold": "threshold for `test`",
+    "drift_share": "share of drifted columns that makes dataset drift (default 0.5)",
+    "fail_on": "dataset | column | never",
+    "min_segment_rows": "rows each side of a segment needs to be tested (default 30)",
+    "bins": "number of reference-quantile bins for psi and jensenshannon (default 10)",
+    "reference_format": "FORMATS (default: from the extension)",
+    "current_format": "FORMATS (default: from the extension)",
+    "column": 'per-column tables: [column."NAME"] with kind, test, threshold',
+    "correction": "multiple-testing correction: none | bonferroni | holm | bh (default bh)",
+    "auto_threshold": '[auto_threshold] table: how threshold = "auto" chunks the reference',
+    "time_column": "timestamp column: orders rows for windows and concept drift",
+    "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
+}
+_BEFORE_EARLY = ("columns", "exclude", "segment_by", "test", "threshold", "drift_share",
+                 "fail_on", "min_segment_rows", "bins", "reference_format", "current_format",
+                 "column")  # fmt: skip
+
+
+def _top_keys() -> dict[str, str]:
+    """Every valid top-level key with its help line, in message order."""
+    formats = " | ".join(format_names().replace(" or ", ", ").split(", "))
+    core = {k: v.replace("FORMATS", formats) for k, v in _CORE_KEYS.items()}
+    out = {k: core[k] for k in _BEFORE_EARLY}
+    out.update({t.key: t.help for t in tables() if t.placement == "early"})
+    out.update({k: v for k, v in core.items() if k not in _BEFORE_EARLY})
+    out.update({t.key: t.help for t in tables() if t.placement == "late"})
+    return out
+
+
+def _whole(value: object, lo: int, hi: float) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and lo <= value <= hi
+
+
+@dataclass(frozen=True, init=False)
 class DriftConfig:
     """Everything that decides a run's results. Build directly, from TOML, or both.
 
     ``test``/``threshold`` apply one test to every column it fits (others keep the automatic
-    choice); ``column`` holds per-column overrides, which win over ``test``.
+    choice); ``column`` holds per-column overrides, which win over ``test``. Section tables
+    are keyword arguments named by their key (``model=ModelConfig(...)``,
+    ``online=OnlineConfig(...)``) and are read back with :meth:`section`.
     """
 
-    columns: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = ()
-    segment_by: tuple[str, ...] = ()
-    test: str | None = None
-    threshold: Threshold | None = None  # a number, or "auto" (learned from the reference)
-    drift_share: float = 0.5
-    fail_on: FailOn = FailOn.DATASET
-    min_segment_rows: int = 30
-    bins: int = 10
-    reference_format: str | None = None
-    current_format: str | None = None
-    column: Mapping[str, ColumnConfig] = field(default_factory=dict)
-    integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
-    correction: Correction = DEFAULT_CORRECTION
-    auto_threshold: AutoThresholdConfig = field(default_factory=AutoThresholdConfig)
-    time_column: str | None = None
-    window: str | None = None  # a Polars duration ("1d") or a row count ("1000 rows")
-    model: ModelConfig = field(default_factory=ModelConfig)
-    windows: WindowRule = field(default_factory=WindowRule)
-    concept: ConceptConfig = field(default_factory=ConceptConfig)
-    online: OnlineConfig = field(default_factory=OnlineConfig)
+    columns: tuple[str, ...] | None
+    exclude: tuple[str, ...]
+    segment_by: tuple[str, ...]
+    test: str | None
+    threshold: Threshold | None  # a number, or "auto" (learned from the reference)
+    drift_share: float
+    fail_on: FailOn
+    min_segment_rows: int
+    bins: int
+    reference_format: str | None
+    current_format: str | None
+    column: Mapping[str, ColumnConfig]
+    correction: Correction
+    auto_threshold: AutoThresholdConfig
+    time_column: str | None
+    window: str | None  # a Polars duration ("1d") or a row count ("1000 rows")
+    #: The section tables that were set, by key; the others take their defaults.
+    sections: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        def setf(name: str, value: object) -> None:
+    def __init__(
+        self,
+        *,
+        columns: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        segment_by: Sequence[str] = (),
+        test: str | None = None,
+        threshold: Threshold | None = None,
+        drift_share: float = 0.5,
+        fail_on: FailOn | str = FailOn.DATASET,
+        min_segment_rows: int = 30,
+        bins: int = 10,
+        reference_format: str | None = None,
+        current_format: str | None = None,
+        column: Mapping[str, ColumnConfig] | None = None,
+        correction: Correction | str = DEFAULT_CORRECTION,
+        auto_threshold: AutoThresholdConfig | None = None,
+        time_column: str | None = None,
+        window: str | None = None,
+        sections: Mapping[str, Any] | None = None,
+        **tables: Any,
+    ) -> None:
+        test = get_test(test).name if test is not None else None
+        auto_threshold = auto_threshold if auto_threshold is not None else AutoThresholdConfig()
+        if not isinstance(auto_threshold, AutoThresholdConfig):
+            raise ConfigError(
+                f"auto_threshold: expected an AutoThresholdConfig, got {auto_threshold!r}"
+            )
+        if not _whole(min_segment_rows, 1, float("inf")):
+            raise ConfigError(
+                f"min_segment_rows must be a whole number >= 1, got {min_segment_rows!r}"
+            )
+        if not _whole(bins, 2, 1000):
+            raise ConfigError(f"bins must be a whole number from 2 to 1000, got {bins!r}")
+        values = {
+            "columns": _columns(columns),
+            "exclude": tuple(exclude),
+            "segment_by": tuple(segment_by),
+            "fail_on": _fail_on(fail_on),
+            "test": test,
+            "correction": parse_correction(correction),
+            "auto_threshold": auto_threshold,
+            "threshold": _threshold(threshold, test),
+            "drift_share": _drift_share(drift_share),
+            "min_segment_rows": min_segment_rows,
+            "bins": bins,
+            "reference_format": normalise_format(reference_format, "reference_format"),
+            "current_format": normalise_format(current_format, "current_format"),
+            "sections": MappingProxyType(_section_tables({**(sections or {}), **tables})),
+            "time_column": _time_column(time_column),
+            "window": _window(window, time_column),
+            "column": _column_configs(column or {}),
+        }
+        for name, value in values.items():
             object.__setattr__(self, name, value)
-
-        if not isinstance(self.integrity, IntegrityConfig):
-            raise ConfigError(f"integrity: expected an IntegrityConfig, got {self.integrity!r}")
-
-        if self.columns is not None:
-            if not self.columns:
-                raise ConfigError(
-                    "columns is empty: list the columns to test, or leave it out to test all "
-                    "shared columns"
-                )
-            setf("columns", tuple(self.columns))
-        setf("exclude", tuple(self.exclude))
-        setf("segment_by", tuple(self.segment_by))
-        try:
-            setf("fail_on", FailOn(self.fail_on))
-        except ValueError:
-            raise ConfigError(
-                f"fail_on: unknown value {self.fail_on!r}; "
-                f"valid values: {', '.join(f.value for f in FailOn)}"
-            ) from None
-        if self.test is not None:
-            from driftcli.stats import get_test
-
-            setf("test", get_test(self.test).name)
-        setf("correction", parse_correction(self.correction))
-        if not isinstance(self.auto_threshold, AutoThresholdConfig):
-            raise ConfigError(
-                f"auto_threshold: expected an AutoThresholdConfig, got {self.auto_threshold!r}"
-            )
-        if self.threshold is not None:
-            threshold = parse_threshold(self.threshold, "threshold")
-            if self.test is None and threshold != AUTO:
-                raise ConfigError(
-                    "threshold needs a test: set `test` (or --test) too, or set thresholds "
-                    'per column in [column.NAME] (threshold = "auto" works without a test)'
-                )
-            setf("threshold", threshold)
-        share = self.drift_share
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
-            raise ConfigError(f"drift_share must be a number in (0, 1], got {share!r}")
-        setf("drift_share", float(share))
-        if (
-            isinstance(self.min_segment_rows, bool)
-            or not isinstance(self.min_segment_rows, int)
-            or (self.min_segment_rows < 1)
-        ):
-            raise ConfigError(
-                f"min_segment_rows must be a whole number >= 1, got {self.min_segment_rows!r}"
-            )
-        if (
-            isinstance(self.bins, bool)
-            or not isinstance(self.bins, int)
-            or not 2 <= self.bins <= 1000
-        ):
-            raise ConfigError(f"bins must be a whole number from 2 to 1000, got {self.bins!r}")
-        setf("reference_format", normalise_format(self.reference_format, "reference_format"))
-        setf("current_format", normalise_format(self.current_format, "current_format"))
-        for name, cls in (
-            ("model", ModelConfig),
-            ("windows", WindowRule),
-            ("concept", ConceptConfig),
-            ("online", OnlineConfig),
-        ):
-            if not isinstance(getattr(self, name), cls):
-                raise ConfigError(f"{name}: expected a {cls.__name__}, got {getattr(self, name)!r}")
-        if self.time_column is not None and (
-            not isinstance(self.time_column, str) or not self.time_column
-        ):
-            raise ConfigError(f"time_column must be a column name, got {self.time_column!r}")
-        if self.window is not None:
-            spec = parse_window(self.window)
-            if spec.every is not None and self.time_column is None:
-                raise ConfigError(
-                    f"window {self.window!r} is a duration and needs a time column: set "
-                    "time_column (--time-column), or use a row window such as '1000 rows'"
-                )
-        cols = {}
-        for name, cc in self.column.items():
-            if not isinstance(cc, ColumnConfig):
-                raise ConfigError(f"column {name!r}: expected a ColumnConfig, got {cc!r}")
-            cols[str(name)] = cc
-        setf("column", MappingProxyType(cols))
 
     @property
     def window_spec(self) -> WindowSpec | None:
         """The parsed ``window``, or None without one."""
         return parse_window(self.window) if self.window is not None else None
 
+    def section(self, cls: type[T]) -> T:
+        """The section table of type ``cls`` (``config.section(ModelConfig)``): as set, or
+        its default."""
+        for t in _TABLES.values():
+            if t.type is cls:
+                value = self.sections.get(t.key)
+                return value if isinstance(value, cls) else cls()
+        raise KeyError(f"no config table of type {cls.__name__} is registered")
+
+    def table(self, key: str) -> Any:
+        """The section table registered as ``key``: as set, or its default."""
+        if key not in _TABLES:
+            raise KeyError(f"no config table {key!r} is registered")
+        return self.sections.get(key, _TABLES[key].type())
+
     def replace(self, **changes: Any) -> DriftConfig:
-        """A copy with the given fields changed; None values are ignored (flag not given)."""
+        """A copy with the given fields or tables changed; None values are ignored."""
         given = {k: v for k, v in changes.items() if v is not None}
         return dataclasses.replace(self, **given)
 
+    def with_options(self, **flags: Any) -> DriftConfig:
+        """This config with command-line options applied, as ``drift report`` does.
+
+        ``flags`` are the options by their config name (``columns``, ``threshold``,
+        ``segment_by`` ...) plus the flags a section owns (``target``, ``prediction`` ...);
+        None means "not given". Column lists may be comma-separated; ``threshold`` may be the
+        text of a number or ``"auto"``.
+        """
+        core = {k: v for k, v in flags.items() if k in _CORE_KEYS}
+        for key in ("columns", "exclude", "segment_by"):
+            if isinstance(core.get(key), (list, tuple)):
+                core[key] = parse_column_list(core[key])
+        if isinstance(core.get("threshold"), str):
+            core["threshold"] = _threshold_text(core["threshold"])
+        rest = {k: v for k, v in flags.items() if k not in _CORE_KEYS}
+        for t in tables():
+            if t.options is not None:
+                changed = t.options(self.table(t.key), rest)
+                if changed is not None:
+                    core[t.key] = changed
+        unknown = set(rest) - {n for t in tables() for n in t.option_names}
+        if unknown:
+            raise ConfigError(f"unknown option {sorted(unknown)[0]!r}")
+        return self.replace(**core)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, as echoed in reports."""
-        return {
+        """JSON-ready form, as echoed in reports (core keys, then each table)."""
+        out: dict[str, Any] = {
             "columns": list(self.columns) if self.columns is not None else None,
             "exclude": list(self.exclude),
             "segment_by": list(self.segment_by),
@@ -230,41 +320,106 @@ class DriftConfig:
                 }
                 for name, cc in self.column.items()
             },
-            "integrity": self.integrity.to_dict(),
-            "correction": self.correction.value,
-            "auto_threshold": self.auto_threshold.to_dict(),
-            "time_column": self.time_column,
-            "window": self.window,
-            "model": self.model.to_dict(),
-            "windows": self.windows.to_dict(),
-            "concept": self.concept.to_dict(),
-            "online": self.online.to_dict(),
         }
+        order = tables()
+        out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "early"})
+        out.update(
+            {
+                "correction": self.correction.value,
+                "auto_threshold": self.auto_threshold.to_dict(),
+                "time_column": self.time_column,
+                "window": self.window,
+            }
+        )
+        out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "late"})
+        return out
 
 
-_TOP_KEYS: dict[str, str] = {
-    "columns": "list of column names to test (default: all shared columns)",
-    "exclude": "list of column names to leave out",
-    "segment_by": "list of columns whose value combinations form segments",
-    "test": "one test name for every column it applies to",
-    "threshold": "threshold for `test`",
-    "drift_share": "share of drifted columns that makes dataset drift (default 0.5)",
-    "fail_on": "dataset | column | never",
-    "min_segment_rows": "rows each side of a segment needs to be tested (default 30)",
-    "bins": "number of reference-quantile bins for psi and jensenshannon (default 10)",
-    "reference_format": "parquet | csv | ndjson | ipc (default: from the extension)",
-    "current_format": "parquet | csv | ndjson | ipc (default: from the extension)",
-    "column": 'per-column tables: [column."NAME"] with kind, test, threshold',
-    "integrity": "[integrity] table: data integrity checks, limits and severities",
-    "correction": "multiple-testing correction: none | bonferroni | holm | bh (default bh)",
-    "auto_threshold": '[auto_threshold] table: how threshold = "auto" chunks the reference',
-    "time_column": "timestamp column: orders rows for windows and concept drift",
-    "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
-    "model": "[model] table: target, prediction, score, task, positive_label, rules",
-    "windows": "[windows] table: max_drift_share, consecutive, severity, min_rows",
-    "concept": "[concept] table: detectors, severity, per_segment, per-detector parameters",
-    "online": "[online] table: latency and status columns, error values, limits",
-}
+def _columns(columns: Sequence[str] | None) -> tuple[str, ...] | None:
+    if columns is None:
+        return None
+    if not columns:
+        raise ConfigError(
+            "columns is empty: list the columns to test, or leave it out to test all shared columns"
+        )
+    return tuple(columns)
+
+
+def _fail_on(value: FailOn | str) -> FailOn:
+    try:
+        return FailOn(value)
+    except ValueError:
+        raise ConfigError(
+            f"fail_on: unknown value {value!r}; valid values: {', '.join(f.value for f in FailOn)}"
+        ) from None
+
+
+def _threshold(value: Threshold | None, test: str | None) -> Threshold | None:
+    if value is None:
+        return None
+    threshold = parse_threshold(value, "threshold")
+    if test is None and threshold != AUTO:
+        raise ConfigError(
+            "threshold needs a test: set `test` (or --test) too, or set thresholds "
+            'per column in [column.NAME] (threshold = "auto" works without a test)'
+        )
+    return threshold
+
+
+def _drift_share(share: object) -> float:
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise ConfigError(f"drift_share must be a number in (0, 1], got {share!r}")
+    return float(share)
+
+
+def _time_column(value: object) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"time_column must be a column name, got {value!r}")
+    return value
+
+
+def _window(window: str | None, time_column: str | None) -> str | None:
+    if window is not None and parse_window(window).every is not None and time_column is None:
+        raise ConfigError(
+            f"window {window!r} is a duration and needs a time column: set "
+            "time_column (--time-column), or use a row window such as '1000 rows'"
+        )
+    return window
+
+
+def _column_configs(column: Mapping[str, ColumnConfig]) -> Mapping[str, ColumnConfig]:
+    cols = {}
+    for name, cc in column.items():
+        if not isinstance(cc, ColumnConfig):
+            raise ConfigError(f"column {name!r}: expected a ColumnConfig, got {cc!r}")
+        cols[str(name)] = cc
+    return MappingProxyType(cols)
+
+
+def _threshold_text(value: str) -> float | str:
+    """--threshold as given: a number, or the word "auto" (validated by the config)."""
+    if value.strip().lower() == "auto":
+        return value.strip().lower()
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f'--threshold: expected a number or "auto", got {value!r}') from None
+
+
+def _section_tables(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The section tables of a DriftConfig, each checked against its registered type."""
+    out: dict[str, Any] = {}
+    for key, value in given.items():
+        table = _TABLES.get(key)
+        if table is None:
+            valid = ", ".join(list(_CORE_KEYS) + [t.key for t in tables()])
+            raise ConfigError(f"unknown setting {key!r}; valid settings: {valid}")
+        if not isinstance(value, table.type):
+            raise ConfigError(f"{key}: expected a {table.type.__name__}, got {value!r}")
+        out[key] = value
+    return out
+
+
 _COLUMN_KEYS = ("kind", "test", "threshold")
 
 
@@ -278,21 +433,16 @@ def _str_list(value: object, where: str) -> tuple[str, ...]:
 
 def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> DriftConfig:
     """Validate a parsed TOML table and build a DriftConfig (errors name ``source``)."""
-    reject_unknown_keys(data, _TOP_KEYS, source)
+    reject_unknown_keys(data, _top_keys(), source)
     kwargs: dict[str, Any] = {}
     for key in ("columns", "exclude", "segment_by"):
         if key in data:
             kwargs[key] = _str_list(data[key], f"{source}: {key}")
     if "auto_threshold" in data:
         kwargs["auto_threshold"] = auto_config_from_mapping(data["auto_threshold"], source)
-    for key, parse in (
-        ("model", model_config_from_mapping),
-        ("windows", window_rule_from_mapping),
-        ("concept", concept_config_from_mapping),
-        ("online", online_config_from_mapping),
-    ):
-        if key in data:
-            kwargs[key] = parse(data[key], source)
+    for t in tables():
+        if t.key in data:
+            kwargs[t.key] = t.parse(data[t.key], source)
     for key in (
         "test",
         "fail_on",
@@ -309,8 +459,16 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
     for key in ("threshold", "drift_share", "min_segment_rows", "bins"):
         if key in data:
             kwargs[key] = data[key]
+    kwargs["column"] = _column_tables(data.get("column", {}), source)
+    try:
+        return DriftConfig(**kwargs)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def _column_tables(raw_cols: object, source: str) -> dict[str, ColumnConfig]:
+    """The ``[column."NAME"]`` tables of a config file."""
     columns: dict[str, ColumnConfig] = {}
-    raw_cols = data.get("column", {})
     if not isinstance(raw_cols, dict):
         raise ConfigError(f'{source}: column must be tables like [column."age"]')
     for name, table in raw_cols.items():
@@ -331,13 +489,7 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
             )
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from None
-    kwargs["column"] = columns
-    if "integrity" in data:
-        kwargs["integrity"] = integrity_config_from_mapping(data["integrity"], source)
-    try:
-        return DriftConfig(**kwargs)
-    except ConfigError as exc:
-        raise ConfigError(f"{source}: {exc}") from None
+    return columns
 
 
 def load_config(path: str | Path) -> DriftConfig:

@@ -6,9 +6,9 @@ import json
 
 from driftcli._version import __version__
 from driftcli.config import DriftConfig
-from driftcli.engine import run_report
-from driftcli.io import SourceLike
-from driftcli.model import Status
+from driftcli.inputs.sources import SourceLike
+from driftcli.results.vocabulary import Status
+from driftcli.run import run_report
 from driftcli.stats import get_test
 
 
@@ -54,7 +54,7 @@ def starter_config(reference: SourceLike, reference_format: str | None = None) -
 
 def _integrity_lines() -> list[str]:
     """The [integrity] table with every default commented out (README, "Data integrity")."""
-    from driftcli.integrity import CHECKS, IntegrityConfig
+    from driftcli.sections.integrity.config import CHECKS, IntegrityConfig
 
     defaults = IntegrityConfig().to_dict()
     out = ["# Data integrity checks learned from the reference; defaults shown.", "# [integrity]"]

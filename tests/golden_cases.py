@@ -30,7 +30,7 @@ import polars as pl
 from rich.console import Console
 
 from driftcli import DriftConfig, Report, load_config, run_report, to_html, to_json
-from driftcli.render.terminal import print_summary
+from driftcli.outputs.terminal import print_summary
 from tests.conftest import ROOT, make_frame
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 
-from driftcli.concept_report import (
+from driftcli.results.records import DatasetVerdict
+from driftcli.results.report import Report
+from driftcli.results.vocabulary import Outcome, SegmentStatus, Severity, Status
+from driftcli.sections.concept_drift.result import (
     ChangePoint,
     ConceptScope,
     ConceptSection,
     DetectorReport,
     ErrorBin,
 )
-from driftcli.model import DatasetVerdict, Report
-from driftcli.model_perf import PerformanceSection, RuleOutcome, ScopePerformance
-from driftcli.online import LimitOutcome, OnlineSection, OnlineStats, OnlineWindow
-from driftcli.performance import (
+from driftcli.sections.online.result import LimitOutcome, OnlineSection, OnlineStats, OnlineWindow
+from driftcli.sections.performance.metrics import (
     ConfusionMatrix,
     MetricDifference,
     PerformanceComparison,
     PerformanceResult,
 )
-from driftcli.windows import WindowColumn, WindowResult, WindowRuleOutcome, WindowSection
+from driftcli.sections.performance.result import PerformanceSection, RuleOutcome, ScopePerformance
+from driftcli.sections.prediction_drift.result import PredictionDriftSection
+from driftcli.sections.windows.result import (
+    WindowColumn,
+    WindowResult,
+    WindowRuleOutcome,
+    WindowSection,
+)
 
 #: A segment value that must come out escaped in HTML and intact in JSON.
 HOSTILE = "<script>alert(1)</script>"
@@ -99,8 +107,8 @@ def performance_section() -> PerformanceSection:
         RuleOutcome(
             "accuracy",
             "region=south",
-            "fail",
-            "fail",
+            Severity.FAIL,
+            Outcome.FAIL,
             0.05,
             "absolute",
             0.77,
@@ -111,8 +119,8 @@ def performance_section() -> PerformanceSection:
         RuleOutcome(
             "roc_auc",
             "overall",
-            "warn",
-            "warn",
+            Severity.WARN,
+            Outcome.WARN,
             0.01,
             "absolute",
             0.77,
@@ -123,8 +131,8 @@ def performance_section() -> PerformanceSection:
         RuleOutcome(
             "log_loss",
             "overall",
-            "fail",
-            "pass",
+            Severity.FAIL,
+            Outcome.PASS,
             0.1,
             "relative",
             0.52,
@@ -135,8 +143,8 @@ def performance_section() -> PerformanceSection:
         RuleOutcome(
             "f1",
             f"region={HOSTILE}",
-            "fail",
-            "not_evaluated",
+            Severity.FAIL,
+            Outcome.NOT_EVALUATED,
             0.05,
             "absolute",
             None,
@@ -165,12 +173,14 @@ def window_section() -> WindowSection:
         day = f"2025-03-{i + 1:02d}"
         start, end = f"{day}T00:00:00", f"2025-03-{i + 2:02d}T00:00:00"
         if share is None:
-            windows.append(WindowResult(i, day, start, end, 100 * i, 5, "too_small"))
+            windows.append(WindowResult(i, day, start, end, 100 * i, 5, SegmentStatus.TOO_SMALL))
             continue
         cols = (
-            WindowColumn("income", "drift" if share > 0.3 else "ok", "psi", share, None, 0.1, 2.0),
-            WindowColumn("age", "ok", "ks", 0.05, 0.4 if i else None, 0.05, 0.3),
-            WindowColumn(HOSTILE, "skipped", None, None, None, None, None),
+            WindowColumn(
+                "income", Status.DRIFT if share > 0.3 else Status.OK, "psi", share, None, 0.1, 2.0
+            ),
+            WindowColumn("age", Status.OK, "ks", 0.05, 0.4 if i else None, 0.05, 0.3),
+            WindowColumn(HOSTILE, Status.SKIPPED, None, None, None, None, None),
         )
         verdict = DatasetVerdict(2, round(share * 2), share, 0.5, share >= 0.5)
         windows.append(
@@ -181,7 +191,7 @@ def window_section() -> WindowSection:
                 end,
                 100 * i,
                 100,
-                "tested",
+                SegmentStatus.TESTED,
                 verdict,
                 cols,
                 {"accuracy": 0.8 - 0.1 * i, "roc_auc": None},
@@ -197,7 +207,7 @@ def window_section() -> WindowSection:
         columns=("income", "age", HOSTILE),
         performance_reference={"accuracy": 0.78, "roc_auc": 0.77},
         rule_outcome=WindowRuleOutcome(
-            "fail",
+            Outcome.FAIL,
             2,
             ((1, 2),),
             "dataset drift share above 30% in 2 consecutive windows (2025-03-02 to 2025-03-03)",
@@ -234,7 +244,7 @@ def concept_section() -> ConceptSection:
     tiny = ConceptScope(
         f"region={HOSTILE}", {"region": HOSTILE}, 10, 0, 0.1, reason="10 events; needs 30"
     )
-    return ConceptSection("event_time", "misclassification", "warn", (overall, tiny))
+    return ConceptSection("event_time", "misclassification", Severity.WARN, (overall, tiny))
 
 
 def online_section() -> OnlineSection:
@@ -259,18 +269,19 @@ def online_section() -> OnlineSection:
     )
     limits = (
         LimitOutcome(
-            "latency_p95_max", "overall", 250.0, 320.5, 160.0, "fail",
+            "latency_p95_max", "overall", 250.0, 320.5, 160.0, Outcome.FAIL,
             "latency p95 320.5 ms exceeds 250 ms (fail)",
         ),
         LimitOutcome(
-            "error_rate_max", "overall", 0.1, 0.05, 0.005, "pass", "error rate 5.0% within 10%"
+            "error_rate_max", "overall", 0.1, 0.05, 0.005, Outcome.PASS,
+            "error rate 5.0% within 10%",
         ),
         LimitOutcome(
-            "throughput_min", "2025-03-02", 500.0, 450.0, None, "warn",
+            "throughput_min", "2025-03-02", 500.0, 450.0, None, Outcome.WARN,
             "throughput 450 rows in window 2025-03-02 is below 500 (warn)",
         ),
         LimitOutcome(
-            "latency_p95_increase_max", "overall", 0.2, None, None, "not_evaluated",
+            "latency_p95_increase_max", "overall", 0.2, None, None, Outcome.NOT_EVALUATED,
             "latency p95 increase not evaluated: the reference has no latency column",
         ),
     )  # fmt: skip
@@ -288,11 +299,14 @@ def online_section() -> OnlineSection:
 
 def with_sections(report: Report, roles: dict[str, str] | None = None) -> Report:
     """``report`` with every issue-6 section attached (roles name the model's columns)."""
-    return dataclasses.replace(
-        report,
-        roles=roles if roles is not None else {},
-        performance=performance_section(),
-        windows=window_section(),
-        concept=concept_section(),
-        online=online_section(),
-    )
+    roles = roles if roles is not None else {}
+    model = tuple(c for c in report.columns if c.column in roles)
+    sections = {
+        **report.sections,
+        PredictionDriftSection.key: PredictionDriftSection(model) if roles else None,
+        PerformanceSection.key: performance_section(),
+        WindowSection.key: window_section(),
+        ConceptSection.key: concept_section(),
+        OnlineSection.key: online_section(),
+    }
+    return dataclasses.replace(report, roles=roles, sections=sections)

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 
 from driftcli.config import DriftConfig
-from driftcli.engine import run_report
-from driftcli.model import Report, sorted_columns
-from driftcli.render.html import to_html
+from driftcli.outputs.html import to_html
+from driftcli.results.records import sorted_columns
+from driftcli.results.report import Report
+from driftcli.run import run_report
 from tests.chromium import CHROMIUM, FLAGS
 from tests.test_html import HOSTILE_COLUMN, HOSTILE_VALUE, _hostile_frame, wide_frames
 

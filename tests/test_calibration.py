@@ -13,9 +13,10 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from driftcli.correction import Correction, adjust_pvalues
-from driftcli.sample import CategoricalSample, NumericSample
+from driftcli.columns.correction import adjust_pvalues
+from driftcli.results.vocabulary import Correction
 from driftcli.stats import get_test
+from driftcli.stats.samples import CategoricalSample, NumericSample
 
 N_PAIRS = 400
 ALPHA = 0.05

@@ -18,8 +18,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from driftcli.kinds import Kind
-from driftcli.sample import CategoricalSample, Merged, NumericSample
+from driftcli.results.vocabulary import Kind
 from driftcli.stats import NotApplicable, all_tests, get_test, is_drift
 from driftcli.stats.catalogue import (
     MMD_MAX_PER_SIDE,
@@ -27,6 +26,7 @@ from driftcli.stats.catalogue import (
     hellinger_from_shares,
     kl_from_shares,
 )
+from driftcli.stats.samples import CategoricalSample, Merged, NumericSample
 
 REL = 1e-12
 ROOT = Path(__file__).resolve().parents[1]

@@ -93,14 +93,14 @@ def test_exit_2_empty_file(tmp_path: Path, parquet_pair: tuple[Path, Path]) -> N
     assert "empty.csv" in err and "empty" in err
 
 
-def test_header_only_current_is_an_integrity_failure(tmp_path: Path) -> None:
+def test_header_only_current_is_an_input_error(tmp_path: Path) -> None:
     ref, cur = tmp_path / "r.csv", tmp_path / "c.csv"
     ref.write_text("a,b\n1,2\n3,4\n")
     cur.write_text("a,b\n")
+    # An empty current is "no rows to compare" (exit 2), with or without integrity checks.
     code, _, err = run("report", str(ref), str(cur))
-    assert code == ExitCode.BREACH, err
-    assert "current has no rows" in err
-    # With the integrity checks off, an empty current is an input error as before.
+    assert code == ExitCode.USAGE, err
+    assert "c.csv" in err and "no rows" in err
     off = tmp_path / "drift.toml"
     off.write_text("[integrity]\nenabled = false\n")
     code, _, err = run("report", str(ref), str(cur), "--config", str(off))
@@ -140,12 +140,12 @@ def test_exit_2_unknown_column(parquet_pair: tuple[Path, Path]) -> None:
 def test_exit_3_internal_error_without_traceback(
     parquet_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import driftcli.engine
+    import driftcli.run
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(driftcli.engine, "run_report", boom)
+    monkeypatch.setattr(driftcli.run, "run_report", boom)
     code, _, err = run("report", str(parquet_pair[0]), str(parquet_pair[1]))
     assert code == ExitCode.INTERNAL
     assert "internal error" in err and "simulated bug" in err and "--debug" in err
@@ -211,8 +211,15 @@ def test_no_output_at_all_when_one_output_folder_is_missing(
     parquet_pair: tuple[Path, Path], tmp_path: Path
 ) -> None:
     json_path = tmp_path / "s.json"
-    code, _, err = run("report", str(parquet_pair[0]), str(parquet_pair[1]), "--json",
-                       str(json_path), "--html", str(tmp_path / "missing" / "r.html"))
+    code, _, err = run(
+        "report",
+        str(parquet_pair[0]),
+        str(parquet_pair[1]),
+        "--json",
+        str(json_path),
+        "--html",
+        str(tmp_path / "missing" / "r.html"),
+    )
     assert code == ExitCode.USAGE and "does not exist" in err
     assert not json_path.exists()
 
@@ -358,11 +365,20 @@ def test_summary_shows_effect_size_and_learned_threshold(
 ) -> None:
     cfg = tmp_path / "drift.toml"
     cfg.write_text('threshold = "auto"\n[column.y]\ntest = "psi"\n')
-    code, _, err = run("report", str(parquet_pair[0]), str(parquet_pair[1]), "--fail-on",
-                       "column", "-c", str(cfg))
+    code, _, err = run(
+        "report", str(parquet_pair[0]), str(parquet_pair[1]), "--fail-on", "column", "-c", str(cfg)
+    )
     assert code == ExitCode.BREACH, err
     assert "KS D" in err  # ks on x (600 reference rows) reports its effect size
     html = tmp_path / "r.html"
-    run("report", str(parquet_pair[0]), str(parquet_pair[1]), "-c", str(cfg), "-q", "--html",
-        str(html))
+    run(
+        "report",
+        str(parquet_pair[0]),
+        str(parquet_pair[1]),
+        "-c",
+        str(cfg),
+        "-q",
+        "--html",
+        str(html),
+    )
     assert "learned: mean" in html.read_text()

@@ -18,9 +18,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from driftcli import concept
-from driftcli.concept import DETECTORS, DetectorResult, adwin, ddm, eddm, page_hinkley
 from driftcli.errors import ConfigError, InputError
+from driftcli.sections.concept_drift import detectors as concept
+from driftcli.sections.concept_drift.detectors import (
+    DETECTORS,
+    DetectorResult,
+    adwin,
+    ddm,
+    eddm,
+    page_hinkley,
+)
 
 Stream = list[float]
 

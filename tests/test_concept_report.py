@@ -9,22 +9,26 @@ import numpy as np
 import polars as pl
 import pytest
 
-from driftcli.concept import adwin, ddm, eddm, page_hinkley
-from driftcli.concept_report import (
-    ALL_DETECTORS,
+from driftcli.errors import ConfigError, InputError
+from driftcli.sections.concept_drift.compute import (
     MAX_BINS,
     MIN_EVENTS,
     NOT_APPLICABLE,
-    ChangePoint,
+    run_concept,
+)
+from driftcli.sections.concept_drift.config import (
+    ALL_DETECTORS,
     ConceptConfig,
+    concept_config_from_mapping,
+)
+from driftcli.sections.concept_drift.detectors import adwin, ddm, eddm, page_hinkley
+from driftcli.sections.concept_drift.result import (
+    ChangePoint,
     ConceptScope,
     ConceptSection,
     DetectorReport,
-    concept_config_from_mapping,
-    run_concept,
 )
-from driftcli.errors import ConfigError, InputError
-from driftcli.model_perf import ModelConfig
+from driftcli.sections.performance.config import ModelConfig
 
 MODEL = ModelConfig(target="y", prediction="p")
 T0 = datetime(2025, 3, 1)
@@ -194,7 +198,9 @@ def test_config_from_drift_toml(tmp_path: Any) -> None:
 
     path = tmp_path / "drift.toml"
     path.write_text('[concept]\ndetectors = ["adwin"]\n[concept.adwin]\ndelta = 0.05\n')
-    assert load_config(path).concept == ConceptConfig(("adwin",), {"adwin": {"delta": 0.05}})
+    assert load_config(path).section(ConceptConfig) == ConceptConfig(
+        ("adwin",), {"adwin": {"delta": 0.05}}
+    )
 
 
 # ------------------------------------------------------------------------------------- stream
@@ -439,7 +445,7 @@ def test_findings() -> None:
     section = run_concept(
         frame, "t", MODEL, "binary", ConceptConfig(detectors=("adwin", "ddm")), ("region",)
     )
-    findings = section.findings
+    findings = [f.message for f in section.findings()]
     first = overall(section)
     adwin_point = report(first, "adwin").drifts[0]
     assert findings[0].startswith(
@@ -447,7 +453,7 @@ def test_findings() -> None:
     )
     assert any(f.startswith("concept drift in segment region=s: ") for f in findings)
     quiet = run_concept(frame.head(500), "t", MODEL, "binary", ConceptConfig(("adwin",)))
-    assert quiet.findings == []
+    assert [f.message for f in quiet.findings()] == []
     handmade = ConceptSection(
         "t",
         "misclassification",
@@ -467,7 +473,9 @@ def test_findings() -> None:
             ),
         ),
     )
-    assert handmade.findings == ["concept drift overall: ddm at row 40 and 1 more"]
+    assert [f.message for f in handmade.findings()] == [
+        "concept drift overall: ddm at row 40 and 1 more"
+    ]
 
 
 def test_series_bins() -> None:

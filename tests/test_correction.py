@@ -11,18 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from driftcli.cli import app
+from driftcli.columns.correction import adjust_pvalues, parse_correction
 from driftcli.config import DriftConfig, config_from_mapping
-from driftcli.correction import (
-    DEFAULT_CORRECTION,
-    Correction,
-    CorrectionInfo,
-    adjust_pvalues,
-    parse_correction,
-)
-from driftcli.engine import run_report
 from driftcli.errors import ConfigError
-from driftcli.model import ColumnResult, Report, Status
-from driftcli.render.json import to_dict
+from driftcli.outputs.json import to_dict
+from driftcli.results.records import ColumnResult, CorrectionInfo
+from driftcli.results.report import Report
+from driftcli.results.vocabulary import DEFAULT_CORRECTION, Correction, Status
+from driftcli.run import run_report
 from driftcli.stats import get_test
 
 P = [0.01, 0.04, 0.03, 0.005]

@@ -19,6 +19,7 @@ from driftcli import (
     Status,
     run_report,
 )
+from driftcli.sections.integrity.result import IntegrityReport
 from tests.conftest import make_frame
 
 
@@ -267,7 +268,9 @@ def test_numeric_column_that_arrives_as_text_is_parsed_when_kind_is_numeric() ->
     col = by_name(report)["amount"]
     assert col.status is Status.OK and col.test == "ks"
     assert "30 values were not numbers" in (col.reason or "")
-    failed = {(r.check, r.column) for r in report.integrity.results if r.status == "fail"}
+    integrity = report.section(IntegrityReport)
+    assert integrity is not None
+    failed = {(r.check, r.column) for r in integrity.results if r.status == "fail"}
     assert ("parse_failures", "amount") in failed
 
 

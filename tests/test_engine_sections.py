@@ -11,11 +11,15 @@ import polars as pl
 import pytest
 
 from driftcli import DriftConfig, ExitCode, FailOn, run_report
-from driftcli.concept_report import ConceptConfig
 from driftcli.errors import ConfigError, InputError
-from driftcli.model_perf import ModelConfig, PerformanceRule
-from driftcli.online import OnlineConfig
-from driftcli.windows import WindowRule
+from driftcli.sections.concept_drift.config import ConceptConfig
+from driftcli.sections.concept_drift.result import ConceptSection
+from driftcli.sections.online.config import OnlineConfig
+from driftcli.sections.online.result import OnlineSection
+from driftcli.sections.performance.config import ModelConfig, PerformanceRule
+from driftcli.sections.performance.result import PerformanceSection
+from driftcli.sections.windows.config import WindowRule
+from driftcli.sections.windows.result import WindowSection
 
 
 def _frame(
@@ -83,8 +87,9 @@ def test_performance_rule_breach_sets_exit_code(
     model = dataclasses.replace(MODEL, rules=(rule,), n_resamples=200)
     config = DriftConfig(model=model, columns=("x", "y"))
     report = run_report(ref, cur, config)
-    assert report.performance is not None
-    acc = report.performance.overall.comparison
+    performance = report.section(PerformanceSection)
+    assert performance is not None
+    acc = performance.overall.comparison
     assert acc is not None
     diff = acc.differences["accuracy"]
     assert diff.difference is not None and diff.difference < -0.05
@@ -107,7 +112,7 @@ def test_windows_track_drift_per_day_with_the_whole_run_tests(
         windows=WindowRule(max_drift_share=0.3, consecutive=3, severity="fail"),
     )
     report = run_report(ref, cur, config)
-    section = report.windows
+    section = report.section(WindowSection)
     assert section is not None
     assert [w.label for w in section.windows] == [f"2025-03-{d:02d}" for d in range(1, 11)]
     assert sum(w.rows for w in section.windows) == cur.height
@@ -130,8 +135,9 @@ def test_window_numbers_equal_a_run_on_that_window_alone(
     ref, cur = log_pair
     base = DriftConfig(exclude=("event_time",), correction="none")
     windowed = run_report(ref, cur, base.replace(time_column="event_time", window="1d"))
-    assert windowed.windows is not None
-    day = windowed.windows.windows[6]
+    windows = windowed.section(WindowSection)
+    assert windows is not None
+    day = windows.windows[6]
     alone = cur.filter(pl.col("event_time").dt.date() == dt.date(2025, 3, 7))
     # Same tests as the whole-data run: pin them so the small slice keeps them too.
     whole = {c.column: c for c in windowed.columns if c.tested}
@@ -154,7 +160,7 @@ def test_concept_drift_finds_the_break_in_time(log_pair: tuple[pl.DataFrame, pl.
         concept=ConceptConfig(detectors=("adwin", "ddm")),
     )
     report = run_report(ref, cur, config)
-    concept = report.concept
+    concept = report.section(ConceptSection)
     assert concept is not None and concept.stream == "misclassification"
     overall = concept.scopes[0]
     assert overall.scope == "overall"
@@ -174,7 +180,7 @@ def test_online_limits_feed_the_exit_code(log_pair: tuple[pl.DataFrame, pl.DataF
     )
     config = DriftConfig(columns=("x",), online=online, time_column="event_time", window="1d")
     report = run_report(ref, cur, config)
-    section = report.online
+    section = report.section(OnlineSection)
     assert section is not None and section.reference is not None
     assert section.current.latency_p95 is not None and section.current.latency_p95 > 150
     assert len(section.windows) == 10
@@ -185,8 +191,9 @@ def test_online_limits_feed_the_exit_code(log_pair: tuple[pl.DataFrame, pl.DataF
 def test_row_windows_without_a_time_column(log_pair: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     ref, cur = log_pair
     report = run_report(ref, cur, DriftConfig(columns=("x", "y"), window="1000 rows"))
-    assert report.windows is not None
-    assert [w.rows for w in report.windows.windows] == [1000] * 20
+    windows = report.section(WindowSection)
+    assert windows is not None
+    assert [w.rows for w in windows.windows] == [1000] * 20
 
 
 def test_section_config_mistakes_are_user_errors(
@@ -217,9 +224,10 @@ def test_ndjson_request_log_with_utc_text_timestamps(
     online = OnlineConfig(latency="latency_ms", status="status", error_values=("error",))
     config = DriftConfig(columns=("x",), time_column="event_time", window="1d", online=online)
     report = run_report(paths[0], paths[1], config)
-    assert report.windows is not None and len(report.windows.windows) == 10
-    assert report.online is not None and len(report.online.windows) == 10
-    assert report.windows.windows[0].start == "2025-03-01T00:00:00+00:00"
+    windows, online_section = report.section(WindowSection), report.section(OnlineSection)
+    assert windows is not None and len(windows.windows) == 10
+    assert online_section is not None and len(online_section.windows) == 10
+    assert windows.windows[0].start == "2025-03-01T00:00:00+00:00"
 
 
 def test_concept_change_at_severity_fail_is_a_breach(

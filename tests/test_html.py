@@ -13,19 +13,12 @@ import polars as pl
 import pytest
 
 from driftcli.config import DriftConfig
-from driftcli.engine import run_report
-from driftcli.model import Report, SegmentStatus, sorted_columns
-from driftcli.render.html import (
-    _STATUS_ICONS,
-    _asset,
-    _correction_view,
-    _fmt_num,
-    _fmt_pvalue,
-    _fmt_share,
-    _sparkline,
-    template_dir,
-    to_html,
-)
+from driftcli.outputs.html import _asset, _correction_view, template_dir, to_html
+from driftcli.outputs.htmlkit import STATUS_ICONS, fmt_num, fmt_pvalue, fmt_share, sparkline
+from driftcli.results.records import sorted_columns
+from driftcli.results.report import Report
+from driftcli.results.vocabulary import SegmentStatus, Status
+from driftcli.run import run_report
 from tests.section_fixtures import HOSTILE, with_sections
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,7 +136,7 @@ def test_header_verdict_counts_inputs_config(sample_report: Report, sample_html:
     assert f"Exit code {int(sample_report.exit_code)} (BREACH)" in sample_html
     tested = sum(1 for c in sample_report.columns if c.tested)
     assert f'<div class="n">{tested}</div><div class="l">columns tested</div>' in sample_html
-    share = _fmt_share(sample_report.dataset.drift_share)
+    share = fmt_share(sample_report.dataset.drift_share)
     assert share in sample_html and "threshold 50%" in sample_html
     for side in (sample_report.reference, sample_report.current):
         assert side.source in sample_html
@@ -190,10 +183,10 @@ def test_distance_tests_leave_pvalue_blank(sample_html: str) -> None:
 def test_pvalue_tests_show_pvalue(hostile_report: Report, hostile_html: str) -> None:
     ks = next(c for c in hostile_report.columns if c.test == "ks")
     assert ks.pvalue is not None
-    assert f'data-k="pvalue">{_fmt_pvalue(ks.pvalue)}<' in hostile_html
+    assert f'data-k="pvalue">{fmt_pvalue(ks.pvalue)}<' in hostile_html
     adjusted = getattr(ks, "pvalue_adjusted", None)
     if adjusted is not None:  # shown under the raw p-value when a correction applied
-        assert f'<span class="adj" title="adjusted p-value">adj {_fmt_pvalue(adjusted)}</span>' in (
+        assert f'<span class="adj" title="adjusted p-value">adj {fmt_pvalue(adjusted)}</span>' in (
             hostile_html
         )
 
@@ -214,7 +207,7 @@ def test_segments_section(sample_report: Report, sample_html: str) -> None:
         assert tables[f"seg{i}"] == [f"s{i}c{j}" for j in range(len(seg.columns))]
         for j, col in enumerate(sorted_columns(seg.columns)):
             head = data["rows"][f"s{i}c{j}"]["h"]  # type: ignore[index]
-            assert head[:3] == [str(col.status), _STATUS_ICONS[col.status], col.column]
+            assert head[:3] == [str(col.status), STATUS_ICONS[col.status], col.column]
             assert head[11] == (col.reason or "")
 
 
@@ -338,7 +331,7 @@ def test_hostile_config_and_paths_escaped(tmp_path: Path) -> None:
     ],
 )
 def test_fmt_num(value: float | None, text: str) -> None:
-    assert _fmt_num(value) == text
+    assert fmt_num(value) == text
 
 
 @pytest.mark.parametrize(
@@ -346,14 +339,16 @@ def test_fmt_num(value: float | None, text: str) -> None:
     [(None, ""), (1.234e-8, "1.2e-08"), (0.04567, "0.04567"), (0.5, "0.5"), (0.0, "0")],
 )
 def test_fmt_pvalue(value: float | None, text: str) -> None:
-    assert _fmt_pvalue(value) == text
+    assert fmt_pvalue(value) == text
 
 
 def test_template_dir_has_templates() -> None:
     base = template_dir()
     assert (base / "report.html.j2").is_file()
-    for name in ("header", "drift_table", "segments", "performance", "concept_drift"):
+    for name in ("header", "drift_table", "segments"):
         assert (base / "partials" / f"{name}.html.j2").is_file()
+    for name in ("performance", "concept_drift"):  # a section's partial lives with its section
+        assert (ROOT / "driftcli" / "sections" / name / "section.html.j2").is_file()
 
 
 def test_template_dir_prefers_packaged_copy(
@@ -397,15 +392,15 @@ def test_skipped_rows_show_their_reason(sample_report: Report, sample_html: str)
 
 
 def test_sparkline_is_numbers_only() -> None:
-    from driftcli.model import Distribution
+    from driftcli.results.records import Distribution
 
-    svg = str(_sparkline(Distribution("bars", ("<a>", "b"), (3, 1), (0, 4))))
+    svg = str(sparkline(Distribution("bars", ("<a>", "b"), (3, 1), (0, 4))))
     assert svg.startswith('<svg class="spark"') and svg.endswith("</svg>")
     assert "<a>" not in svg
     assert re.fullmatch(r'[\w\s="<>/.:\-]+', svg)
-    wide = str(_sparkline(Distribution("histogram", tuple("x" * 30), (1,) * 30, (2,) * 30)))
+    wide = str(sparkline(Distribution("histogram", tuple("x" * 30), (1,) * 30, (2,) * 30)))
     assert 'viewBox="0 0 60 20"' in wide  # 30 bins merged to 15 for the sparkline
-    assert str(_sparkline(None)) == ""
+    assert str(sparkline(None)) == ""
 
 
 def test_segment_heatmap(sample_report: Report, sample_html: str) -> None:
@@ -507,14 +502,17 @@ def test_each_section_alone(sample_report: Report) -> None:
     for field, sid in (
         ("performance", "performance"),
         ("windows", "windows"),
-        ("concept", "concept-drift"),
+        ("concept_drift", "concept-drift"),
         ("online", "online"),
     ):
-        only = dataclasses.replace(sample_report, **{field: getattr(full, field)})
+        sections = {**sample_report.sections, field: full.section(field)}
+        only = dataclasses.replace(sample_report, sections=sections)
         html = to_html(only)
         present = {s for s in NEW_SECTIONS if f'<section id="{s}">' in html}
         assert present == {sid}, field
-    html = to_html(dataclasses.replace(sample_report, roles=ROLES))
+    # The model's roles alone: the run computes the prediction drift section from them.
+    model = {**sample_report.sections, "prediction_drift": full.section("prediction_drift")}
+    html = to_html(dataclasses.replace(sample_report, roles=ROLES, sections=model))
     assert {s for s in NEW_SECTIONS if f'<section id="{s}">' in html} == {"model-drift"}
 
 
@@ -574,8 +572,8 @@ def test_performance_numbers_and_ci(sections_html: str) -> None:
 
 
 def test_lower_is_better_colours_the_other_way() -> None:
-    from driftcli.performance import MetricDifference
-    from driftcli.render.html import _metric_cell
+    from driftcli.sections.performance.html import _metric_cell
+    from driftcli.sections.performance.metrics import MetricDifference
 
     def cell(diff: float, lo: float, hi: float, better: bool) -> dict[str, object]:
         d = MetricDifference("m", 1.0, 1.0 + diff, diff, lo, hi, 0.95, 1000, 1000, better)
@@ -632,21 +630,22 @@ def test_windows_table_rule_and_chart_data(sections_report: Report, sections_htm
 def test_window_charts_stay_compact_for_500_columns_30_windows(sample_report: Report) -> None:
     import dataclasses
 
-    from driftcli.model import DatasetVerdict
-    from driftcli.windows import WindowColumn, WindowResult, WindowSection
+    from driftcli.results.records import DatasetVerdict
+    from driftcli.sections.windows.result import WindowColumn, WindowResult, WindowSection
 
     names = tuple(f"col_{j:03d}" for j in range(500))
     windows = tuple(
         WindowResult(
-            i, f"2025-03-{i + 1:02d}", None, None, i * 1000, 1000, "tested",
+            i, f"2025-03-{i + 1:02d}", None, None, i * 1000, 1000, SegmentStatus.TESTED,
             DatasetVerdict(500, 10, 0.02, 0.5, False),
-            tuple(WindowColumn(n, "ok", "psi", 0.0123456789 * (j % 7), None, 0.1, 0.5)
+            tuple(WindowColumn(n, Status.OK, "psi", 0.0123456789 * (j % 7), None, 0.1, 0.5)
                   for j, n in enumerate(names)),
         )
         for i in range(30)
     )  # fmt: skip
     section = WindowSection("1d", "time", "t", 0, windows, names)
-    html = to_html(dataclasses.replace(sample_report, windows=section))
+    sections = {**sample_report.sections, "windows": section}
+    html = to_html(dataclasses.replace(sample_report, sections=sections))
     _, data = _blob(html)
     assert len(data["windows"]["cols"]) == 500  # type: ignore[index]
     size = len(json.dumps(data["windows"]))
@@ -710,19 +709,28 @@ def test_hostile_label_escaped_in_every_section(sections_html: str) -> None:
     assert "<" not in raw and ">" not in raw
     names = [c[0] for c in data["windows"]["cols"]]  # type: ignore[index]
     assert HOSTILE in names  # intact after JSON decoding
-    # the page's script elements are still only ours
-    assert len(re.findall(r"<script\b", sections_html, re.I)) == 3
+    # the page's script elements are still only ours: the data blob, plotly.js, the page
+    # script and one chart script per section that has charts (windows, concept, online)
+    assert len(re.findall(r"<script\b", sections_html, re.I)) == 3 + 3
+    ours = re.findall(
+        r"<script>\n/\* (?:Drift over time|Concept drift|Online metrics) charts", sections_html
+    )
+    assert len(ours) == 3
 
 
 def test_hostile_online_and_model_labels_escaped(sample_report: Report) -> None:
     import dataclasses
 
+    from driftcli.sections.prediction_drift.result import PredictionDriftSection
     from tests.section_fixtures import online_section
 
     online = online_section()
     limits = tuple(dataclasses.replace(x, scope=HOSTILE, message=HOSTILE) for x in online.limits)
     online = dataclasses.replace(online, limits=limits, latency_unit=HOSTILE)
-    html = to_html(dataclasses.replace(sample_report, online=online, roles={"income": HOSTILE}))
+    roles = {"income": HOSTILE}
+    model = PredictionDriftSection(tuple(c for c in sample_report.columns if c.column in roles))
+    sections = {**sample_report.sections, "online": online, "prediction_drift": model}
+    html = to_html(dataclasses.replace(sample_report, sections=sections, roles=roles))
     assert HOSTILE not in html
     escaped = HOSTILE.replace("<", "&lt;").replace(">", "&gt;")
     assert escaped in _section(html, "online")

@@ -12,29 +12,40 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from driftcli import ColumnConfig, ConfigError, DriftConfig, Kind, load_config, run_report, to_html
+from driftcli import (
+    ColumnConfig,
+    ConfigError,
+    DriftConfig,
+    Kind,
+    Report,
+    load_config,
+    run_report,
+    to_html,
+)
 from driftcli.cli import app
-from driftcli.config import FailOn
 from driftcli.exitcodes import ExitCode
-from driftcli.integrity import (
-    CHECKS,
-    ColumnIntegrity,
+from driftcli.outputs.json import report_schema, to_dict
+from driftcli.results.vocabulary import FailOn, Severity
+from driftcli.sections.integrity.checks import (
     ColumnScope,
-    IntegrityConfig,
-    IntegrityResult,
-    Severity,
     column_checks,
     duplicate_check,
     row_count_check,
     schema_checks,
 )
-from driftcli.render.json import to_dict
+from driftcli.sections.integrity.config import CHECKS, ColumnIntegrity, IntegrityConfig
+from driftcli.sections.integrity.result import IntegrityReport, IntegrityResult
 from tests.conftest import make_frame
 
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "driftcli" / "schema" / "report.schema.json").read_text()
-)
+SCHEMA = report_schema()
 CFG = IntegrityConfig()
+
+
+def integrity(report: Report) -> IntegrityReport:
+    """The run's data integrity section (always there; empty when integrity is off)."""
+    section = report.section(IntegrityReport)
+    assert section is not None
+    return section
 
 
 def only(results: list[IntegrityResult], check: str, column: str | None = None) -> IntegrityResult:
@@ -232,7 +243,7 @@ def test_config_file_limits_severities_and_unknown_keys(tmp_path: Path) -> None:
         '[integrity.severity]\nout_of_range = "fail"\nnew_column = "off"\n'
         '[integrity.column."x"]\nnull_rise = 0.5\nseverity = { nulls = "warn" }\n'
     )
-    cfg = load_config(path).integrity
+    cfg = load_config(path).section(IntegrityConfig)
     assert cfg.limit("null_rise") == 0.2 and cfg.limit("null_rise", "x") == 0.5
     assert cfg.row_ratio == (0.8, 1.25)
     assert cfg.severity_of("out_of_range", "y") is Severity.FAIL
@@ -277,7 +288,7 @@ def broken(n: int = 800, seed: int = 21) -> pl.DataFrame:
 def test_broken_pipeline_findings_breaches_and_hints() -> None:
     ref = make_frame(1000, 20)
     report = run_report(ref, broken())
-    found = {(r.check, r.column): r for r in report.integrity.findings}
+    found = {(r.check, r.column): r for r in integrity(report).tripped}
     assert found[("missing_column", "y")].status == "fail"
     assert found[("new_column", "y_v2")].status == "warn"
     assert found[("nulls", "x")].status == "fail"
@@ -287,7 +298,7 @@ def test_broken_pipeline_findings_breaches_and_hints() -> None:
     assert any("integrity nulls" in b for b in report.breaches)
     # The column with the null burst is still drift-tested, and the report says so.
     assert found[("nulls", "x")].drift_status in ("ok", "drift")
-    hinted = {h.column for h in report.integrity.hints}
+    hinted = {h.column for h in integrity(report).hints}
     assert "channel" in hinted  # drifted (a new category) and failed integrity
     data = to_dict(report)
     jsonschema.validate(data, SCHEMA)
@@ -298,7 +309,7 @@ def test_broken_pipeline_findings_breaches_and_hints() -> None:
 
 def test_fail_on_never_and_warn_only_do_not_breach() -> None:
     report = run_report(make_frame(1000, 20), broken(), DriftConfig(fail_on=FailOn.NEVER))
-    assert report.status == "pass" and report.integrity.count("fail") == 3
+    assert report.status == "pass" and integrity(report).count("fail") == 3
     warn_only = IntegrityConfig(severity={"out_of_range": Severity.WARN})
     ref, cur = make_frame(600, 3), make_frame(500, 4, shift=0.3)
     report = run_report(ref, cur, DriftConfig(integrity=warn_only))
@@ -308,15 +319,15 @@ def test_fail_on_never_and_warn_only_do_not_breach() -> None:
 def test_disabled_integrity_runs_nothing() -> None:
     cfg = DriftConfig(integrity=IntegrityConfig(enabled=False))
     report = run_report(make_frame(1000, 20), broken(), cfg)
-    assert report.integrity.results == () and not report.integrity.enabled
+    assert integrity(report).results == () and not integrity(report).enabled
     assert not [b for b in report.breaches if b.startswith("integrity")]
     jsonschema.validate(to_dict(report), SCHEMA)
 
 
 def test_no_findings_on_batches_from_the_same_distribution() -> None:
     report = run_report(make_frame(2000, 30), make_frame(1800, 31))
-    assert [r for r in report.integrity.results if r.status in ("fail", "warn")] == []
-    assert report.integrity.count("pass") > 10
+    assert [r for r in integrity(report).results if r.status in ("fail", "warn")] == []
+    assert integrity(report).count("pass") > 10
 
 
 def test_skipped_kinds_are_still_checked_and_configured_kinds_parse() -> None:
@@ -330,7 +341,7 @@ def test_skipped_kinds_are_still_checked_and_configured_kinds_parse() -> None:
         pl.when(pl.int_range(pl.len()) < 100).then(None).otherwise("id").alias("id"),
     )
     cfg = DriftConfig(column={"amount": ColumnConfig(kind=Kind.NUMERIC)})
-    found = {(r.check, r.column) for r in run_report(ref, cur, cfg).integrity.findings}
+    found = {(r.check, r.column) for r in integrity(run_report(ref, cur, cfg)).tripped}
     assert ("parse_failures", "amount") in found
     assert ("nulls", "id") in found  # id columns are not drift-tested but are checked
 
@@ -368,7 +379,7 @@ def test_hostile_offending_values_are_escaped_in_html() -> None:
     ref = pl.DataFrame({"c": ["a", "b"] * 100, "v": normal(200, 8)})
     cur = pl.DataFrame({"c": ["a", "b"] * 80 + [evil] * 40, "v": normal(200, 9)})
     report = run_report(ref, cur)
-    assert report.integrity.findings[0].offending[0].value == evil
+    assert integrity(report).tripped[0].offending[0].value == evil
     page = to_html(report)
     section = page[page.index('<section id="integrity">') :]
     section = section[: section.index("\n</section>")]
@@ -381,7 +392,7 @@ def test_drift_init_block_uncommented_gives_the_defaults() -> None:
 
     lines = _integrity_lines()
     text = "\n".join([lines[0], *(line.removeprefix("# ") for line in lines[1:])])
-    cfg = config_from_mapping(tomllib.loads(text), "drift.toml").integrity
+    cfg = config_from_mapping(tomllib.loads(text), "drift.toml").section(IntegrityConfig)
     assert cfg.to_dict() == {
         **IntegrityConfig().to_dict(),
         "severity": {n: s.severity.value for n, s in CHECKS.items()},

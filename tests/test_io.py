@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from driftcli import DriftConfig, InputError, run_report
-from driftcli.io import format_from_path, open_source
+from driftcli.inputs.registry import format_from_path
+from driftcli.inputs.sources import open_source
 
 
 def write(df: pl.DataFrame, path: Path) -> Path:

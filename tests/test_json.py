@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -13,13 +12,11 @@ import polars as pl
 import pytest
 
 from driftcli import ColumnConfig, DriftConfig, Report, run_report, to_json
-from driftcli.render.json import to_dict
+from driftcli.outputs.json import report_schema, to_dict
 from tests.conftest import SAMPLE_CUR, SAMPLE_REF
 from tests.section_fixtures import HOSTILE, with_sections
 
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "driftcli" / "schema" / "report.schema.json").read_text()
-)
+SCHEMA = report_schema()
 
 
 def test_sample_summary_matches_schema() -> None:
@@ -187,12 +184,14 @@ def test_sections_never_emit_nan_and_stay_deterministic(
 ) -> None:
     import dataclasses
 
-    from driftcli.online import OnlineStats
+    from driftcli.sections.online.result import OnlineSection, OnlineStats
 
     report = _with_sections(frames)
-    assert report.online is not None
+    online = report.section(OnlineSection)
+    assert online is not None
     nan = OnlineStats(10, 0, float("nan"), float("inf"), None, float("-inf"), 0, float("nan"))
-    report = dataclasses.replace(report, online=dataclasses.replace(report.online, current=nan))
+    sections = {**report.sections, "online": dataclasses.replace(online, current=nan)}
+    report = dataclasses.replace(report, sections=sections)
     text = to_json(report)
     data = _strict(text)
     jsonschema.validate(data, SCHEMA)
@@ -204,7 +203,7 @@ def test_sections_never_emit_nan_and_stay_deterministic(
 
 
 def test_model_run_end_to_end_matches_schema(frames: tuple[pl.DataFrame, pl.DataFrame]) -> None:
-    from driftcli.model_perf import ModelConfig
+    from driftcli.sections.performance.config import ModelConfig
 
     ref, cur = (f.with_columns(pred=pl.col("flag") ^ (pl.col("x") > 1.5)) for f in frames)
     cfg = DriftConfig(segment_by=("region",), model=ModelConfig(target="flag", prediction="pred"))

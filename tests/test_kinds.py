@@ -5,16 +5,15 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from driftcli.kinds import (
+from driftcli.columns.kinds import (
     DISCRETE_MAX_UNIQUE,
     ID_MIN_ROWS,
-    TESTABLE_KINDS,
-    Kind,
     KindEvidence,
     infer_kind,
     kind_from_dtype,
     strings_parse_as_datetime,
 )
+from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
 
 
 def ev(

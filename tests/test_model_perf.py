@@ -18,18 +18,32 @@ import pytest
 
 from driftcli.config import load_config
 from driftcli.errors import ConfigError, InputError
-from driftcli.model_perf import (
+from driftcli.results.vocabulary import Outcome, Severity
+from driftcli.sections.performance.compute import run_performance
+from driftcli.sections.performance.config import (
     ModelConfig,
     PerformanceRule,
-    PerformanceSection,
-    RuleOutcome,
     model_config_from_mapping,
-    run_performance,
 )
+from driftcli.sections.performance.result import PerformanceSection, RuleOutcome
 
 skm = pytest.importorskip("sklearn.metrics", reason="scikit-learn is the oracle ([test] extra)")
 
 FAST = 200  # bootstrap resamples in tests that do not look at the interval's width
+
+
+def failures(section: PerformanceSection) -> list[str]:
+    """Messages of the rules that failed at severity fail (the section's fail findings)."""
+    return [f.message for f in section.findings() if f.severity is Severity.FAIL]
+
+
+def warnings(section: PerformanceSection) -> list[str]:
+    """Messages of the rules that failed at severity warn.
+
+    The section's warn findings also list the rules it could not evaluate; this is the
+    rules' own verdict.
+    """
+    return [r.message for r in section.rules if r.status is Outcome.WARN]
 
 
 def close(value: float | None, expected: float) -> bool:
@@ -146,7 +160,9 @@ def test_config_from_a_toml_file(tmp_path: Path) -> None:
         'metric = "accuracy"\nsegment = "*"\nmax_drop = 0.02\nseverity = "warn"\n'
     )
     config = load_config(path)
-    assert config.model.rules == (PerformanceRule("accuracy", "*", 0.02, severity="warn"),)
+    assert config.section(ModelConfig).rules == (
+        PerformanceRule("accuracy", "*", 0.02, severity="warn"),
+    )
     assert config.to_dict()["model"]["target"] == "y"
 
 
@@ -418,7 +434,7 @@ def test_overall_warn_feeds_warnings_not_failures() -> None:
         cur["y"].to_numpy(), cur["p"].to_numpy()
     )
     assert outcome.drop is not None and math.isclose(outcome.drop, expected)
-    assert section.warnings == [outcome.message] and section.failures == []
+    assert warnings(section) == [outcome.message] and failures(section) == []
 
 
 def test_drop_equal_to_the_limit_passes() -> None:
@@ -475,7 +491,7 @@ def test_every_scope_covers_overall_and_tested_segments() -> None:
         ("region=north", "pass"),
         ("region=south", "fail"),
     ]  # region=tiny is too small: not a scope of "*"
-    assert section.failures == [section.rules[2].message]
+    assert failures(section) == [section.rules[2].message]
 
 
 def test_unknown_and_untested_segments_are_not_evaluated() -> None:
@@ -491,7 +507,7 @@ def test_unknown_and_untested_segments_are_not_evaluated() -> None:
     )
     assert tiny.message.startswith("accuracy not evaluated in segment region=tiny: segment not ")
     assert "lower min_segment_rows" in tiny.message
-    assert section.failures == section.warnings == []
+    assert failures(section) == warnings(section) == []
 
 
 def test_undefined_or_inapplicable_metrics_are_not_evaluated() -> None:

@@ -11,15 +11,12 @@ import polars as pl
 import pytest
 
 from driftcli.errors import ConfigError, InputError
-from driftcli.io import open_source
-from driftcli.online import (
-    LimitOutcome,
-    OnlineConfig,
-    OnlineSection,
-    online_config_from_mapping,
-    run_online,
-)
-from driftcli.windows import parse_window
+from driftcli.inputs.sources import open_source
+from driftcli.results.vocabulary import Severity
+from driftcli.sections.online.compute import run_online
+from driftcli.sections.online.config import OnlineConfig, online_config_from_mapping
+from driftcli.sections.online.result import LimitOutcome, OnlineSection
+from driftcli.timeline import parse_window
 
 START = dt.datetime(2025, 3, 1)
 
@@ -37,6 +34,16 @@ def request_log(seed: int, n: int = 400, days: int = 4, error_share: float = 0.1
             "http": np.where(is_error, 503, 200).tolist(),
         }
     )
+
+
+def failures(section: OnlineSection) -> list[str]:
+    """Messages of the limits breached at severity fail."""
+    return [f.message for f in section.findings() if f.severity is Severity.FAIL]
+
+
+def warnings(section: OnlineSection) -> list[str]:
+    """Messages of the limits breached at severity warn."""
+    return [f.message for f in section.findings() if f.severity is Severity.WARN]
 
 
 def limit(section: OnlineSection, name: str, scope: str = "overall") -> LimitOutcome:
@@ -336,8 +343,8 @@ def test_latency_limits_pass_and_breach() -> None:
     assert (breach.status, breach.value, breach.limit) == ("fail", p95, 90.0)
     assert breach.message == "latency p95 95.0 ms exceeds 90 ms (fail)"
     assert limit(section, "latency_p99_max").status == "pass"
-    assert section.failures == [breach.message]
-    assert section.warnings == []
+    assert failures(section) == [breach.message]
+    assert warnings(section) == []
 
 
 def test_latency_limit_not_evaluated_without_values() -> None:
@@ -403,7 +410,7 @@ def test_throughput_min_per_window_with_gap() -> None:
     ]
     assert outcomes[1].message == "throughput 4 rows in window 2025-03-02 is below 5 (warn)"
     assert len(section.windows) == 3
-    assert len(section.warnings) == 2
+    assert len(warnings(section)) == 2
 
 
 def test_throughput_min_not_evaluated_without_window() -> None:
@@ -438,7 +445,7 @@ def test_ndjson_round_trip(tmp_path: Path) -> None:
     assert [w.label for w in section.windows] == ["2025-03-01", "2025-03-02", "2025-03-03"]
     assert section.current.throughput_per_second is not None
     assert {x.status for x in section.limits} == {"pass"}
-    assert not section.failures
+    assert not failures(section)
 
 
 def test_deterministic() -> None:

@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from driftcli import performance
 from driftcli.errors import ConfigError, InputError
-from driftcli.performance import (
+from driftcli.sections.performance import metrics as performance
+from driftcli.sections.performance.metrics import (
     HIGHER_IS_BETTER,
     PerformanceSpec,
     compare,

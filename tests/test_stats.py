@@ -16,8 +16,7 @@ from scipy import stats
 from scipy.spatial import distance
 
 from driftcli.errors import ConfigError
-from driftcli.kinds import Kind
-from driftcli.sample import CategoricalSample, NumericSample, quantile_sorted
+from driftcli.results.vocabulary import Kind
 from driftcli.stats import (
     AUTO_SMALL_ROWS,
     NotApplicable,
@@ -26,7 +25,8 @@ from driftcli.stats import (
     get_test,
     is_drift,
 )
-from driftcli.stats.core import PSI_EPSILON, js_distance, psi_from_shares, wasserstein_sorted
+from driftcli.stats.defaults import PSI_EPSILON, js_distance, psi_from_shares, wasserstein_sorted
+from driftcli.stats.samples import CategoricalSample, NumericSample, quantile_sorted
 
 REL = 1e-12
 

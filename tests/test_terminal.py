@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from driftcli import DriftConfig, Report, run_report
-from driftcli.render.terminal import print_summary
+from driftcli.outputs.terminal import print_summary
 from tests.section_fixtures import HOSTILE, performance_section, with_sections
 
 NEW_TITLES = (
@@ -128,14 +128,15 @@ def test_long_lists_are_cut(full: Report) -> None:
     perf = performance_section()
     south = perf.segments[0]
     many = tuple(dataclasses.replace(south, scope=f"region=r{i}") for i in range(8))
-    report = dataclasses.replace(full, performance=dataclasses.replace(perf, segments=many))
+    sections = {**full.sections, "performance": dataclasses.replace(perf, segments=many)}
+    report = dataclasses.replace(full, sections=sections)
     text = render(report, width=200)
     assert "+3 more segments" in text
     assert sum(1 for line in text.splitlines() if line.startswith("region=r")) == 5
 
 
 def test_model_column_not_tested_says_why(full: Report) -> None:
-    report = dataclasses.replace(full, roles={"id": "score"})
+    report = with_sections(full, roles={"id": "score"})  # the model's columns follow the roles
     text = render(report, width=200)
     model = text[text.index("Prediction and target drift") :]
     assert "score" in model and "skipped: id-like" in model

@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from driftcli.cli import app
+from driftcli.columns.thresholds import AutoThresholdConfig, chunk_ids, learn_threshold
 from driftcli.config import ColumnConfig, DriftConfig, config_from_mapping
-from driftcli.engine import run_report
 from driftcli.errors import ConfigError
-from driftcli.sample import CategoricalSample, NumericSample
+from driftcli.run import run_report
 from driftcli.stats import get_test
-from driftcli.thresholds import AutoThresholdConfig, chunk_ids, learn_threshold
+from driftcli.stats.samples import CategoricalSample, NumericSample
 
 
 def test_chunk_ids_by_count() -> None:
@@ -209,10 +209,9 @@ def test_cli_threshold_auto(tmp_path: Path) -> None:
 def test_json_with_learned_thresholds_and_correction_matches_schema() -> None:
     import jsonschema
 
-    from driftcli.render.json import to_dict
+    from driftcli.outputs.json import report_schema, to_dict
 
-    schema_path = Path(__file__).resolve().parents[1] / "driftcli/schema/report.schema.json"
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema = report_schema()
     ref, cur = _frames(5, 0.3)
     seg = pl.Series("s", ["a", "b"] * (ref.height // 2))
     ref, cur = ref.with_columns(seg), cur.with_columns(seg)

@@ -37,7 +37,7 @@ def test_wheel_installs_into_fresh_venv_and_reports(tmp_path: Path) -> None:
         [
             str(py),
             "-c",
-            "import driftcli, driftcli.render.html as h; print(driftcli.__file__);"
+            "import driftcli, driftcli.outputs.html as h; print(driftcli.__file__);"
             " print(h.template_dir())",
         ],
         cwd=work,

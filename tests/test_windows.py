@@ -17,18 +17,13 @@ import pytest
 
 from driftcli.config import config_from_mapping
 from driftcli.errors import ConfigError, InputError
-from driftcli.kinds import Kind
-from driftcli.model import ColumnResult, DatasetVerdict, Status
-from driftcli.performance import PerformanceSpec, evaluate
-from driftcli.windows import (
-    WindowColumn,
-    WindowRule,
-    parse_window,
-    run_windows,
-    split_windows,
-    time_ordered,
-    window_rule_from_mapping,
-)
+from driftcli.results.records import ColumnResult, DatasetVerdict
+from driftcli.results.vocabulary import Kind, Status
+from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
+from driftcli.sections.windows.compute import run_windows
+from driftcli.sections.windows.config import WindowRule, window_rule_from_mapping
+from driftcli.sections.windows.result import WindowColumn
+from driftcli.timeline import parse_window, split_windows, time_ordered
 
 # ------------------------------------------------------------------------------ parse_window
 
@@ -291,7 +286,7 @@ def test_config_reads_the_windows_table() -> None:
     cfg = config_from_mapping(
         {"time_column": "ts", "window": "1d", "windows": {"max_drift_share": 0.3}}, "drift.toml"
     )
-    assert cfg.windows == WindowRule(max_drift_share=0.3)
+    assert cfg.section(WindowRule) == WindowRule(max_drift_share=0.3)
     with pytest.raises(ConfigError, match=r"drift\.toml: windows: unknown key 'share'"):
         config_from_mapping({"windows": {"share": 0.3}}, "drift.toml")
 

@@ -1,7 +1,7 @@
 """Drift tests: the registry and the tests registered in it."""
 
 from driftcli.stats import catalogue as _catalogue  # noqa: F401  (registers the catalogue)
-from driftcli.stats import core as _core  # noqa: F401  (registers the core tests)
+from driftcli.stats import defaults as _defaults  # noqa: F401  (registers the default tests)
 from driftcli.stats.registry import (
     AUTO_SMALL_ROWS,
     NotApplicable,

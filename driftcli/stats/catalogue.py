@@ -55,9 +55,8 @@ import math
 
 import numpy as np
 
-from driftcli.kinds import Kind
-from driftcli.sample import CategoricalSample, ColumnSample, FloatArray
-from driftcli.stats.core import (
+from driftcli.results.vocabulary import Kind
+from driftcli.stats.defaults import (
     CRAMERS_V,
     KS_D,
     PSI_EPSILON,
@@ -69,6 +68,7 @@ from driftcli.stats.core import (
     ecdf_gap,
 )
 from driftcli.stats.registry import NotApplicable, StatTest, TestOutcome, register
+from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray
 
 #: Largest number of values per side used by ``mmd`` (seeded subsample above it).
 MMD_MAX_PER_SIDE = 1000

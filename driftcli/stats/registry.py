@@ -1,6 +1,6 @@
 """The registry of drift tests, looked up by name from config files and the CLI.
 
-A test is a pure function of a column's :mod:`driftcli.sample` that returns a
+A test is a pure function of a column's :mod:`driftcli.stats.samples` that returns a
 :class:`TestOutcome`; whether an outcome counts as drift is decided in one place,
 :func:`is_drift`: p-value below the threshold, or distance at or above it.
 """
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from driftcli.errors import ConfigError
-from driftcli.kinds import Kind
-from driftcli.sample import CategoricalSample, ColumnSample, NumericSample
+from driftcli.results.vocabulary import Kind
+from driftcli.stats.samples import CategoricalSample, ColumnSample, NumericSample
 
 
 class NotApplicable(Exception):  # noqa: N818 - a signal, not an error for the user

@@ -1,4 +1,4 @@
-/* driftcli report script. Inlined verbatim by driftcli/render/html.py.
+/* driftcli report script. Inlined verbatim by driftcli/outputs/html.py.
    Strings from the data blob reach the DOM only through textContent and Plotly (entity-escaped).
    Nothing is drawn at load: drill-downs (tables + figure) are built when a row is first opened. */
 (function () {
@@ -243,8 +243,8 @@
   }, true);
 
   // ------------------------------------------------------------------ section charts
-  // Drift over time, concept drift and online metrics: pre-aggregated series in the blob
-  // (data.windows, data.concept, data.online), drawn when their <details class="chart"> opens.
+  // Sections' charts: pre-aggregated series in the blob (data.windows, data.concept, ...),
+  // drawn when their <details class="chart"> opens.
   function chartBase(height) {
     return {
       ref: cssVar("--ref", "#4c78a8"), cur: cssVar("--cur", "#e8710a"), grid: cssVar("--grid", "#e4e7eb"),
@@ -269,128 +269,9 @@
   }
   function windowLabels(w) { return w.x.map(plotText); }
 
-  function drawShare(det, plots) {
-    var w = data.windows || {}, base = chartBase(300), x = windowLabels(w);
-    var layout = base.layout;
-    layout.xaxis = catAxis(base, x);
-    layout.yaxis = { tickformat: ".0%", rangemode: "tozero", gridcolor: base.grid, title: { text: "dataset drift share" } };
-    layout.shapes = [];
-    var traces = [{
-      type: "bar", name: "drift share", x: x, y: w.share,
-      marker: { color: w.share.map(function (v, i) { return (w.ex || []).indexOf(i) >= 0 ? base.drift : base.cur; }) },
-      customdata: w.rows, hovertemplate: "%{x}<br>drift share %{y:.1%}<br>%{customdata} rows<extra></extra>"
-    }];
-    if (typeof w.max_share === "number") {
-      layout.shapes.push(hline(w.max_share, base.drift));
-      traces.push({ type: "scatter", mode: "lines", name: "max_drift_share " + fmt(w.max_share * 100) + "%",
-        x: [null], y: [null], line: { color: base.drift, dash: "dash" } });
-    }
-    Plotly.newPlot(plots[0], traces, layout, base.config);
-    if (plots[1] && w.metric) {
-      var b2 = chartBase(280), l2 = b2.layout, m = plotText(w.metric);
-      l2.xaxis = catAxis(b2, x);
-      l2.yaxis = { gridcolor: b2.grid, title: { text: m } };
-      var t2 = [{ type: "scatter", mode: "lines+markers", name: m + " per window", x: x, y: w.perf,
-        connectgaps: false, line: { color: b2.cur }, hovertemplate: "%{x}<br>" + m + " %{y:.4g}<extra></extra>" }];
-      if (typeof w.perf_ref === "number") {
-        l2.shapes = [hline(w.perf_ref, b2.ref)];
-        t2.push({ type: "scatter", mode: "lines", name: "reference " + fmt(w.perf_ref), x: [null], y: [null],
-          line: { color: b2.ref, dash: "dash" } });
-      }
-      Plotly.newPlot(plots[1], t2, l2, b2.config);
-    }
-  }
-
-  function drawColumn(plot, idx) {
-    var w = data.windows || {}, c = (w.cols || [])[idx];
-    if (!c) { return; }
-    var base = chartBase(320), x = windowLabels(w), isP = c[1] === "p", thr = c[2], vals = c[3];
-    var layout = base.layout, name = plotText(c[0]);
-    layout.xaxis = catAxis(base, x);
-    layout.yaxis = isP ? { type: "log", gridcolor: base.grid, title: { text: "p-value (log)" }, exponentformat: "e" }
-      : { gridcolor: base.grid, rangemode: "tozero", title: { text: "statistic" } };
-    layout.title = { text: name, font: { size: 13 }, x: 0.5 };
-    var hits = c[6] || [];  // the engine's verdicts, not recomputed here
-    var colors = vals.map(function (v, i) { return hits.indexOf(i) >= 0 ? base.drift : base.ref; });
-    var traces = [{
-      type: "scatter", mode: "lines+markers", name: isP ? "p-value" : "statistic", x: x, y: vals,
-      connectgaps: false, line: { color: base.ref }, marker: { color: colors, size: 7 },
-      hovertemplate: "%{x}<br>" + (isP ? "p %{y:.3g}" : "statistic %{y:.4g}") + "<extra>" + name + "</extra>"
-    }];
-    layout.shapes = [];
-    if (typeof thr === "number") {
-      layout.shapes.push(hline(thr, base.drift));
-      traces.push({ type: "scatter", mode: "lines", name: "threshold " + fmt(thr), x: [null], y: [null],
-        line: { color: base.drift, dash: "dash" } });
-    } else if (Array.isArray(thr)) {
-      traces.push({ type: "scatter", mode: "lines", name: "threshold", x: x, y: thr, connectgaps: false,
-        line: { color: base.drift, dash: "dash", shape: "hvh" } });
-    }
-    Plotly.react(plot, traces, layout, base.config);
-  }
-  function drawColumns(det, plots) {
-    var pick = det.querySelector(".wcol-pick");
-    drawColumn(plots[0], pick ? Number(pick.value) : 0);
-  }
-
-  function drawConcept(det, plots) {
-    var s = (data.concept || {})[det.getAttribute("data-key")];
-    if (!s) { return; }
-    var base = chartBase(300), layout = base.layout, time = s.axis === "time";
-    layout.xaxis = { type: time ? "date" : "linear", gridcolor: base.grid,
-      title: { text: time ? "time (start of each bin)" : "row in the time-ordered stream" } };
-    layout.yaxis = { gridcolor: base.grid, rangemode: "tozero", title: { text: "mean error per bin" } };
-    layout.shapes = [];
-    layout.annotations = [];
-    function marks(list, color, dash, prefix) {
-      list.forEach(function (p) {
-        layout.shapes.push({ type: "line", xref: "x", x0: p[0], x1: p[0], yref: "paper", y0: 0, y1: 1,
-          line: { color: color, width: 1.5, dash: dash } });
-        layout.annotations.push({ x: p[0], xref: "x", y: 1, yref: "paper", yanchor: "bottom", showarrow: false,
-          text: prefix + plotText(p[1]), font: { size: 10, color: color }, textangle: -30 });
-      });
-    }
-    marks(s.w, base.warn, "dot", "warning: ");
-    marks(s.cp, base.drift, "solid", "");
-    var traces = [{
-      type: "scatter", mode: "lines+markers", name: "mean error", x: s.x, y: s.y, customdata: s.n,
-      line: { color: base.cur, shape: "hv" }, marker: { size: s.x.length > 40 ? 3 : 5 },
-      hovertemplate: "%{x}<br>mean error %{y:.3g}<br>%{customdata} rows<extra></extra>"
-    }];
-    if (s.cp.length) {
-      traces.push({ type: "scatter", mode: "lines", name: "change point", x: [null], y: [null], line: { color: base.drift } });
-    }
-    if (s.w.length) {
-      traces.push({ type: "scatter", mode: "lines", name: "warning", x: [null], y: [null], line: { color: base.warn, dash: "dot" } });
-    }
-    layout.margin.t = 48;
-    layout.legend.y = 1.3;
-    Plotly.newPlot(plots[0], traces, layout, base.config);
-  }
-
-  function drawOnline(det, plots) {
-    var o = data.online || {}, x = o.x.map(plotText), panels = [], base = chartBase(0);
-    if (o.has_latency) { panels.push(["p95", "p95 latency (" + plotText(o.unit) + ")", base.cur, "scatter", ""]); }
-    if (o.has_errors) { panels.push(["err", "error rate", base.drift, "scatter", ".1%"]); }
-    panels.push(["rows", "rows", base.ref, "bar", ""]);
-    var layout = base.layout, n = panels.length, gap = 0.08, h = (1 - gap * (n - 1)) / n, traces = [];
-    layout.height = 170 * n + 80;
-    layout.showlegend = false;
-    panels.forEach(function (p, i) {
-      var ax = i ? String(i + 1) : "", top = 1 - i * (h + gap);
-      layout["yaxis" + ax] = { domain: [top - h, top], gridcolor: base.grid, rangemode: "tozero",
-        title: { text: p[1], font: { size: 11 } }, tickformat: p[4] };
-      layout["xaxis" + ax] = { type: "category", categoryorder: "array", categoryarray: x, anchor: "y" + ax,
-        gridcolor: base.grid, showticklabels: i === n - 1, matches: i ? "x" : undefined, automargin: true };
-      traces.push({ type: p[3], mode: p[3] === "scatter" ? "lines+markers" : undefined, x: x, y: o[p[0]],
-        xaxis: "x" + ax, yaxis: "y" + ax, connectgaps: false, name: p[1],
-        marker: { color: p[2] }, line: p[3] === "scatter" ? { color: p[2] } : undefined,
-        hovertemplate: "%{x}<br>" + p[1] + " %{y" + (p[4] ? ":" + p[4] : ":.4g") + "}<extra></extra>" });
-    });
-    Plotly.newPlot(plots[0], traces, layout, base.config);
-  }
-
-  var CHARTS = { wshare: drawShare, wcol: drawColumns, concept: drawConcept, online: drawOnline };
+  // Each section's script (driftcli/sections/<name>/section.js, inlined after this one)
+  // registers its chart functions here by the name in its <details data-chart="...">.
+  var CHARTS = {};
   function drawChart(det) {
     var draw = CHARTS[det.getAttribute("data-chart")];
     if (!draw || det.getAttribute("data-drawn")) { return; }
@@ -402,13 +283,6 @@
     var t = ev.target;
     if (t && t.classList && t.classList.contains("chart") && t.open) { drawChart(t); }
   }, true);
-  document.addEventListener("change", function (ev) {
-    var t = ev.target;
-    if (!t || !t.classList || !t.classList.contains("wcol-pick")) { return; }
-    var det = t.closest("details.chart");
-    if (det && det.getAttribute("data-drawn")) { drawColumn(det.querySelector(".plot"), Number(t.value)); }
-    else if (det) { det.open = true; }
-  });
 
   // ------------------------------------------------------------------ lazy tables
   // Segment tables arrive as data (ids in data.tables, each row's summary line in rows[id].h)
@@ -613,4 +487,9 @@
   }
   root.setAttribute("data-ready", "1");
   if (window.performance && performance.mark) { performance.mark("drift-ready"); }
+  // The helpers section scripts use (see driftcli/sections/*/section.js).
+  window.driftcli = {
+    data: data, charts: CHARTS, el: el, fmt: fmt, plotText: plotText,
+    chartBase: chartBase, hline: hline, catAxis: catAxis, windowLabels: windowLabels
+  };
 })();

@@ -1,0 +1,289 @@
+"""Column drift: choose each column's test, run it, decide; over a frame and over segments.
+
+The engine (:mod:`driftcli.engines`) prepares each column of a scope; this module makes the
+decisions that do not depend on how the data was read: which test, with which threshold
+(learned from reference chunks for ``threshold = "auto"``), and the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from driftcli.columns.kinds import is_numeric_dtype
+from driftcli.columns.plan import SKIP_REASONS, ColumnPlan
+from driftcli.columns.thresholds import AUTO, ChunkIds, Threshold, chunk_ids, learn_threshold
+from driftcli.config import DriftConfig
+from driftcli.engines.base import Engine, PreparedColumn, ReferenceCache
+from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
+from driftcli.results.scopes import ordered_keys, segment_of
+from driftcli.results.vocabulary import TESTABLE_KINDS, Kind, SegmentStatus, Status
+from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
+from driftcli.stats.samples import ColumnSample
+
+__all__ = ["Analysis", "decide", "drift_score", "uses_auto", "workers"]
+
+
+def _finite(x: float | None) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return float(x)
+
+
+def drift_score(test: StatTest, statistic: float, pvalue: float | None, threshold: float) -> float:
+    """Threshold-relative strength: >= 1 means drift. Used for sorting and colouring."""
+    if test.has_pvalue:
+        assert pvalue is not None
+        if threshold <= 0:
+            return 0.0
+        if threshold >= 1:
+            return 1.0 + (1.0 - pvalue)
+        return -math.log10(max(pvalue, 1e-300)) / -math.log10(threshold)
+    if threshold == 0:
+        return 1.0 + statistic
+    return statistic / threshold
+
+
+def _choose_test(
+    plan: ColumnPlan, kind: Kind, sample: ColumnSample, config: DriftConfig, reference_rows: int
+) -> list[tuple[StatTest, Threshold, bool]]:
+    """Candidate (test, threshold, strict) in order; non-strict ones may fall through."""
+    out: list[tuple[StatTest, Threshold, bool]] = []
+    # A global threshold = "auto" applies to every test without a threshold of its own; a
+    # global number belongs to the global test only.
+    own: Threshold | None = plan.threshold
+    if own is None and config.threshold == AUTO:
+        own = AUTO
+    if plan.test is not None:
+        t = get_test(plan.test)
+        out.append((t, own if own is not None else t.default_threshold, True))
+        return out
+    if config.test is not None:
+        t = get_test(config.test)
+        if t.applies_to(kind):
+            thr = plan.threshold if plan.threshold is not None else config.threshold
+            out.append((t, thr if thr is not None else t.default_threshold, False))
+    t = get_test(auto_test_name(kind, sample, reference_rows))
+    if t.name == "wasserstein":
+        # Wasserstein needs finite values; binned Jensen-Shannon takes infinities in its open
+        # end bins, so a column with a few infinite values is still drift-tested.
+        out.append((t, own if own is not None else t.default_threshold, False))
+        t = get_test("jensenshannon")
+    out.append((t, own if own is not None else t.default_threshold, True))
+    return out
+
+
+def workers() -> int:
+    """Threads for the per-column work (numpy sorts and SciPy release the GIL)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def uses_auto(config: DriftConfig) -> bool:
+    """True when some threshold is "auto" (learned from reference chunks)."""
+    return config.threshold == AUTO or any(c.threshold == AUTO for c in config.column.values())
+
+
+def decide(
+    plan: ColumnPlan,
+    prepared: PreparedColumn,
+    reference_rows: int,
+    config: DriftConfig,
+    chunks: ChunkIds | None = None,
+) -> ColumnResult:
+    """The verdict on one prepared column: skipped (empty, constant, untested kind), error
+    (the configured test does not fit) or the test's result against its threshold."""
+    kind = prepared.kind
+    base: dict[str, Any] = {"column": plan.name, "kind_source": plan.kind_source, "kind": kind}
+    if prepared.sample is None or kind not in TESTABLE_KINDS:
+        return ColumnResult(status=Status.SKIPPED, reason=SKIP_REASONS.get(kind), **base)
+    base.update(
+        reference=prepared.reference,
+        current=prepared.current,
+        distribution=prepared.distribution,
+    )
+    if prepared.n_reference == 0 or prepared.n_current == 0:
+        side = "reference" if prepared.n_reference == 0 else "current"
+        return ColumnResult(status=Status.SKIPPED, reason=f"no non-null values in {side}", **base)
+    if prepared.constant is not None:
+        return ColumnResult(
+            status=Status.SKIPPED,
+            reason=f"constant: only {prepared.constant!r} on both sides",
+            **base,
+        )
+    sample = prepared.sample
+    fallback: str | None = None
+    for test, threshold, strict in _choose_test(plan, kind, sample, config, reference_rows):
+        base.update(test=test.name, threshold=threshold, test_type=test.kind_label)
+        if not test.applies_to(kind):
+            return ColumnResult(
+                status=Status.ERROR,
+                reason=f"{test.name} does not apply to {kind} columns; "
+                f"it applies to {', '.join(sorted(k.value for k in test.kinds))}",
+                **base,
+            )
+        try:
+            outcome = test.run(sample)
+        except NotApplicable as exc:
+            if strict:
+                return ColumnResult(status=Status.ERROR, reason=str(exc), **base)
+            fallback = f"{test.name} did not fit ({exc}); used the next choice"
+            continue
+        stat = _finite(outcome.statistic)
+        pval = _finite(outcome.pvalue) if outcome.pvalue is not None else None
+        # A p-value test's verdict needs only its p-value: an infinite statistic (Fisher's
+        # odds ratio with a zero cell) is reported as null.
+        if (stat is None and not test.has_pvalue) or (test.has_pvalue and pval is None):
+            return ColumnResult(
+                status=Status.ERROR,
+                reason=f"{test.name} gave a non-finite result on this data",
+                **base,
+            )
+        auto_note: str | None = None
+        learned = None
+        if isinstance(threshold, str):  # "auto": learned from reference chunks
+            assert chunks is not None and prepared.reference_values is not None
+            threshold, learned, auto_note = learn_threshold(
+                test, sample, prepared.reference_values, chunks, config.auto_threshold
+            )
+            base["threshold"] = threshold
+        drifted = is_drift(test, outcome, threshold)
+        notes = "; ".join(n for n in (fallback, prepared.note, outcome.note, auto_note) if n)
+        return ColumnResult(
+            status=Status.DRIFT if drifted else Status.OK,
+            statistic=stat,
+            pvalue=pval,
+            drift_score=drift_score(test, stat or 0.0, pval, threshold),
+            reason=notes or None,
+            effect_size=_finite(outcome.effect_size),
+            effect_size_name=outcome.effect_size_name,
+            auto_threshold=learned,
+            **base,
+        )
+    raise AssertionError("the automatic test is always strict")  # pragma: no cover
+
+
+#: Called as ``tick()`` after each column of the whole data and each segment.
+Tick = Callable[[], None]
+
+
+def _no_tick() -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What every column comparison of a run shares: the config, the engine, the thread pool
+    and the model's column roles (left out of dataset drift shares)."""
+
+    config: DriftConfig
+    engine: Engine
+    pool: ThreadPoolExecutor
+    roles: Mapping[str, str]
+
+    def frame(
+        self,
+        plans: Sequence[ColumnPlan],
+        kinds: Mapping[str, Kind | None],
+        ref: pl.DataFrame,
+        cur: pl.DataFrame,
+        tick: Tick = _no_tick,
+        reference: ReferenceCache | None = None,
+    ) -> list[ColumnResult]:
+        """Every planned column of ``cur`` against ``ref``, in plan order.
+
+        With ``reference`` (time windows) the reference's moments, sorted values and counts
+        are reused, and no reference chunks are made: window plans carry the threshold the
+        whole-data run used, learned or not.
+        """
+        config, engine = self.config, self.engine
+        numeric = [
+            p.name
+            for p in plans
+            if p.skip is None
+            and kinds[p.name] in (None, Kind.NUMERIC)
+            and is_numeric_dtype(ref.schema[p.name])
+            and is_numeric_dtype(cur.schema[p.name])
+        ]
+        # Moments of every numeric column in one parallel pass per side.
+        ref_m = reference.moments if reference is not None else engine.moments(ref, numeric)
+        cur_m = engine.moments(cur, numeric)
+        # Reference chunks for threshold = "auto", made once per frame (whole data or segment).
+        auto = uses_auto(config) and reference is None
+        chunks = chunk_ids(ref, config.auto_threshold) if auto else None
+
+        def job(plan: ColumnPlan) -> ColumnResult:
+            if plan.skip is not None:
+                status = Status.ERROR if plan.dtype_error else Status.SKIPPED
+                kind = kinds[plan.name] or Kind.OTHER
+                res = ColumnResult(
+                    plan.name, kind, status, reason=plan.skip, kind_source=plan.kind_source
+                )
+            else:
+                both = plan.name in cur_m and plan.name in ref_m
+                m = (ref_m[plan.name], cur_m[plan.name]) if both else None
+                prepared = engine.prepare_column(
+                    plan, kinds[plan.name], ref[plan.name], cur[plan.name], config.bins, m,
+                    reference,
+                )  # fmt: skip
+                res = decide(plan, prepared, ref.height, config, chunks)
+            tick()
+            return res
+
+        return list(self.pool.map(job, plans))
+
+    def verdict(self, columns: Sequence[ColumnResult]) -> DatasetVerdict:
+        """Dataset drift of a scope's columns (the model's columns left out)."""
+        return DatasetVerdict.from_columns(columns, self.config.drift_share, self.roles)
+
+    def segments(
+        self,
+        plans: Sequence[ColumnPlan],
+        kinds: Mapping[str, Kind | None],
+        ref: pl.DataFrame,
+        cur: pl.DataFrame,
+        tick: Tick = _no_tick,
+    ) -> list[SegmentResult]:
+        """Every combination of the ``segment_by`` values, compared on its own."""
+        by = list(self.config.segment_by)
+        ref_parts = ref.partition_by(by, as_dict=True, maintain_order=True)
+        cur_parts = cur.partition_by(by, as_dict=True, maintain_order=True)
+        keys = ordered_keys(ref_parts, cur_parts)
+        seg_plans = [p for p in plans if p.name not in by]
+        results: list[SegmentResult] = []
+        minimum = self.config.min_segment_rows
+        for key in keys:
+            segment = segment_of(by, key)
+            r, c = ref_parts.get(key), cur_parts.get(key)
+            nr, nc = (r.height if r is not None else 0), (c.height if c is not None else 0)
+            if r is None or c is None:
+                side = "reference" if r is None else "current"
+                status = (
+                    SegmentStatus.MISSING_REFERENCE if r is None else SegmentStatus.MISSING_CURRENT
+                )
+                results.append(SegmentResult(segment, status, nr, nc, f"no rows in {side}"))
+            elif nr < minimum or nc < minimum:
+                results.append(
+                    SegmentResult(
+                        segment,
+                        SegmentStatus.TOO_SMALL,
+                        nr,
+                        nc,
+                        f"{nr} reference and {nc} current rows; each side needs at least "
+                        f"{minimum} (min_segment_rows)",
+                    )
+                )
+            else:
+                cols = self.frame(seg_plans, kinds, r, c)
+                results.append(
+                    SegmentResult(
+                        segment, SegmentStatus.TESTED, nr, nc, None, self.verdict(cols), tuple(cols)
+                    )
+                )
+            tick()
+        return results

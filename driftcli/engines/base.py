@@ -1,0 +1,104 @@
+"""The engine seam: what the drift analysis asks of a compute engine.
+
+An engine reads the columns a run needs and turns each column of a scope (the whole data, a
+segment or a window) into a :class:`PreparedColumn`: its kind, the sample the statistical tests
+take (:mod:`driftcli.stats.samples`), the two sides' summaries and the plot's pre-binned
+distribution. Everything after that (choosing the test, running it, the verdict, the
+correction, the sections) is the same whatever the engine, so engines differ only in how they
+get there: in memory with Polars (:mod:`driftcli.engines.memory`, the default), and later by
+streaming batches or on Spark, which must give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+import polars as pl
+
+from driftcli.columns.plan import ColumnPlan
+from driftcli.inputs.sources import Source
+from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.vocabulary import Kind
+from driftcli.stats.samples import ColumnSample, FloatArray
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Mean and sample standard deviation (ddof=1) of a column's finite values."""
+
+    mean: float | None
+    std: float | None
+
+
+@dataclass(frozen=True)
+class PreparedColumn:
+    """One column of one scope, ready for the tests.
+
+    ``sample`` is None when the column's kind is not drift-tested (id, datetime, text);
+    ``constant`` is the one value both sides hold when they hold only that; ``note`` says what
+    preparing it changed (values that did not parse as numbers); ``reference_values`` are the
+    reference's raw values, for thresholds learned from reference chunks.
+    """
+
+    kind: Kind
+    sample: ColumnSample | None = None
+    reference: SideSummary | None = None
+    current: SideSummary | None = None
+    distribution: Distribution | None = None
+    n_reference: int = 0
+    n_current: int = 0
+    constant: str | None = None
+    note: str | None = None
+    reference_values: pl.Series | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceCache:
+    """The reference prepared once for many current slices (time windows): per column its
+    moments, sorted values (numeric) or category counts (categorical)."""
+
+    moments: Mapping[str, Moments]
+    sorted: Mapping[str, FloatArray]
+    counts: Mapping[str, pl.DataFrame]
+
+
+class Engine(Protocol):
+    """A compute engine: reads a run's columns and prepares each column of a scope."""
+
+    name: str
+
+    def read(
+        self, ref: Source, cur: Source, columns: list[str], extra: tuple[list[str], list[str]]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """``columns`` of both sides (plus each side's own ``extra``) in one pass per side."""
+        ...
+
+    def moments(self, frame: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
+        """Moments of many numeric columns of one side at once."""
+        ...
+
+    def prepare_column(
+        self,
+        plan: ColumnPlan,
+        kind: Kind | None,
+        ref: pl.Series,
+        cur: pl.Series,
+        bins: int,
+        moments: tuple[Moments, Moments] | None,
+        reference: ReferenceCache | None,
+    ) -> PreparedColumn:
+        """One column of one scope, its kind inferred when ``kind`` is None."""
+        ...
+
+    def prepare_reference(
+        self,
+        plans: Sequence[ColumnPlan],
+        kinds: Mapping[str, Kind | None],
+        ref: pl.DataFrame,
+        pool: ThreadPoolExecutor,
+    ) -> ReferenceCache:
+        """The reference side of every planned column, prepared once for many scopes."""
+        ...

@@ -1,0 +1,327 @@
+"""The in-memory Polars engine (the default): both sides' columns in memory, numpy sorts.
+
+A numeric column becomes two sorted float arrays (one sort per side, shared by every test),
+its moments come from one parallel Polars pass over all numeric columns of a side, and a
+categorical column becomes category counts from one ``group_by`` per side.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import polars as pl
+
+from driftcli.columns.kinds import (
+    DISCRETE_MAX_UNIQUE,
+    KindEvidence,
+    infer_kind,
+    is_numeric_dtype,
+    strings_parse_as_datetime,
+)
+from driftcli.columns.plan import ColumnPlan
+from driftcli.engines.base import Moments, PreparedColumn, ReferenceCache
+from driftcli.inputs.sources import Source
+from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
+from driftcli.stats.samples import (
+    PLOT_BINS,
+    PLOT_TOP_CATEGORIES,
+    CategoricalSample,
+    ColumnSample,
+    FloatArray,
+    IntArray,
+    NumericSample,
+    category_counts,
+    count_distinct_sorted,
+    quantile_sorted,
+    sorted_values,
+)
+
+
+def _finite(x: float | None) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return float(x)
+
+
+def _null_count(s: pl.Series) -> int:
+    n = s.null_count()
+    if s.dtype.is_float():
+        n += int(s.is_nan().sum() or 0)
+    return n
+
+
+def _moments_of(s: pl.Series) -> Moments:
+    return _moments(s.to_frame("v"), ["v"])["v"]
+
+
+def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
+    """Moments of many numeric columns in one parallel Polars pass."""
+    if not names:
+        return {}
+    exprs: list[pl.Expr] = []
+    for i, name in enumerate(names):
+        x = pl.col(name).cast(pl.Float64)
+        finite = x.filter(x.is_finite())
+        exprs += [finite.mean().alias(f"m{i}"), finite.std(ddof=1).alias(f"s{i}")]
+    row = df.select(exprs).row(0)
+    return {
+        name: Moments(_finite(row[2 * i]), _finite(row[2 * i + 1])) for i, name in enumerate(names)
+    }
+
+
+def _finite_part(x: FloatArray) -> FloatArray:
+    """The finite values of a sorted array without NaN, as a view."""
+    lo = int(np.searchsorted(x, -np.inf, side="right"))
+    hi = int(np.searchsorted(x, np.inf, side="left"))
+    return x[lo:hi]
+
+
+def _numeric_summary(raw: pl.Series, x: FloatArray, moments: Moments) -> SideSummary:
+    finite = _finite_part(x)
+    nulls = raw.len() - len(x)  # x holds every value but nulls and NaN
+    if len(finite) == 0:
+        return SideSummary(count=raw.len(), nulls=nulls, unique=count_distinct_sorted(x))
+    q = quantile_sorted(finite, np.array([0.25, 0.5, 0.75]))
+    return SideSummary(
+        count=raw.len(),
+        nulls=nulls,
+        unique=count_distinct_sorted(x),
+        mean=moments.mean,
+        std=moments.std,
+        min=_finite(float(finite[0])),
+        p25=_finite(float(q[0])),
+        p50=_finite(float(q[1])),
+        p75=_finite(float(q[2])),
+        max=_finite(float(finite[-1])),
+    )
+
+
+def _categorical_summary(raw: pl.Series, labels: tuple[str, ...], counts: IntArray) -> SideSummary:
+    total = int(counts.sum())
+    top = int(np.argmax(counts)) if total else None
+    return SideSummary(
+        count=raw.len(),
+        nulls=_null_count(raw),
+        unique=int(np.count_nonzero(counts)),
+        top=labels[top] if top is not None else None,
+        top_share=float(counts[top] / total) if top is not None else None,
+    )
+
+
+def _histogram(s: NumericSample) -> Distribution | None:
+    r, c = _finite_part(s.reference), _finite_part(s.current)
+    if len(r) + len(c) == 0:
+        return None
+    lo = min(v[0] for v in (r, c) if len(v))
+    hi = max(v[-1] for v in (r, c) if len(v))
+    # One unit-wide bin when every value is the same, else PLOT_BINS equal-width bins.
+    edges = np.array([lo - 0.5, hi + 0.5]) if lo == hi else np.linspace(lo, hi, PLOT_BINS + 1)
+
+    def counts(x: FloatArray) -> tuple[int, ...]:
+        cuts = np.searchsorted(x, edges[1:-1], side="left")
+        bounds = np.concatenate([[0], cuts, [len(x)]])
+        return tuple(int(v) for v in np.diff(bounds))
+
+    labels = tuple(f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(edges))
+    return Distribution("histogram", labels, counts(r), counts(c), tuple(float(e) for e in edges))
+
+
+def _bars(s: CategoricalSample) -> Distribution:
+    total = s.reference + s.current
+    order = np.argsort(-total, kind="stable")
+    top = order[:PLOT_TOP_CATEGORIES]
+    rest = order[PLOT_TOP_CATEGORIES:]
+    labels = [s.labels[i] for i in top]
+    ref = [int(s.reference[i]) for i in top]
+    cur = [int(s.current[i]) for i in top]
+    if len(rest):
+        labels.append(f"(other: {len(rest)} categories)")
+        ref.append(int(s.reference[rest].sum()))
+        cur.append(int(s.current[rest].sum()))
+    return Distribution("bars", tuple(labels), tuple(ref), tuple(cur))
+
+
+def _parse_numbers(ref: pl.Series, cur: pl.Series) -> tuple[pl.Series, pl.Series, str | None]:
+    """Cast to Float64 for a column set to numeric; count values that did not parse."""
+    out = []
+    bad = 0
+    for s in (ref, cur):
+        t = s.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+        bad += t.null_count() - s.null_count()
+        out.append(t)
+    note = f"{bad} values were not numbers and were left out" if bad else None
+    return out[0], out[1], note
+
+
+class MemoryEngine:
+    """The in-memory Polars engine (``engine="polars"``, the default)."""
+
+    name = "polars"
+
+    def read(
+        self, ref: Source, cur: Source, columns: list[str], extra: tuple[list[str], list[str]]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Read ``columns`` from both sides (plus each side's own ``extra`` columns) in one
+        pass per side."""
+        frames: list[pl.DataFrame] = []
+        for src, more in ((ref, extra[0]), (cur, extra[1])):
+            wanted = columns + [c for c in more if c not in columns]
+            try:
+                if wanted:
+                    frames.append(src.lazy.select(wanted).collect())
+                else:
+                    # Nothing to test (every column skipped): still count the rows.
+                    height = src.lazy.select(pl.len()).collect().item()
+                    empty = pl.Series([None] * height, dtype=pl.Null)
+                    frames.append(pl.DataFrame({"__rows": empty}))
+            except Exception as exc:
+                raise src.read_error(exc) from exc
+        return frames[0], frames[1]
+
+    def moments(self, frame: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
+        """Moments of many numeric columns in one parallel Polars pass."""
+        return _moments(frame, names)
+
+    def prepare_reference(
+        self,
+        plans: Sequence[ColumnPlan],
+        kinds: Mapping[str, Kind | None],
+        ref: pl.DataFrame,
+        pool: ThreadPoolExecutor,
+    ) -> ReferenceCache:
+        """Moments, sorted values and category counts of the reference, once for all
+        windows."""
+        numeric = [
+            p.name
+            for p in plans
+            if kinds[p.name] is Kind.NUMERIC and is_numeric_dtype(ref.schema[p.name])
+        ]
+        categorical = [p for p in plans if p.name not in numeric]
+
+        def counts(p: ColumnPlan) -> pl.DataFrame:
+            s = ref[p.name].cast(pl.String) if p.cast_string else ref[p.name]
+            return category_counts(s, "ref")
+
+        return ReferenceCache(
+            _moments(ref, numeric),
+            dict(zip(numeric, pool.map(lambda n: sorted_values(ref[n]), numeric), strict=True)),
+            dict(zip([p.name for p in categorical], pool.map(counts, categorical), strict=True)),
+        )
+
+    def prepare_column(
+        self,
+        plan: ColumnPlan,
+        kind: Kind | None,
+        ref: pl.Series,
+        cur: pl.Series,
+        bins: int,
+        moments: tuple[Moments, Moments] | None,
+        reference: ReferenceCache | None,
+    ) -> PreparedColumn:
+        """Sample, summaries and distribution of one column; its kind inferred if unset."""
+        if plan.cast_string:
+            ref, cur = ref.cast(pl.String), cur.cast(pl.String)
+        numeric_dtype = is_numeric_dtype(ref.dtype) or ref.dtype == pl.Null
+        numeric_dtype = numeric_dtype and (is_numeric_dtype(cur.dtype) or cur.dtype == pl.Null)
+        if kind is Kind.NUMERIC or (kind is None and numeric_dtype and ref.dtype != pl.Null):
+            return _prepare_numeric(
+                plan.name, kind, ref, cur, bins, moments, reference, numeric_dtype
+            )
+        counts = reference.counts.get(plan.name) if reference is not None else None
+        sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
+        if kind is None:
+            n_unique = int(np.count_nonzero(sample.reference))
+            non_null = int(sample.reference.sum())
+            parses = (
+                ref.dtype == pl.String
+                and n_unique > DISCRETE_MAX_UNIQUE
+                and strings_parse_as_datetime(ref)
+            )
+            kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses))
+        return _finish(kind, sample, ref, cur, None, None)
+
+
+def _prepare_numeric(
+    name: str,
+    kind: Kind | None,
+    ref: pl.Series,
+    cur: pl.Series,
+    bins: int,
+    moments: tuple[Moments, Moments] | None,
+    reference: ReferenceCache | None,
+    numeric_dtype: bool,
+) -> PreparedColumn:
+    note: str | None = None
+    if not numeric_dtype:
+        ref, cur, note = _parse_numbers(ref, cur)
+        moments = None
+    if moments is None:
+        moments = (_moments_of(ref), _moments_of(cur))
+    ref_sorted = reference.sorted.get(name) if reference is not None and note is None else None
+    numeric = NumericSample.from_series(ref, cur, bins, reference_sorted=ref_sorted)
+    ref_std = moments[0].std
+    n_ref = len(numeric.reference)
+    if ref_std is not None and n_ref > 1 and len(_finite_part(numeric.reference)) == n_ref:
+        # Population std (ddof=0) for wasserstein from the sample std Polars computed.
+        pop_std = ref_std * math.sqrt((n_ref - 1) / n_ref)
+        numeric = NumericSample(numeric.reference, numeric.current, bins, pop_std)
+    sample: ColumnSample = numeric
+    if kind is None:
+        r = numeric.reference
+        kind = infer_kind(KindEvidence(ref.dtype, len(r), count_distinct_sorted(r)))
+        if kind is Kind.CATEGORICAL:
+            sample = CategoricalSample.from_series(ref, cur)
+    return _finish(kind, sample, ref, cur, moments, note)
+
+
+def _finish(
+    kind: Kind,
+    sample: ColumnSample,
+    ref: pl.Series,
+    cur: pl.Series,
+    moments: tuple[Moments, Moments] | None,
+    note: str | None,
+) -> PreparedColumn:
+    """Summaries, distribution, counts and constant value of a prepared sample."""
+    if kind not in TESTABLE_KINDS:
+        return PreparedColumn(kind)
+    if isinstance(sample, NumericSample):
+        assert moments is not None
+        n_ref, n_cur = len(sample.reference), len(sample.current)
+        constant = (
+            n_ref > 0
+            and n_cur > 0
+            and sample.reference[0]
+            == sample.reference[-1]
+            == sample.current[0]
+            == sample.current[-1]
+        )
+        return PreparedColumn(
+            kind,
+            sample,
+            _numeric_summary(ref, sample.reference, moments[0]),
+            _numeric_summary(cur, sample.current, moments[1]),
+            _histogram(sample),
+            n_ref,
+            n_cur,
+            f"{sample.reference[0]:.6g}" if constant else None,
+            note,
+            ref,
+        )
+    return PreparedColumn(
+        kind,
+        sample,
+        _categorical_summary(ref, sample.labels, sample.reference),
+        _categorical_summary(cur, sample.labels, sample.current),
+        _bars(sample),
+        int(sample.reference.sum()),
+        int(sample.current.sum()),
+        sample.labels[0] if len(sample.labels) == 1 else None,
+        note,
+        ref,
+    )

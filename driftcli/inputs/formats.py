@@ -1,0 +1,65 @@
+"""The built-in input formats: Parquet, CSV, NDJSON (JSON Lines) and Arrow IPC."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from driftcli.inputs.registry import Reader, ReadOptions, ScanFunc, register_reader
+
+
+def per_file(scan_one: Callable[[str, ReadOptions], pl.LazyFrame]) -> ScanFunc:
+    """A scan over many files for formats Polars scans one file at a time: hive columns from
+    ``key=value`` folder names are added per file, and the frames are stacked by name."""
+
+    def scan(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
+        scans: list[pl.LazyFrame] = []
+        root = options.hive_root
+        for f in files:
+            lf = scan_one(f, options)
+            if root is not None:
+                rel = Path(f).relative_to(root).parent
+                parts = [p.split("=", 1) for p in rel.parts if "=" in p]
+                lf = lf.with_columns([pl.lit(v).alias(k) for k, v in parts])
+            scans.append(lf)
+        if len(scans) == 1:
+            return scans[0]
+        return pl.concat(scans, how="diagonal_relaxed")
+
+    return scan
+
+
+def _parquet(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
+    return pl.scan_parquet(list(files), hive_partitioning=options.hive_root is not None)
+
+
+def _ipc(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
+    return pl.scan_ipc(list(files), hive_partitioning=options.hive_root is not None)
+
+
+def _csv(file: str, options: ReadOptions) -> pl.LazyFrame:
+    return pl.scan_csv(file)
+
+
+def _ndjson(file: str, options: ReadOptions) -> pl.LazyFrame:
+    return pl.scan_ndjson(file)
+
+
+PARQUET = register_reader(Reader("parquet", (".parquet", ".pq"), _parquet))
+CSV = register_reader(Reader("csv", (".csv", ".csv.gz"), per_file(_csv)))
+NDJSON = register_reader(
+    Reader(
+        "ndjson",
+        (".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz"),
+        per_file(_ndjson),
+        aliases=("jsonl", "json"),
+        shown=(".ndjson", ".jsonl"),
+    )
+)
+IPC = register_reader(
+    Reader(
+        "ipc", (".arrow", ".ipc", ".feather"), _ipc, aliases=("arrow", "feather"), shown=(".arrow",)
+    )
+)

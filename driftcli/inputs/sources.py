@@ -1,0 +1,139 @@
+"""Opening data sources lazily: files, globs and folders of any registered input format.
+
+The format comes from the file extension unless given (formats:
+:mod:`driftcli.inputs.registry`). A folder is read as all files of its format below it;
+``key=value`` folder names (hive partitions) become columns. Everything is a Polars lazy scan,
+so only the columns a run needs are read."""
+
+from __future__ import annotations
+
+import glob as globmod
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from driftcli.errors import InputError
+from driftcli.inputs.registry import (
+    ReadOptions,
+    extensions_text,
+    format_from_path,
+    format_names,
+    get_reader,
+    normalise_format,
+)
+
+SourceLike = str | os.PathLike[str] | pl.DataFrame | pl.LazyFrame
+
+
+@dataclass(frozen=True)
+class Source:
+    """One side's lazy frame and how to describe it."""
+
+    role: str
+    label: str
+    lazy: pl.LazyFrame
+
+    def schema(self) -> pl.Schema:
+        """Column names and dtypes; read errors become InputError naming the source."""
+        try:
+            return self.lazy.collect_schema()
+        except Exception as exc:
+            raise self.read_error(exc) from exc
+
+    def read_error(self, exc: BaseException) -> InputError:
+        """An InputError naming this source, for a failure while reading it."""
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, pl.exceptions.NoDataError):
+            return InputError(
+                f"{self.role} {self.label}: the file is empty; give a file with a header and rows"
+            )
+        return InputError(
+            f"{self.role} {self.label}: cannot read it ({msg}); check that it is a valid "
+            f"file of its format, or set the format with --{self.role}-format"
+        )
+
+
+def _scan_files(files: list[str], fmt: str, hive_root: str | None) -> pl.LazyFrame:
+    return get_reader(fmt).scan(files, ReadOptions(hive_root=hive_root))
+
+
+def _folder_files(folder: Path, fmt: str | None, role: str) -> tuple[list[str], str]:
+    found: dict[str, list[str]] = {}
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(names):
+            if name.startswith((".", "_")):
+                continue
+            f = format_from_path(name)
+            if f is not None:
+                found.setdefault(f, []).append(os.path.join(root, name))
+    if fmt is not None:
+        files = found.get(fmt, [])
+        if not files:
+            raise InputError(f"{role} {folder}: the folder has no {fmt} files")
+        return files, fmt
+    if not found:
+        raise InputError(f"{role} {folder}: the folder has no {extensions_text()} files")
+    if len(found) > 1:
+        raise InputError(
+            f"{role} {folder}: the folder mixes formats ({', '.join(sorted(found))}); "
+            f"choose one with --{role}-format"
+        )
+    ((f, files),) = found.items()
+    return files, f
+
+
+def open_source(src: SourceLike, fmt: str | None, role: str) -> Source:
+    """Resolve a path, glob, folder, DataFrame or LazyFrame into a lazy Source."""
+    if isinstance(src, pl.DataFrame):
+        return Source(role, f"<DataFrame {src.height}x{src.width}>", src.lazy())
+    if isinstance(src, pl.LazyFrame):
+        return Source(role, "<LazyFrame>", src)
+    fmt = normalise_format(fmt, f"{role} format")
+    text = os.fspath(src)
+    path = Path(text)
+    hive_root: str | None = None
+    if any(ch in text for ch in "*?["):
+        files = sorted(f for f in globmod.glob(text, recursive=True) if os.path.isfile(f))
+        if not files:
+            raise InputError(f"{role} {text}: no files match this pattern; check the path")
+        kinds = {fmt or format_from_path(f) for f in files}
+        if None in kinds:
+            raise InputError(
+                f"{role} {text}: cannot tell the format of every matching file from its "
+                f"extension; pass --{role}-format"
+            )
+        if len(kinds) > 1:
+            raise InputError(f"{role} {text}: the pattern matches several formats; narrow it")
+        fmt = kinds.pop()
+        # A glob through key=value folders reads them as hive partitions, like a folder does.
+        parts = Path(text).parts
+        fixed = next((i for i, p in enumerate(parts) if any(ch in p for ch in "*?[")), 0)
+        base = Path(*parts[:fixed]) if fixed else Path(".")
+        if any("=" in part for f in files for part in Path(f).relative_to(base).parent.parts):
+            hive_root = str(base)
+    elif path.is_dir():
+        files, fmt = _folder_files(path, fmt, role)
+        if any("=" in part for f in files for part in Path(f).relative_to(path).parent.parts):
+            hive_root = str(path)
+    elif path.is_file():
+        files = [text]
+        fmt = fmt or format_from_path(text)
+        if fmt is None:
+            raise InputError(
+                f"{role} {text}: cannot tell the format from the extension; pass "
+                f"--{role}-format ({format_names()})"
+            )
+    elif path.exists():
+        raise InputError(f"{role} {text}: not a regular file or folder")
+    else:
+        raise InputError(f"{role} {text}: no such file or folder; check the path")
+    assert fmt is not None
+    try:
+        lazy = _scan_files(files, fmt, hive_root)
+    except Exception as exc:
+        source = Source(role, text, pl.LazyFrame())
+        raise source.read_error(exc) from exc
+    return Source(role, text, lazy)

@@ -1,0 +1,6 @@
+"""Outputs: the renderer registry, the built-in renderers and writing outputs atomically.
+
+The registry lines: each module imported here registers its renderers.
+"""
+
+from driftcli.outputs import builtin as _builtin  # noqa: F401  (json, html, terminal)

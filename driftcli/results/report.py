@@ -1,0 +1,100 @@
+"""The Report: one immutable object holding a run's column results and its sections.
+
+Every output (JSON, terminal, HTML, and any registered renderer) renders a Report; none
+recomputes a statistic. This module imports only the rest of the result layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypeVar, overload
+
+from driftcli.exitcodes import ExitCode
+from driftcli.results.records import (
+    ColumnResult,
+    CorrectionInfo,
+    DatasetVerdict,
+    SegmentResult,
+    SourceInfo,
+    sorted_columns,
+)
+from driftcli.results.section import Section
+from driftcli.results.vocabulary import FailOn, Outcome
+
+SCHEMA_VERSION = "1.1"
+
+S = TypeVar("S", bound=Section)
+
+
+class RunConfig(Protocol):
+    """What a report needs of the configuration it was run with (a ``DriftConfig``)."""
+
+    @property
+    def fail_on(self) -> FailOn: ...
+
+    @property
+    def segment_by(self) -> tuple[str, ...]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of one run; render it with :func:`driftcli.write_outputs` (any renderer)."""
+
+    reference: SourceInfo
+    current: SourceInfo
+    dataset: DatasetVerdict
+    columns: tuple[ColumnResult, ...]
+    segments: tuple[SegmentResult, ...]
+    config: RunConfig
+    generated_at: datetime
+    driftcli_version: str
+    breaches: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    correction: CorrectionInfo = field(default_factory=CorrectionInfo)
+    #: Column name -> "target" | "prediction" | "score" for the model's configured columns.
+    #: They are drift-tested like any column but reported apart and left out of ``dataset``.
+    roles: Mapping[str, str] = field(default_factory=dict)
+    #: Every registered section by key, in registry order; None when it did not run.
+    sections: Mapping[str, Section | None] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """BREACH when a breach at the ``fail_on`` level was found, else OK."""
+        return ExitCode.BREACH if self.breaches else ExitCode.OK
+
+    @property
+    def status(self) -> Outcome:
+        """``fail`` or ``pass``."""
+        return Outcome.FAIL if self.breaches else Outcome.PASS
+
+    @property
+    def drifted_columns(self) -> list[ColumnResult]:
+        """Drifted whole-dataset feature columns, strongest first."""
+        return [c for c in sorted_columns(self.feature_columns) if c.drifted]
+
+    @property
+    def feature_columns(self) -> tuple[ColumnResult, ...]:
+        """Whole-dataset results of every column but the model's (target, prediction, score)."""
+        return tuple(c for c in self.columns if c.column not in self.roles)
+
+    @property
+    def model_columns(self) -> tuple[ColumnResult, ...]:
+        """Whole-dataset drift of the model's columns: prediction and target drift."""
+        return tuple(c for c in self.columns if c.column in self.roles)
+
+    @overload
+    def section(self, which: type[S]) -> S | None: ...
+
+    @overload
+    def section(self, which: str) -> Section | None: ...
+
+    def section(self, which: type[S] | str) -> S | Section | None:
+        """A section by key (``"performance"``) or by result type; None when it did not run."""
+        if isinstance(which, str):
+            return self.sections.get(which)
+        found = self.sections.get(which.key)
+        return found if isinstance(found, which) else None

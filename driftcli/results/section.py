@@ -1,0 +1,58 @@
+"""What every report section is: a titled result with findings and a JSON form.
+
+A section (data integrity, model performance, drift over time, ...) is computed by its own
+subpackage under :mod:`driftcli.sections` and handed to the :class:`~driftcli.results.report.
+Report` as an instance of :class:`Section`. The run's verdict and exit code read only a
+section's :meth:`Section.findings` (:mod:`driftcli.results.verdict`); outputs read its
+``to_dict`` (JSON) and the views its subpackage registers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from driftcli.results.vocabulary import Outcome, Severity, worst
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a section found that the verdict must know: a breach or a warning.
+
+    ``severity`` is :attr:`Severity.FAIL` (a breach unless ``fail_on = "never"``) or
+    :attr:`Severity.WARN` (listed among the warnings).
+    """
+
+    severity: Severity
+    message: str
+
+
+def findings_of(severity: Severity, messages: Iterable[str]) -> tuple[Finding, ...]:
+    """One finding per message, all at ``severity``."""
+    return tuple(Finding(severity, m) for m in messages)
+
+
+class Section(ABC):
+    """A report section's result: ``key`` (its JSON key), ``title``, findings and JSON form.
+
+    Subclasses are frozen dataclasses that set the two class variables and implement
+    :meth:`findings` and :meth:`to_dict`; :attr:`outcome` follows from the findings.
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+
+    @abstractmethod
+    def findings(self) -> tuple[Finding, ...]:
+        """Breaches (severity fail) and warnings (severity warn), in report order."""
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """The section in the JSON summary (its schema is the section's ``schema.json``)."""
+
+    @property
+    def outcome(self) -> Outcome:
+        """fail when a finding fails, warn when one warns, else pass."""
+        return worst(Outcome(f.severity.value) for f in self.findings())

@@ -1,0 +1,74 @@
+"""The run's verdict: breaches and warnings from column drift and every section's findings.
+
+This is the one place that decides what fails a run. Column drift is judged at the
+``fail_on`` level; a section's findings at severity fail are breaches and at severity warn
+warnings. Under ``fail_on = "never"`` nothing is a breach: every finding is listed as a
+warning, fails first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
+from driftcli.results.section import Section
+from driftcli.results.vocabulary import FailOn, SegmentStatus, Severity, Status
+
+
+def drift_breaches(
+    fail_on: FailOn,
+    dataset: DatasetVerdict,
+    columns: Sequence[ColumnResult],
+    segments: Sequence[SegmentResult],
+) -> list[str]:
+    """Column drift at the ``fail_on`` level: dataset drift (overall or in a segment), or
+    any drifted column; none under ``never``."""
+    out: list[str] = []
+    if fail_on is FailOn.NEVER:
+        return out
+    if fail_on is FailOn.DATASET:
+        if dataset.drifted:
+            out.append(f"dataset drift: {dataset.describe()}")
+        for seg in segments:
+            if seg.dataset is not None and seg.dataset.drifted:
+                out.append(f"dataset drift in segment {seg.label}: {seg.dataset.describe()}")
+        return out
+    for col in columns:
+        if col.drifted:
+            out.append(f"column {col.column} drifted ({col.test})")
+    for seg in segments:
+        for col in seg.columns:
+            if col.drifted:
+                out.append(f"column {col.column} drifted in segment {seg.label} ({col.test})")
+    return out
+
+
+def drift_warnings(columns: Sequence[ColumnResult], segments: Sequence[SegmentResult]) -> list[str]:
+    """Segments that could not be compared and columns whose test failed to run."""
+    out = [
+        f"segment {s.label}: {s.status.value.replace('_', ' ')} ({s.reason})"
+        for s in segments
+        if s.status is not SegmentStatus.TESTED
+    ]
+    out += [f"column {c.column}: {c.reason}" for c in columns if c.status is Status.ERROR]
+    return out
+
+
+def decide(
+    fail_on: FailOn,
+    breaches: Iterable[str],
+    warnings: Iterable[str],
+    sections: Iterable[Section | None],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The run's breaches and warnings: the drift ones given, then the sections' findings
+    in registry order (fails, then warns)."""
+    found = [f for s in sections if s is not None for f in s.findings()]
+    fails = [f.message for f in found if f.severity is Severity.FAIL]
+    warns = [f.message for f in found if f.severity is not Severity.FAIL]
+    out_breaches, out_warnings = list(breaches), list(warnings)
+    if fail_on is FailOn.NEVER:
+        out_warnings += fails
+    else:
+        out_breaches += fails
+    out_warnings += warns
+    return tuple(out_breaches), tuple(out_warnings)

@@ -1,0 +1,268 @@
+"""The run: read both sides, plan each column, test it overall and per segment, compute every
+registered section, decide the verdict, build the Report.
+
+This is the library's one entry point for a whole run (:func:`run_report`); the CLI only
+parses options, calls it and renders the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import polars as pl
+
+from driftcli._version import __version__
+from driftcli.columns.analyse import Analysis, drift_score, uses_auto, workers
+from driftcli.columns.correction import apply_correction
+from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
+from driftcli.config import DriftConfig
+from driftcli.engines.registry import get_engine
+from driftcli.errors import ConfigError, InputError
+from driftcli.inputs.sources import Source, SourceLike, open_source
+from driftcli.results.records import (
+    ColumnResult,
+    CorrectionInfo,
+    SegmentResult,
+    SourceInfo,
+    TimeRange,
+)
+from driftcli.results.report import Report
+from driftcli.results.scopes import json_value
+from driftcli.results.section import Section
+from driftcli.results.verdict import decide, drift_breaches, drift_warnings
+from driftcli.results.vocabulary import Kind
+from driftcli.sections.registry import (
+    RunContext,
+    model_roles,
+    run_sections,
+    section_columns,
+    sections,
+)
+
+#: Called as ``progress(done, total)`` while columns and segments are processed.
+ProgressHook = Callable[[int, int], None]
+
+
+def _check(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> None:
+    """Every configured column name exists, and each section's own checks pass."""
+    named = [pair for spec in sections() for pair in spec.named_columns(config)]
+    check_names(config, ref, cur, named)
+    for spec in sections():
+        if spec.check is not None:
+            spec.check(config, ref, cur)
+
+
+def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | None:
+    """The timestamp column the report shows the time range of.
+
+    ``time_column`` or ``auto_threshold.time_column`` when set, else the first column with a
+    Date or Datetime dtype on both sides; None when there is none.
+    """
+    chosen = config.time_column or config.auto_threshold.time_column
+    if chosen is not None:
+        return chosen if chosen in ref and chosen in cur else None
+    temporal = (pl.Date, pl.Datetime)
+    for name, dtype in ref.items():
+        if name in cur and isinstance(dtype, temporal) and isinstance(cur[name], temporal):
+            return name
+    return None
+
+
+def _time_range(df: pl.DataFrame, column: str | None) -> TimeRange | None:
+    if column is None or column not in df.columns:
+        return None
+    lo, hi = df.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
+    return TimeRange(
+        column,
+        None if lo is None else str(json_value(lo)),
+        None if hi is None else str(json_value(hi)),
+    )
+
+
+@dataclass(frozen=True)
+class _Data:
+    """What was read: every needed column of both sides (``reference``/``current``), and the
+    tested columns alone (``tested_*``: drift analysis, segments)."""
+
+    reference: pl.DataFrame
+    current: pl.DataFrame
+    tested_reference: pl.DataFrame
+    tested_current: pl.DataFrame
+    time_column: str | None
+
+
+def _to_read(config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema) -> list[str]:
+    """The tested columns, segment columns and the auto-threshold period column."""
+    to_read = [p.name for p in plans if p.skip is None]
+    to_read += [c for c in config.segment_by if c not in to_read]
+    period = config.auto_threshold.time_column
+    if uses_auto(config) and config.auto_threshold.chunk_by == "period" and period:
+        if period not in ref:
+            raise ConfigError(f"auto_threshold.time_column: no column {period!r} in the reference")
+        to_read += [period] if period not in to_read else []
+    return to_read
+
+
+def _read(
+    analysis: Analysis,
+    plans: Sequence[ColumnPlan],
+    sources: tuple[Source, Source],
+    schemas: tuple[pl.Schema, pl.Schema],
+) -> _Data:
+    """Read every column the run needs from both sides in one pass per side."""
+    config = analysis.config
+    ref_schema, cur_schema = schemas
+    to_read = _to_read(config, plans, ref_schema)
+    time_col = _time_column(config, ref_schema, cur_schema)
+    if time_col is not None and time_col not in to_read:
+        to_read.append(time_col)  # one column, for the time range the report shows
+    # The sections' columns (the model's, online, integrity's untested ones) and the time
+    # column, on the sides that have them, in the same pass.
+    wanted = section_columns(config, plans, ref_schema, cur_schema)
+    wanted += [config.time_column] if config.time_column is not None else []
+    wanted = [c for c in dict.fromkeys(wanted) if c not in to_read]
+    own = ([c for c in wanted if c in ref_schema], [c for c in wanted if c in cur_schema])
+    ref_df, cur_df = analysis.engine.read(*sources, to_read, own)
+    for src, df in zip(sources, (ref_df, cur_df), strict=True):
+        if df.height == 0:
+            raise InputError(
+                f"{src.role} {src.label}: no rows to compare (only a header, or every row "
+                "filtered out); check that the file holds data"
+            )
+    return _Data(ref_df, cur_df, ref_df.drop(own[0]), cur_df.drop(own[1]), time_col)
+
+
+def _compare(
+    analysis: Analysis,
+    plans: Sequence[ColumnPlan],
+    kinds: dict[str, Kind | None],
+    data: _Data,
+    progress: ProgressHook | None,
+) -> tuple[list[ColumnResult], list[SegmentResult], CorrectionInfo]:
+    """Every column overall and per segment, with one correction over all p-values."""
+    config = analysis.config
+    state = {"done": 0, "total": len(plans) + (1 if config.segment_by else 0)}
+
+    def tick() -> None:
+        state["done"] += 1
+        if progress is not None:
+            progress(state["done"], state["total"])
+
+    ref, cur = data.tested_reference, data.tested_current
+    columns = analysis.frame(plans, kinds, ref, cur, tick)
+    kinds.update({c.column: c.kind for c in columns})
+    segments: list[SegmentResult] = []
+    if config.segment_by:
+        by = config.segment_by
+        keys = set(ref.select(by).unique().rows()) | set(cur.select(by).unique().rows())
+        state["total"] = len(plans) + len(keys)
+        segments = analysis.segments(plans, kinds, ref, cur, tick)
+    # One multiple-testing correction over every p-value result (columns x segments).
+    return apply_correction(
+        columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
+    )
+
+
+def run_report(
+    reference: SourceLike,
+    current: SourceLike,
+    config: DriftConfig | None = None,
+    *,
+    progress: ProgressHook | None = None,
+    engine: str = "polars",
+) -> Report:
+    """Compare ``current`` with ``reference`` and return the Report every output renders.
+
+    ``reference`` and ``current`` are each a path (file, glob or folder), a Polars DataFrame
+    or a LazyFrame. ``engine`` names the compute engine (:mod:`driftcli.engines`); every
+    engine gives the same numbers. Raises :class:`~driftcli.errors.ConfigError` or
+    :class:`~driftcli.errors.InputError` for a user's mistake.
+    """
+    config = config or DriftConfig()
+    eng = get_engine(engine)
+    sources = (
+        open_source(reference, config.reference_format, "reference"),
+        open_source(current, config.current_format, "current"),
+    )
+    schemas = (sources[0].schema(), sources[1].schema())
+    _check(config, *schemas)
+    plans = _plan(config, sources, schemas)
+    kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        analysis = Analysis(config, eng, pool, model_roles(config))
+        data = _read(analysis, plans, sources, schemas)
+        columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
+        context = RunContext(
+            config=config,
+            reference=data.reference,
+            current=data.current,
+            reference_schema=schemas[0],
+            current_schema=schemas[1],
+            labels=(sources[0].label, sources[1].label),
+            plans=plans,
+            kinds=kinds,
+            columns=columns,
+            segments=segments,
+            tested_reference=data.tested_reference,
+            analysis=analysis,
+        )
+        computed = run_sections(context)
+    return _report(context, data, (sources[0].label, sources[1].label), correction, computed)
+
+
+def _plan(
+    config: DriftConfig, sources: tuple[Source, Source], schemas: tuple[pl.Schema, pl.Schema]
+) -> list[ColumnPlan]:
+    """Every column's plan; InputError when the two sides share no column to compare."""
+    plans = plan_columns(config, *schemas)
+    if not any(p.name in schemas[0] and p.name in schemas[1] for p in plans):
+        raise InputError(
+            f"reference {sources[0].label} and current {sources[1].label} share no columns"
+            + (" (after --columns/--exclude)" if config.columns or config.exclude else "")
+            + "; check that the two inputs describe the same data"
+        )
+    return plans
+
+
+def _report(
+    ctx: RunContext,
+    data: _Data,
+    labels: tuple[str, str],
+    correction: CorrectionInfo,
+    computed: Mapping[str, Section | None],
+) -> Report:
+    """The Report: the column results, the sections and the verdict decided from them."""
+    config, columns, segments = ctx.config, ctx.columns, ctx.segments
+    dataset = ctx.analysis.verdict(columns)
+    breaches, warnings = decide(
+        config.fail_on,
+        drift_breaches(config.fail_on, dataset, columns, segments),
+        drift_warnings(columns, segments),
+        computed.values(),
+    )
+    ref, cur = data.tested_reference, data.tested_current
+    return Report(
+        reference=SourceInfo(
+            labels[0], ref.height, len(ctx.reference_schema), _time_range(ref, data.time_column)
+        ),
+        current=SourceInfo(
+            labels[1], cur.height, len(ctx.current_schema), _time_range(cur, data.time_column)
+        ),
+        dataset=dataset,
+        columns=tuple(columns),
+        segments=tuple(segments),
+        config=config,
+        generated_at=datetime.now(timezone.utc).replace(microsecond=0),
+        driftcli_version=__version__,
+        breaches=breaches,
+        warnings=warnings,
+        correction=correction,
+        roles=ctx.roles,
+        sections=computed,
+    )
+
+
+__all__ = ["ProgressHook", "run_report"]

@@ -1,0 +1,37 @@
+"""Data integrity: schema, rows, nulls, categories and ranges checked against limits learned
+from the reference, so a broken pipeline is not mistaken for drift (the registry entry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driftcli.config import ConfigTable, DriftConfig
+from driftcli.sections.integrity import compute, html, terminal
+from driftcli.sections.integrity.config import IntegrityConfig, integrity_config_from_mapping
+from driftcli.sections.registry import HtmlView, SectionSpec
+
+HERE = Path(__file__).parent
+
+
+def _named(config: DriftConfig) -> list[tuple[list[str], str]]:
+    return [(list(config.section(IntegrityConfig).column), "integrity column settings")]
+
+
+SECTION = SectionSpec(
+    key="integrity",
+    title="Data integrity",
+    placement="early",
+    compute=compute.compute,
+    config=ConfigTable(
+        "integrity",
+        IntegrityConfig,
+        integrity_config_from_mapping,
+        "[integrity] table: data integrity checks, limits and severities",
+        placement="early",
+    ),
+    reads=compute.reads,
+    named_columns=_named,
+    terminal=terminal.print_section,
+    html=HtmlView(HERE / "section.html.j2", html.view, anchor="integrity", nav="Integrity"),
+    schema=HERE / "schema.json",
+)

@@ -1,0 +1,53 @@
+"""Online metrics: latency percentiles, error rate and throughput of request logs, overall and
+per window, against limits (the registry entry)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from driftcli.columns.plan import ColumnPlan
+from driftcli.config import ConfigTable, DriftConfig
+from driftcli.sections.online import compute, html, terminal
+from driftcli.sections.online.config import OnlineConfig, online_config_from_mapping
+from driftcli.sections.registry import HtmlView, SectionSpec
+
+HERE = Path(__file__).parent
+
+
+def _columns(config: DriftConfig) -> list[str]:
+    online = config.section(OnlineConfig)
+    return [c for c in (online.latency, online.status) if c is not None]
+
+
+def _reads(
+    config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema, cur: pl.Schema
+) -> list[str]:
+    return _columns(config)
+
+
+SECTION = SectionSpec(
+    key="online",
+    title="Online metrics",
+    compute=compute.compute,
+    config=ConfigTable(
+        "online",
+        OnlineConfig,
+        online_config_from_mapping,
+        "[online] table: latency and status columns, error values, limits",
+    ),
+    reads=_reads,
+    named_columns=lambda config: [(_columns(config), "online")],
+    terminal=terminal.print_section,
+    html=HtmlView(
+        HERE / "section.html.j2",
+        html.view,
+        anchor="online",
+        nav="Online metrics",
+        summary=html.summary,
+        script=HERE / "section.js",
+    ),
+    schema=HERE / "schema.json",
+)

@@ -1,0 +1,64 @@
+"""Model performance: metrics on both sides, overall and per segment, with bootstrap intervals
+of the differences and direction-aware rules (the registry entry). Its ``[model]`` table names
+the model's columns, which every model section uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from driftcli.columns.plan import ColumnPlan
+from driftcli.config import ConfigTable, DriftConfig
+from driftcli.sections.performance import compute, html, terminal
+from driftcli.sections.performance.config import (
+    MODEL_OPTIONS,
+    ModelConfig,
+    apply_model_options,
+    model_config_from_mapping,
+)
+from driftcli.sections.registry import HtmlView, SectionSpec
+
+HERE = Path(__file__).parent
+
+
+def _roles(config: DriftConfig) -> dict[str, str]:
+    return config.section(ModelConfig).roles
+
+
+def _reads(
+    config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema, cur: pl.Schema
+) -> list[str]:
+    return list(_roles(config))
+
+
+def _named(config: DriftConfig) -> list[tuple[list[str], str]]:
+    return [(list(_roles(config)), "model")]
+
+
+SECTION = SectionSpec(
+    key="performance",
+    title="Model performance",
+    compute=compute.compute,
+    config=ConfigTable(
+        "model",
+        ModelConfig,
+        model_config_from_mapping,
+        "[model] table: target, prediction, score, task, positive_label, rules",
+        options=apply_model_options,
+        option_names=MODEL_OPTIONS,
+    ),
+    reads=_reads,
+    named_columns=_named,
+    roles=_roles,
+    terminal=terminal.print_section,
+    html=HtmlView(
+        HERE / "section.html.j2",
+        html.view,
+        anchor="performance",
+        nav="Performance",
+        summary=html.summary,
+    ),
+    schema=HERE / "schema.json",
+)

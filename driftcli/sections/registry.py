@@ -1,0 +1,186 @@
+"""The section registry: what a report section is made of, and what a run gives it.
+
+A section (data integrity, model performance, drift over time, ...) is one subpackage of
+:mod:`driftcli.sections` that builds a :class:`SectionSpec` and one line in
+``driftcli/sections/__init__.py`` that registers it. The spec carries everything the rest of
+driftcli needs, so nothing else changes when a section is added:
+
+- ``config``: its config table (``[model]``), registered with :mod:`driftcli.config`;
+- ``compute(context)``: its result (a :class:`~driftcli.results.section.Section`) from a
+  :class:`RunContext`, or None when it does not run;
+- ``reads``/``check``/``named_columns``/``roles``: the extra columns it reads (on each side
+  that has them), its checks of the two schemas before reading, the columns its settings name
+  (checked to exist), the model roles it defines;
+- ``terminal`` and ``html``: its views; its JSON is the result's own ``to_dict``, described by
+  ``schema`` (a JSON Schema fragment, merged into the report's schema).
+
+``placement`` puts a section before the column drift in every output (``early``: data
+integrity) or after it (``late``). Findings feed the verdict in registry order.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from driftcli.columns.analyse import Analysis
+from driftcli.columns.plan import ColumnPlan
+from driftcli.config import ConfigTable, DriftConfig, register_table, unregister_table
+from driftcli.results.records import ColumnResult, SegmentResult
+from driftcli.results.report import Report
+from driftcli.results.section import Section
+from driftcli.results.vocabulary import Kind
+from driftcli.timeline import parse_time_column
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass
+class RunContext:
+    """What a section's ``compute`` gets: the run's config, data and column results.
+
+    ``reference``/``current`` hold every column the run read (tested columns, segment and
+    time columns, and each section's ``reads``); ``tested_reference`` the tested columns only.
+    ``computed`` holds the sections computed so far (registry order), so a section can use
+    another's result (drift over time uses performance's task and metrics).
+    """
+
+    config: DriftConfig
+    reference: pl.DataFrame
+    current: pl.DataFrame
+    reference_schema: pl.Schema
+    current_schema: pl.Schema
+    labels: tuple[str, str]
+    plans: Sequence[ColumnPlan]
+    kinds: Mapping[str, Kind | None]
+    columns: Sequence[ColumnResult]
+    segments: Sequence[SegmentResult]
+    tested_reference: pl.DataFrame
+    analysis: Analysis
+    computed: dict[str, Section | None] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> Mapping[str, str]:
+        """The model's columns and their roles (target, prediction, score)."""
+        return self.analysis.roles
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        """The run's thread pool."""
+        return self.analysis.pool
+
+    @functools.cached_property
+    def timed_current(self) -> pl.DataFrame:
+        """The current rows with the time column parsed and sorted by it (stable, nulls
+        last), made once for every section that orders rows by time; ``current`` as is
+        without a time column."""
+        time_column = self.config.time_column
+        if time_column is None or time_column not in self.current.columns:
+            return self.current
+        return parse_time_column(self.current, time_column).sort(
+            time_column, maintain_order=True, nulls_last=True
+        )
+
+
+#: ``view(section, report, page)``: the template context of a section's HTML partial, or
+#: None to leave it out. ``page`` has ``rows`` (drill-down data) and ``charts`` (chart series)
+#: that the page embeds as JSON.
+HtmlViewFunc = Callable[[Any, Report, Any], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class HtmlView:
+    """A section's part of the HTML page: a partial template and its view function.
+
+    ``summary(section, report)`` gives the section's line in the page header (or None);
+    ``anchor`` is the section element's id and ``nav`` its label in the top navigation;
+    ``script`` is its page script (charts registered on ``window.driftcli.charts``), inlined
+    after the page's own when the section is shown.
+    """
+
+    template: Path
+    view: HtmlViewFunc
+    anchor: str
+    nav: str
+    summary: Callable[[Any, Report], dict[str, str] | None] | None = None
+    script: Path | None = None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A registered report section (see the module docstring)."""
+
+    key: str
+    title: str
+    compute: Callable[[RunContext], Section | None]
+    placement: Literal["early", "late"] = "late"
+    config: ConfigTable | None = None
+    reads: Callable[[DriftConfig, Sequence[ColumnPlan], pl.Schema, pl.Schema], Sequence[str]] = (
+        lambda _config, _plans, _ref, _cur: ()
+    )
+    check: Callable[[DriftConfig, pl.Schema, pl.Schema], None] | None = None
+    named_columns: Callable[[DriftConfig], Sequence[tuple[Sequence[str], str]]] = lambda _config: ()
+    roles: Callable[[DriftConfig], Mapping[str, str]] = lambda _config: {}
+    terminal: Callable[[Any, Report, Console], None] | None = None
+    html: HtmlView | None = None
+    schema: Path | None = None
+
+
+_SECTIONS: dict[str, SectionSpec] = {}
+
+
+def register_section(spec: SectionSpec) -> SectionSpec:
+    """Add a section (and its config table) to the registry; it runs in every later run."""
+    if spec.key in _SECTIONS:
+        raise ValueError(f"section {spec.key!r} is registered twice")
+    if spec.config is not None:
+        register_table(spec.config)
+    _SECTIONS[spec.key] = spec
+    return spec
+
+
+def unregister_section(key: str) -> None:
+    """Remove a section (for tests that register a throwaway one)."""
+    spec = _SECTIONS.pop(key)
+    if spec.config is not None:
+        unregister_table(spec.config.key)
+
+
+def sections() -> list[SectionSpec]:
+    """Every registered section, in registry order (the order findings feed the verdict)."""
+    return list(_SECTIONS.values())
+
+
+def placed(where: Literal["early", "late"]) -> list[SectionSpec]:
+    """The sections shown before (``early``) or after (``late``) the column drift."""
+    return [s for s in _SECTIONS.values() if s.placement == where]
+
+
+def run_sections(context: RunContext) -> dict[str, Section | None]:
+    """Compute every registered section in registry order."""
+    for spec in sections():
+        context.computed[spec.key] = spec.compute(context)
+    return dict(context.computed)
+
+
+def model_roles(config: DriftConfig) -> dict[str, str]:
+    """The column roles every section defines (the model's target, prediction, score)."""
+    roles: dict[str, str] = {}
+    for spec in sections():
+        roles.update(spec.roles(config))
+    return roles
+
+
+def section_columns(
+    config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema, cur: pl.Schema
+) -> list[str]:
+    """Columns the sections read beyond the tested ones, in registry order, each once."""
+    names = [n for spec in sections() for n in spec.reads(config, plans, ref, cur)]
+    return list(dict.fromkeys(names))

@@ -1,0 +1,259 @@
+"""Time windows: split the current data into windows and track drift (and the model) per window.
+
+``window`` is a Polars duration string (``"1d"``, ``"6h"``, ``"1w"``, ``"1mo"``, ``"2d12h"``) that
+needs ``time_column``, or a row count (``"1000 rows"``, ``"1000rows"`` or Polars' index-count form
+``"1000i"``). Time windows are tumbling and calendar-aligned: a row belongs to the window that
+starts at its timestamp truncated to the duration (``Expr.dt.truncate``), so ``1d`` windows are
+calendar days and ``1w`` windows start on Mondays. For a time-zone-aware column the days are
+those of the column's time zone (a Europe/Berlin column gets Berlin midnights, 23- and 25-hour
+days at DST changes); a naive column is taken as it is; ISO 8601 text is parsed, and text with
+UTC offsets becomes UTC. A Date column cannot take windows shorter than a day (ConfigError).
+Row windows are consecutive blocks of rows in time order (file order without ``time_column``);
+the last one may be shorter. Rows whose timestamp is missing belong to no window, with row
+windows too; they are counted in ``WindowSection.rows_without_time``. Rows with equal timestamps
+keep their file order. Windows without rows (a day with no data) are not listed.
+
+Each window with at least ``min_rows`` rows (``[windows] min_rows``, else the run's
+``min_segment_rows``) is tested: every planned column against the *whole* reference, with the
+run's multiple-testing correction applied across that window's columns (``WindowColumn.pvalue``
+is the adjusted p-value when a correction is configured). Smaller windows are ``too_small``:
+listed, not tested. ``WindowSection.columns`` lists every column any tested window returned, in
+order of first appearance (the first tested window's order, then columns first seen later).
+With a model, each tested window also gets its performance metrics (no bootstrap interval).
+
+The consecutive-window rule (``[windows]``, off unless ``max_drift_share`` is set)
+    A tested window *exceeds* when its dataset drift share is strictly above
+    ``max_drift_share`` (a share exactly at it does not). A run is a sequence of exceeding
+    windows that are consecutive in time: a ``too_small`` window breaks a run, and for time
+    windows so does a missing calendar window (a window whose start is not the previous
+    window's end; a day without rows breaks "3 consecutive days"). Row windows have no gaps.
+    A run of at least ``consecutive`` windows is a finding with ``severity`` (warn | fail);
+    otherwise the rule passes. The outcome gives the longest run and every qualifying run as
+    (first, last) window indexes.
+
+How rows are split into windows: :mod:`driftcli.timeline`. The rule's config table:
+:mod:`driftcli.sections.windows.config`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+import polars as pl
+
+from driftcli.columns.analyse import drift_score
+from driftcli.columns.correction import apply_correction
+from driftcli.results.records import ColumnResult, DatasetVerdict
+from driftcli.results.vocabulary import Outcome, SegmentStatus
+from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
+from driftcli.sections.performance.result import PerformanceSection
+from driftcli.sections.registry import RunContext
+from driftcli.sections.windows.config import WindowRule
+from driftcli.sections.windows.result import (
+    WindowColumn,
+    WindowResult,
+    WindowRuleOutcome,
+    WindowSection,
+)
+from driftcli.timeline import WindowSpec, split_windows
+
+
+def compute(ctx: RunContext) -> WindowSection | None:
+    """Every column the whole-data run tested, per window, with that run's test and threshold;
+    None without a ``window``."""
+    config = ctx.config
+    spec = config.window_spec
+    if spec is None:
+        return None
+    tested = {c.column: c for c in ctx.columns if c.tested}
+    plans = [
+        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
+        for p in ctx.plans
+        if p.name in tested
+    ]
+    analysis = ctx.analysis
+    ref = ctx.tested_reference
+    prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool)
+
+    def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
+        cols = analysis.frame(plans, ctx.kinds, ref, frame, reference=prepared)
+        cols, _, _ = apply_correction(cols, [], config.correction, config.drift_share, drift_score)
+        return cols, analysis.verdict(cols)
+
+    performance = ctx.computed.get("performance")
+    perf_spec = perf_reference = None
+    if isinstance(performance, PerformanceSection):
+        perf_spec = PerformanceSpec(
+            performance.target,
+            performance.prediction,
+            performance.score,
+            performance.task,
+            performance.positive_label,
+        )  # fmt: skip
+        comparison = performance.overall.comparison
+        perf_reference = comparison.reference.metrics if comparison is not None else None
+    return run_windows(
+        ctx.timed_current,
+        spec,
+        config.time_column,
+        analyse,
+        rule=config.section(WindowRule),
+        min_rows=config.min_segment_rows,
+        performance=perf_spec,
+        performance_reference=perf_reference,
+        roles=ctx.roles,
+    )
+
+
+#: Supplied by the engine: test every planned column of one window against the reference and
+#: apply the run's correction across that window's columns.
+AnalyseWindow = Callable[[pl.DataFrame], "tuple[list[ColumnResult], DatasetVerdict]"]
+
+
+def run_windows(
+    current: pl.DataFrame,
+    spec: WindowSpec,
+    time_column: str | None,
+    analyse: AnalyseWindow,
+    *,
+    rule: WindowRule | None = None,
+    min_rows: int = 30,
+    performance: PerformanceSpec | None = None,
+    performance_reference: Mapping[str, float | None] | None = None,
+    roles: Mapping[str, str] | None = None,
+) -> WindowSection:
+    """Split ``current`` into windows, analyse each, and apply the consecutive-window rule.
+
+    A window with fewer rows than ``rule.min_rows`` (when set, else ``min_rows``) is
+    ``too_small``: not analysed, no performance, never exceeding. ``analyse`` is called once per
+    tested window with that window's rows; with ``performance`` (its task fixed) each tested
+    window's metrics come from :func:`driftcli.performance.evaluate` (no bootstrap).
+    """
+    windows, missing = split_windows(current, spec, time_column)
+    floor = rule.min_rows if rule is not None and rule.min_rows is not None else min_rows
+    share = rule.max_drift_share if rule is not None else None
+    results: list[WindowResult] = []
+    names: dict[str, None] = {}  # insertion-ordered set of column names
+    for w in windows:
+        rows = w.frame.height
+        if rows < floor:
+            results.append(
+                WindowResult(
+                    w.index, w.label, w.start, w.end, w.first_row, rows, SegmentStatus.TOO_SMALL
+                )
+            )
+            continue
+        column_results, verdict = analyse(w.frame)
+        columns = tuple(_lean(c) for c in column_results)
+        for c in columns:
+            names.setdefault(c.column)
+        metrics = None
+        if performance is not None:
+            metrics = dict(evaluate(w.frame, performance).metrics)
+        results.append(
+            WindowResult(
+                w.index,
+                w.label,
+                w.start,
+                w.end,
+                w.first_row,
+                rows,
+                SegmentStatus.TESTED,
+                dataset=verdict,
+                columns=columns,
+                performance=metrics,
+                exceeds=share is not None and verdict.drift_share > share,
+            )
+        )
+    outcome = None
+    if rule is not None and rule.max_drift_share is not None:
+        outcome = _rule_outcome(results, rule, rule.max_drift_share, spec.by)
+    return WindowSection(
+        window=spec.text,
+        by=spec.by,
+        time_column=time_column,
+        rows_without_time=missing,
+        windows=tuple(results),
+        columns=tuple(names),
+        performance_reference=performance_reference,
+        rule=rule,
+        rule_outcome=outcome,
+        roles=dict(roles or {}),
+    )
+
+
+def _lean(c: ColumnResult) -> WindowColumn:
+    pvalue = c.pvalue_adjusted if c.pvalue_adjusted is not None else c.pvalue
+    return WindowColumn(
+        column=c.column,
+        status=c.status,
+        test=c.test,
+        statistic=c.statistic,
+        pvalue=pvalue,
+        threshold=c.threshold,
+        drift_score=c.drift_score,
+    )
+
+
+def _exceeding_runs(
+    windows: list[WindowResult], by: Literal["time", "rows"]
+) -> list[tuple[int, int]]:
+    """(first, last) list positions of every run of consecutive exceeding windows."""
+    runs: list[tuple[int, int]] = []
+    for pos, w in enumerate(windows):
+        if not w.exceeds:
+            continue
+        prev = windows[pos - 1] if pos else None
+        adjacent = (
+            prev is not None
+            and prev.exceeds
+            and (by == "rows" or (prev.end is not None and prev.end == w.start))
+        )
+        if adjacent:
+            runs[-1] = (runs[-1][0], pos)
+        else:
+            runs.append((pos, pos))
+    return runs
+
+
+def _span(windows: list[WindowResult], run: tuple[int, int]) -> str:
+    first, last = windows[run[0]], windows[run[1]]
+    return first.label if run[0] == run[1] else f"{first.label} to {last.label}"
+
+
+def _rule_outcome(
+    windows: list[WindowResult], rule: WindowRule, share: float, by: Literal["time", "rows"]
+) -> WindowRuleOutcome:
+    runs = _exceeding_runs(windows, by)
+    longest = max((last - first + 1 for first, last in runs), default=0)
+    qualifying = [r for r in runs if r[1] - r[0] + 1 >= rule.consecutive]
+    above = f"dataset drift share above {share * 100:g}%"
+    need = f"rule: {rule.consecutive} ({rule.severity})"
+
+    def plural(n: int) -> str:
+        return f"{n} consecutive window{'s' if n != 1 else ''}"
+
+    if qualifying:
+        worst = max(qualifying, key=lambda r: (r[1] - r[0], -r[0]))
+        more = len(qualifying) - 1
+        extra = f", and {more} more run{'s' if more != 1 else ''}" if more else ""
+        message = f"{above} in {plural(longest)} ({_span(windows, worst)}{extra}); {need}"
+        status = Outcome(rule.severity.value)
+    elif runs:
+        worst = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
+        message = f"{above} in at most {plural(longest)} ({_span(windows, worst)}); {need} not met"
+        status = Outcome.PASS
+    else:
+        message = f"no window had a {above}; {need} not met"
+        status = Outcome.PASS
+    return WindowRuleOutcome(
+        status=status,
+        longest_run=longest,
+        runs=tuple((windows[a].index, windows[b].index) for a, b in qualifying),
+        message=message,
+    )
+
+
+__all__ = ["AnalyseWindow", "compute", "run_windows"]

@@ -1,0 +1,188 @@
+"""The time axis of the current data: time columns, window sizes and splitting rows into windows.
+
+Shared by the sections that look at the current data over time (drift over time, concept
+drift, online metrics) and by the config, which validates ``window``.
+
+``window`` is a Polars duration string (``"1d"``, ``"6h"``, ``"1w"``, ``"1mo"``, ``"2d12h"``) that
+needs ``time_column``, or a row count (``"1000 rows"``, ``"1000rows"`` or Polars' index-count form
+``"1000i"``). Time windows are tumbling and calendar-aligned: a row belongs to the window that
+starts at its timestamp truncated to the duration (``Expr.dt.truncate``), so ``1d`` windows are
+calendar days and ``1w`` windows start on Mondays. For a time-zone-aware column the days are
+those of the column's time zone (a Europe/Berlin column gets Berlin midnights, 23- and 25-hour
+days at DST changes); a naive column is taken as it is; ISO 8601 text is parsed, and text with
+UTC offsets becomes UTC. A Date column cannot take windows shorter than a day (ConfigError).
+Row windows are consecutive blocks of rows in time order (file order without ``time_column``);
+the last one may be shorter. Rows whose timestamp is missing belong to no window, with row
+windows too. Rows with equal timestamps keep their file order. Windows without rows (a day with
+no data) are not listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+import polars as pl
+
+from driftcli.errors import ConfigError, InputError
+
+_DURATION = re.compile(r"^(?:\d+(?:ns|us|ms|mo|s|m|h|d|w|q|y))+$")
+
+
+_ROWS = re.compile(r"^\s*(\d+)\s*(?:rows?|i)\s*$")
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """A parsed ``window``: a duration (``every``) or a row count (``rows``)."""
+
+    text: str
+    every: str | None = None
+    rows: int | None = None
+
+    @property
+    def by(self) -> Literal["time", "rows"]:
+        """``"time"`` for a duration, ``"rows"`` for a row count."""
+        return "rows" if self.rows is not None else "time"
+
+
+def parse_window(text: str, where: str = "window") -> WindowSpec:
+    """Parse ``"1d"``/``"6h"``/``"1mo"`` or ``"1000 rows"``/``"1000i"``; ConfigError otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError(f"{where}: expected a duration like '1d' or a row count like '1000 rows'")
+    raw = text.strip()
+    m = _ROWS.match(raw.lower())
+    if m:
+        rows = int(m.group(1))
+        if rows < 1:
+            raise ConfigError(f"{where}: a row window needs at least 1 row, got {text!r}")
+        return WindowSpec(raw, rows=rows)
+    compact = raw.replace(" ", "")
+    if not _DURATION.match(compact) or not any(ch != "0" for ch in re.sub(r"\D", "", compact)):
+        raise ConfigError(
+            f"{where}: {text!r} is not a window; use a Polars duration such as 1h, 1d, 1w, 1mo "
+            "(combinations like 1d12h work) or a row count such as '1000 rows'"
+        )
+    return WindowSpec(raw, every=compact)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window of the current data, rows in time order."""
+
+    index: int
+    label: str  # "2025-03-01" / "2025-03-01 06:00" / "rows 0-999"
+    start: str | None  # ISO 8601 start (inclusive); None for row windows without time
+    end: str | None  # ISO 8601 end (exclusive for time windows, last timestamp for row windows)
+    first_row: int  # position of its first row in the time-ordered current data
+    frame: pl.DataFrame
+
+
+def iso_text(v: object) -> str | None:
+    """A timestamp (or other value) as ISO 8601 text; None stays None."""
+    if v is None:
+        return None
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    return str(v)
+
+
+_SUB_DAY = re.compile(r"\d(?:ns|us|ms|s|m|h)(?:\d|$)")  # a unit shorter than a day
+
+
+def window_label(v: object, every: str | None) -> str:
+    """How a window starting at ``v`` is named: a date for whole-day sizes, else the time."""
+    if isinstance(v, datetime):
+        if every is not None and not _SUB_DAY.search(every):
+            return v.date().isoformat()
+        if v.microsecond:  # sub-second windows: keep them apart
+            return v.replace(tzinfo=None).isoformat(sep=" ")
+        return v.strftime("%Y-%m-%d %H:%M:%S" if v.second else "%Y-%m-%d %H:%M")
+    return iso_text(v) or ""
+
+
+def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> pl.DataFrame:
+    """``df`` with a text time column parsed as datetimes (ISO 8601; an offset or ``Z`` gives
+    UTC); Date/Datetime columns pass through. Anything else is an InputError naming it."""
+    dtype = df.schema[column]
+    if dtype == pl.String:
+        try:
+            # Eager on the Series: Polars' expression form refuses text with an offset unless
+            # a format or time zone is given; the eager form infers both.
+            parsed = df[column].str.to_datetime(strict=True)
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+            raise InputError(
+                f"time column {column!r} in the {role} data is text that does not parse as "
+                "datetimes; fix the values or write it as a Date/Datetime column"
+            ) from None
+        return df.with_columns(parsed.alias(column))
+    if not isinstance(dtype, (pl.Date, pl.Datetime)):
+        raise InputError(
+            f"time column {column!r} in the {role} data has dtype {dtype}; it must be a Date "
+            "or Datetime (or ISO 8601 text)"
+        )
+    return df
+
+
+def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFrame, int]:
+    """Rows with a timestamp in time order (stable), and how many rows had none.
+
+    Without ``time_column`` the frame is returned as is. A text column is parsed as datetimes;
+    a column that is neither temporal nor parseable is an InputError naming it.
+    """
+    if time_column is None:
+        return df, 0
+    if time_column not in df.columns:
+        raise InputError(f"time column {time_column!r} is not in the current data")
+    df = parse_time_column(df, time_column)
+    missing = int(df[time_column].null_count())
+    if missing:
+        df = df.filter(pl.col(time_column).is_not_null())
+    return df.sort(time_column, maintain_order=True), missing
+
+
+def split_windows(
+    df: pl.DataFrame, spec: WindowSpec, time_column: str | None
+) -> tuple[list[Window], int]:
+    """The windows of ``df`` in time order, and the count of rows without a timestamp.
+
+    Empty windows (a day without rows) are not returned: there is nothing to test in them.
+    """
+    if spec.every is not None and time_column is None:
+        raise ConfigError(
+            f"window {spec.text!r} is a duration and needs a time column; set time_column "
+            "(--time-column) or use a row window such as '1000 rows'"
+        )
+    ordered, missing = time_ordered(df, time_column)
+    windows: list[Window] = []
+    if spec.rows is not None:
+        n = spec.rows
+        for i, first in enumerate(range(0, ordered.height, n)):
+            frame = ordered.slice(first, n)
+            last = first + frame.height - 1
+            start = end = None
+            if time_column is not None:
+                start, end = iso_text(frame[time_column][0]), iso_text(frame[time_column][-1])
+            windows.append(Window(i, f"rows {first}-{last}", start, end, first, frame))
+        return windows, missing
+    assert spec.every is not None and time_column is not None
+    if ordered.schema[time_column] == pl.Date and _SUB_DAY.search(spec.every):
+        raise ConfigError(
+            f"window {spec.text!r} is shorter than a day but time column {time_column!r} holds "
+            "dates without a time of day; use a window of whole days such as '1d'"
+        )
+    key = "__window_start"
+    keyed = ordered.with_columns(pl.col(time_column).dt.truncate(spec.every).alias(key))
+    starts = keyed[key].unique(maintain_order=True)
+    ends = starts.dt.offset_by(spec.every)
+    first = 0
+    parts = keyed.partition_by(key, as_dict=True, maintain_order=True, include_key=False)
+    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        frame = parts[(s,)]
+        windows.append(
+            Window(i, window_label(s, spec.every), iso_text(s), iso_text(e), first, frame)
+        )
+        first += frame.height
+    return windows, missing

@@ -26,7 +26,14 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from driftcli import ConceptConfig, DriftConfig, ModelConfig, OnlineConfig, run_report
+from driftcli import (
+    ConceptConfig,
+    DriftConfig,
+    ModelConfig,
+    OnlineConfig,
+    WindowSection,
+    run_report,
+)
 
 N_NUMERIC = 20
 N_CATEGORICAL = 5
@@ -61,7 +68,7 @@ def configs() -> list[tuple[str, DriftConfig]]:
     model = base.replace(model=ModelConfig(target="target", prediction="prediction", score="score"))
     windows = model.replace(time_column="ts", window="1d")
     concept = dataclasses.replace(windows)  # concept runs whenever time_column and a model are set
-    no_concept = dataclasses.replace(windows, concept=ConceptConfig(detectors=("adwin",)))
+    no_concept = windows.replace(concept=ConceptConfig(detectors=("adwin",)))
     online = concept.replace(
         online=OnlineConfig(latency="latency_ms", status="status", error_values=("error",))
     )
@@ -89,8 +96,9 @@ def main() -> None:
         report = run_report(ref, cur, config)
         took = time.perf_counter() - t
         print(f"| {name} | {took:.2f} |")
-        if report.windows is not None:
-            assert len(report.windows.windows) == DAYS
+        windows = report.section(WindowSection)
+        if windows is not None:
+            assert len(windows.windows) == DAYS
 
 
 if __name__ == "__main__":

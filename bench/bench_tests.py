@@ -104,8 +104,8 @@ def run_all_tests(ref_path: Path, cur_path: Path, results: Path) -> str:
     for step, timing in shared.items():
         if timing.seconds:
             lines.append(timing.row(step, "shared"))
-    for (test_name, kind), timing in sorted(per_test.items(), key=lambda kv: kv[0][1]):
-        lines.append(timing.row(test_name, kind))
+    for (test_name, kind_label), timing in sorted(per_test.items(), key=lambda kv: kv[0][1]):
+        lines.append(timing.row(test_name, kind_label))
     text = "\n".join(lines) + "\n"
     results.mkdir(parents=True, exist_ok=True)
     (results / f"all_tests_{ref.height}.md").write_text(text, encoding="utf-8")

@@ -101,10 +101,15 @@ def visit(browser: Any) -> Iterator[Any]:
         context.add_init_script(CANARY)
         page = context.new_page()
         v = Visit(page, context)
+
+        def on_dialog(d: Any) -> None:
+            v.dialogs.append(d.message)
+            d.dismiss()
+
         page.on("console", lambda m: v.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: v.console_errors.append(str(e)))
         page.on("request", lambda r: v.requests.append(r.url))
-        page.on("dialog", lambda d: (v.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", on_dialog)
         page.goto(path.as_uri())
         page.wait_for_selector("html[data-ready]", timeout=30_000)
         return v

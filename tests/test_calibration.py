@@ -9,6 +9,7 @@ Seeds are fixed, so the outcome is deterministic.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 from scipy import stats
@@ -38,6 +39,8 @@ def _ks_pvalues(draw: str) -> list[float]:
     out = []
     for i in range(N_PAIRS):
         rng = np.random.default_rng(i)
+        ref: npt.NDArray[np.float64 | np.int64]
+        cur: npt.NDArray[np.float64 | np.int64]
         if draw == "normal":
             ref, cur = rng.normal(size=200), rng.normal(size=150)
         else:
@@ -49,7 +52,9 @@ def _ks_pvalues(draw: str) -> list[float]:
     return out
 
 
-def _categorical_pvalues(name: str, labels: list[object], probs: list[float]) -> list[float]:
+def _categorical_pvalues(
+    name: str, labels: list[str] | list[bool], probs: list[float]
+) -> list[float]:
     test = get_test(name)
     out = []
     for i in range(N_PAIRS):
@@ -105,6 +110,8 @@ def _numeric_pvalues(name: str, draw: str, sizes: tuple[int, int] = (200, 150)) 
     out = []
     for i in range(N_PAIRS):
         rng = np.random.default_rng(i)
+        ref: npt.NDArray[np.float64 | np.int64]
+        cur: npt.NDArray[np.float64 | np.int64]
         if draw == "normal":
             ref, cur = rng.normal(size=sizes[0]), rng.normal(size=sizes[1])
         elif draw == "ties10":  # discrete, 10 values
@@ -161,11 +168,12 @@ def test_mmd_permutation_calibrated(draw: str) -> None:
 
 def test_g_test_calibrated() -> None:
     lo, hi = _band()
-    for labels, probs in (
+    cases: tuple[tuple[list[str] | list[bool], list[float]], ...] = (
         (["a", "b", "c", "d"], [0.4, 0.3, 0.2, 0.1]),
         ([False, True], [0.7, 0.3]),
-    ):
-        share = _rejection_share(_categorical_pvalues("g_test", list(labels), probs))
+    )
+    for labels, probs in cases:
+        share = _rejection_share(_categorical_pvalues("g_test", labels, probs))
         assert lo <= share <= hi, (labels, share)
 
 

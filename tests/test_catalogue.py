@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ NEW_TESTS = (
 )
 
 
-def num(ref: list[float], cur: list[float]) -> NumericSample:
+def num(ref: Sequence[float], cur: Sequence[float]) -> NumericSample:
     return NumericSample.from_series(
         pl.Series(ref, dtype=pl.Float64), pl.Series(cur, dtype=pl.Float64)
     )

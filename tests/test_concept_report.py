@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 
 from driftcli.errors import ConfigError, InputError
+from driftcli.results.vocabulary import Severity
 from driftcli.sections.concept_drift.compute import (
     MAX_BINS,
     MIN_EVENTS,
@@ -21,7 +24,13 @@ from driftcli.sections.concept_drift.config import (
     ConceptConfig,
     concept_config_from_mapping,
 )
-from driftcli.sections.concept_drift.detectors import adwin, ddm, eddm, page_hinkley
+from driftcli.sections.concept_drift.detectors import (
+    DetectorResult,
+    adwin,
+    ddm,
+    eddm,
+    page_hinkley,
+)
 from driftcli.sections.concept_drift.result import (
     ChangePoint,
     ConceptScope,
@@ -346,6 +355,7 @@ def test_seeded_change_is_found_where_the_detectors_find_it() -> None:
     scope = overall(section)
     assert scope.n_events == 4000 and scope.n_excluded == 0
     times = frame["t"].to_list()
+    detector: Callable[[npt.ArrayLike], DetectorResult]
     for method, detector in (("adwin", adwin), ("ddm", ddm)):
         found = report(scope, method)
         direct = detector(stream)
@@ -457,7 +467,7 @@ def test_findings() -> None:
     handmade = ConceptSection(
         "t",
         "misclassification",
-        "fail",
+        Severity.FAIL,
         (
             ConceptScope(
                 "overall",

@@ -115,7 +115,9 @@ def test_run_adjusts_all_columns_and_segments_together() -> None:
     for a, b in zip(raw_results, bonf_results, strict=True):
         assert a.pvalue == b.pvalue
         assert a.pvalue_adjusted == a.pvalue
+        assert b.pvalue is not None  # results() keeps the columns with a p-value
         assert b.pvalue_adjusted == pytest.approx(min(1.0, b.pvalue * m))
+        assert b.pvalue_adjusted is not None and b.threshold is not None
         # The verdict uses the adjusted p-value, through is_drift.
         assert b.drifted == (b.pvalue_adjusted < b.threshold)
     seg = bonf.segments[0]
@@ -139,6 +141,7 @@ def test_correction_removes_a_marginal_alarm() -> None:
     for c in bh.columns:
         if c.pvalue is not None:
             assert c.pvalue_adjusted is not None and c.pvalue_adjusted >= c.pvalue
+            assert c.threshold is not None
             assert c.status is (Status.DRIFT if c.pvalue_adjusted < c.threshold else Status.OK)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from driftcli import DriftConfig, ExitCode, FailOn, run_report
+from driftcli import DriftConfig, ExitCode, FailOn, Severity, run_report
 from driftcli.errors import ConfigError, InputError
 from driftcli.sections.concept_drift.config import ConceptConfig
 from driftcli.sections.concept_drift.result import ConceptSection
@@ -83,7 +83,7 @@ def test_performance_rule_breach_sets_exit_code(
     log_pair: tuple[pl.DataFrame, pl.DataFrame],
 ) -> None:
     ref, cur = log_pair
-    rule = PerformanceRule(metric="accuracy", max_drop=0.05, severity="fail")
+    rule = PerformanceRule(metric="accuracy", max_drop=0.05, severity=Severity.FAIL)
     model = dataclasses.replace(MODEL, rules=(rule,), n_resamples=200)
     config = DriftConfig(model=model, columns=("x", "y"))
     report = run_report(ref, cur, config)
@@ -109,7 +109,7 @@ def test_windows_track_drift_per_day_with_the_whole_run_tests(
         model=MODEL,
         time_column="event_time",
         window="1d",
-        windows=WindowRule(max_drift_share=0.3, consecutive=3, severity="fail"),
+        windows=WindowRule(max_drift_share=0.3, consecutive=3, severity=Severity.FAIL),
     )
     report = run_report(ref, cur, config)
     section = report.section(WindowSection)
@@ -234,7 +234,7 @@ def test_concept_change_at_severity_fail_is_a_breach(
     log_pair: tuple[pl.DataFrame, pl.DataFrame],
 ) -> None:
     ref, cur = log_pair
-    concept = ConceptConfig(detectors=("adwin",), severity="fail", per_segment=False)
+    concept = ConceptConfig(detectors=("adwin",), severity=Severity.FAIL, per_segment=False)
     config = DriftConfig(model=MODEL, columns=("x",), time_column="event_time", concept=concept)
     report = run_report(ref, cur, config)
     assert report.exit_code is ExitCode.BREACH

@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import plotly.offline
 import polars as pl
@@ -42,7 +43,7 @@ def _outside_plotly(html: str) -> str:
     return html.replace(js, "")
 
 
-def _blob(html: str) -> tuple[str, dict[str, object]]:
+def _blob(html: str) -> tuple[str, dict[str, Any]]:
     blobs = BLOB_RE.findall(html)
     assert len(blobs) == 1
     data = json.loads(blobs[0])
@@ -206,7 +207,7 @@ def test_segments_section(sample_report: Report, sample_html: str) -> None:
         assert f'<div class="rows" data-lazy="seg{i}">' in section
         assert tables[f"seg{i}"] == [f"s{i}c{j}" for j in range(len(seg.columns))]
         for j, col in enumerate(sorted_columns(seg.columns)):
-            head = data["rows"][f"s{i}c{j}"]["h"]  # type: ignore[index]
+            head = data["rows"][f"s{i}c{j}"]["h"]
             assert head[:3] == [str(col.status), STATUS_ICONS[col.status], col.column]
             assert head[11] == (col.reason or "")
 
@@ -251,7 +252,7 @@ def test_json_blob_holds_the_distributions(sample_report: Report, sample_html: s
         else:
             assert d["l"] == list(dist.labels)
         # summary statistics and test details travel with the row, formatted
-        assert data["summary_labels"][entry["s"][0][0]] == "rows"  # type: ignore[index]
+        assert data["summary_labels"][entry["s"][0][0]] == "rows"
         assert entry["s"][0][1:] == [f"{col.reference.count:,}", f"{col.current.count:,}"]  # type: ignore[union-attr]
         details = dict(entry["x"])
         assert details["kind"] == f"{col.kind} ({col.kind_source})"
@@ -288,11 +289,7 @@ def test_hostile_json_blob_is_escaped_and_round_trips(hostile_html: str) -> None
     for ch in ("<", ">", "&", "\u2028", "\u2029"):
         assert ch not in raw
     assert "\\u003c/script\\u003e" in raw
-    labels = [
-        label
-        for entry in data["rows"].values()  # type: ignore[attr-defined]
-        for label in entry.get("d", {}).get("l", [])
-    ]
+    labels = [label for entry in data["rows"].values() for label in entry.get("d", {}).get("l", [])]
     assert HOSTILE_VALUE in labels
     assert "line\u2028sep\u2029end" in labels
     assert "a&b" in labels
@@ -529,7 +526,7 @@ def test_model_columns_apart_from_features(sections_report: Report, sections_htm
     assert model.count('<details class="row" id="m') == len(ROLES)
     # the same drill-down data as the drift table, under the model rows' ids
     _, data = _blob(sections_html)
-    assert {"m0", "m1", "m2"} <= set(data["rows"])  # type: ignore[arg-type]
+    assert {"m0", "m1", "m2"} <= set(data["rows"])
     # compact per-segment matrix: one row per tested segment
     tested = [s for s in sections_report.segments if s.status is SegmentStatus.TESTED]
     assert model.count('<tr><th scope="row" class="wrap">region=') == len(tested)
@@ -537,9 +534,9 @@ def test_model_columns_apart_from_features(sections_report: Report, sections_htm
     heat = _section(sections_html, "segments")
     for name in ROLES:
         assert f'<th scope="row" class="wrap">{name}</th>' not in heat
-    for ids in data["tables"].values():  # type: ignore[attr-defined]
+    for ids in data["tables"].values():
         for row_id in ids:
-            assert data["rows"][row_id]["h"][2] not in ROLES  # type: ignore[index]
+            assert data["rows"][row_id]["h"][2] not in ROLES
 
 
 def test_performance_numbers_and_ci(sections_html: str) -> None:
@@ -647,7 +644,7 @@ def test_window_charts_stay_compact_for_500_columns_30_windows(sample_report: Re
     sections = {**sample_report.sections, "windows": section}
     html = to_html(dataclasses.replace(sample_report, sections=sections))
     _, data = _blob(html)
-    assert len(data["windows"]["cols"]) == 500  # type: ignore[index]
+    assert len(data["windows"]["cols"]) == 500
     size = len(json.dumps(data["windows"]))
     assert size < 250_000, size  # compact arrays, 4 significant digits
 
@@ -662,7 +659,7 @@ def test_concept_section(sections_html: str) -> None:
     assert "10 events; needs 30" in text
     assert 'class="untested muted"' in cd
     _, data = _blob(sections_html)
-    series = data["concept"]["cc0"]  # type: ignore[index]
+    series = data["concept"]["cc0"]
     assert series["y"] == [0.2, 0.34] and series["axis"] == "time"
     assert ["2025-03-15T01:00:00", "adwin"] in series["cp"]
     assert ["2025-03-14T22:00:00", "ddm"] in series["w"]
@@ -678,8 +675,8 @@ def test_online_section(sections_html: str) -> None:
     statuses = re.findall(r'<tr class="o-(st-\w+)">', on)
     assert statuses == ["st-drift", "st-error", "st-skipped", "st-ok"]
     _, data = _blob(sections_html)
-    assert data["online"]["p95"] == [150.0, 400.0]  # type: ignore[index]
-    assert data["online"]["rows"] == [450, 450]  # type: ignore[index]
+    assert data["online"]["p95"] == [150.0, 400.0]
+    assert data["online"]["rows"] == [450, 450]
 
 
 def test_header_summarises_rules_and_limits(sections_report: Report, sections_html: str) -> None:
@@ -707,7 +704,7 @@ def test_hostile_label_escaped_in_every_section(sections_html: str) -> None:
         assert escaped in _section(sections_html, sid), sid
     raw, data = _blob(sections_html)
     assert "<" not in raw and ">" not in raw
-    names = [c[0] for c in data["windows"]["cols"]]  # type: ignore[index]
+    names = [c[0] for c in data["windows"]["cols"]]
     assert HOSTILE in names  # intact after JSON decoding
     # the page's script elements are still only ours: the data blob, plotly.js, the page
     # script and one chart script per section that has charts (windows, concept, online)
@@ -736,7 +733,7 @@ def test_hostile_online_and_model_labels_escaped(sample_report: Report) -> None:
     assert escaped in _section(html, "online")
     assert escaped in _section(html, "model-drift")
     _, data = _blob(html)
-    assert data["online"]["unit"] == HOSTILE  # type: ignore[index]
+    assert data["online"]["unit"] == HOSTILE
 
 
 def test_assets_cannot_close_their_elements() -> None:
@@ -780,7 +777,7 @@ def test_100_columns_5_segments_under_6mb() -> None:
     # their rows travel in the blob
     assert html.count('<details class="row"') == 101
     _, data = _blob(html)
-    assert sum(len(ids) for ids in data["tables"].values()) == 5 * 100  # type: ignore[attr-defined]
+    assert sum(len(ids) for ids in data["tables"].values()) == 5 * 100
 
 
 def test_header_shows_the_time_range() -> None:

@@ -113,7 +113,7 @@ def test_config_parses_every_key_and_echoes_it() -> None:
     assert (config.confidence, config.seed) == (0.9, 7)
     assert config.rules == (
         PerformanceRule("accuracy", "region=south", max_drop=0.02),
-        PerformanceRule("roc_auc", max_relative_drop=0.05, severity="warn"),
+        PerformanceRule("roc_auc", max_relative_drop=0.05, severity=Severity.WARN),
         PerformanceRule("f1", "*", max_drop=0.0, significant_only=True),
     )
     assert isinstance(config.rules[2].max_drop, float)  # an integer limit becomes a float
@@ -161,7 +161,7 @@ def test_config_from_a_toml_file(tmp_path: Path) -> None:
     )
     config = load_config(path)
     assert config.section(ModelConfig).rules == (
-        PerformanceRule("accuracy", "*", 0.02, severity="warn"),
+        PerformanceRule("accuracy", "*", 0.02, severity=Severity.WARN),
     )
     assert config.to_dict()["model"]["target"] == "y"
 
@@ -426,7 +426,7 @@ def test_absolute_drop_in_a_segment_fails_with_a_readable_message() -> None:
 
 def test_overall_warn_feeds_warnings_not_failures() -> None:
     # overall: reference 0.9 (all regions), current (20 + 60) wrong of 404 rows
-    section = run_rules(PerformanceRule("accuracy", max_drop=0.05, severity="warn"))
+    section = run_rules(PerformanceRule("accuracy", max_drop=0.05, severity=Severity.WARN))
     outcome = only(section)
     assert outcome.scope == "overall" and outcome.status == "warn"
     ref, cur = rule_frames()
@@ -453,7 +453,7 @@ def test_relative_drop_of_a_lower_is_better_metric() -> None:
     worse = pl.DataFrame({"y": y, "p": y + 1.5})
     better = pl.DataFrame({"y": y, "p": y + 0.5})
     rules = (
-        PerformanceRule("mae", max_relative_drop=0.4, severity="warn"),
+        PerformanceRule("mae", max_relative_drop=0.4, severity=Severity.WARN),
         PerformanceRule("mae", max_relative_drop=0.6),
         PerformanceRule("r2", max_drop=0.1),
     )

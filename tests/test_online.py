@@ -75,9 +75,8 @@ def test_config_from_mapping_valid() -> None:
     assert d["error_values"] == ["error"]
     assert d["severity"] == "warn"
     assert d["error_min"] is None
-    assert (
-        OnlineConfig(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}) == cfg
-    )
+    kwargs: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+    assert OnlineConfig(**kwargs) == cfg
 
 
 def test_config_defaults_disabled() -> None:
@@ -304,7 +303,9 @@ def test_windows_daily_stats_and_throughput() -> None:
             float(np.percentile(day["latency_ms"].to_numpy(), 99))
         )
         assert w.stats.errors == (day["http"] >= 500).sum()
-        span = (day["ts"].max() - day["ts"].min()).total_seconds()  # type: ignore[operator]
+        first, last = day["ts"].min(), day["ts"].max()
+        assert isinstance(first, dt.datetime) and isinstance(last, dt.datetime)
+        span = (last - first).total_seconds()
         assert w.stats.throughput_per_second == pytest.approx(day.height / span)
     assert not section.limits
 
@@ -358,7 +359,7 @@ def test_latency_limit_not_evaluated_without_values() -> None:
 def test_latency_p95_increase() -> None:
     ref = pl.DataFrame({"lat": [float(x) for x in range(1, 101)]})
     cur = ref.with_columns(pl.col("lat") * 1.3)
-    cfg = OnlineConfig(latency="lat", latency_p95_increase_max=0.25, severity="warn")
+    cfg = OnlineConfig(latency="lat", latency_p95_increase_max=0.25, severity=Severity.WARN)
     out = limit(run_online(ref, cur, cfg), "latency_p95_increase_max")
     assert out.status == "warn"
     assert out.value == pytest.approx(0.3)
@@ -399,7 +400,7 @@ def test_throughput_min_per_window_with_gap() -> None:
     rows += [START + dt.timedelta(days=1, hours=h) for h in range(0, 24, 6)]  # 4 on day 2
     rows += [START + dt.timedelta(days=3, hours=h) for h in range(0, 24, 3)]  # 8 on day 4
     cur = pl.DataFrame({"ts": rows, "lat": [1.0] * len(rows)})
-    cfg = OnlineConfig(latency="lat", throughput_min=5, severity="warn")
+    cfg = OnlineConfig(latency="lat", throughput_min=5, severity=Severity.WARN)
     section = run_online(cur, cur, cfg, "ts", parse_window("1d"))
     outcomes = [x for x in section.limits if x.name == "throughput_min"]
     assert [(x.scope, x.value, x.status) for x in outcomes] == [

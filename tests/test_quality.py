@@ -29,8 +29,18 @@ def test_ruff_lint_is_clean() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_strict_is_clean() -> None:
+def test_ruff_format_is_clean() -> None:
     proc = subprocess.run(
-        [*_tool("mypy"), "driftcli"], cwd=ROOT, capture_output=True, text=True, check=False
+        [*_tool("ruff"), "format", "--check", "driftcli", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    """Strict mypy over the package, the tests and the benchmarks (pyproject [tool.mypy])."""
+    proc = subprocess.run([*_tool("mypy")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -8,6 +8,7 @@ computes the quantity (PSI, the epsilon rule) the value is worked by hand in the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -33,7 +34,7 @@ REL = 1e-12
 CORE_TESTS = ("ks", "psi", "chisquare", "wasserstein", "jensenshannon", "z")
 
 
-def num(ref: list[float | None], cur: list[float | None]) -> NumericSample:
+def num(ref: Sequence[float | None], cur: Sequence[float | None]) -> NumericSample:
     return NumericSample.from_series(
         pl.Series(ref, dtype=pl.Float64), pl.Series(cur, dtype=pl.Float64)
     )

@@ -24,11 +24,10 @@ NEW_TITLES = (
 
 def render(report: Report, width: int = 100) -> str:
     """The summary as the CLI prints it to a non-terminal stderr (no colour)."""
-    console = Console(file=io.StringIO(), width=width, highlight=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False)
     print_summary(report, console)
-    out = console.file.getvalue()
-    assert isinstance(out, str)
-    return out
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -65,8 +64,8 @@ def test_model_columns_leave_the_feature_summary(full: Report) -> None:
     rows = [line.split("│")[0].strip() for line in _lines(drifted) if "│" in line]
     assert rows == ["channel"]  # x drifted too, but it is the model's prediction now
     model = text[text.index("Prediction and target drift") : text.index("Model performance")]
-    rows = [[cell.strip() for cell in line.split("│")] for line in _lines(model) if "│" in line]
-    assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [
+    cells = [[cell.strip() for cell in line.split("│")] for line in _lines(model) if "│" in line]
+    assert [(r[0], r[1], r[2], r[-1]) for r in cells] == [
         ("target", "y", "ks", "ok"),
         ("prediction", "x", "ks", "DRIFT"),
     ]

@@ -18,7 +18,7 @@ import pytest
 from driftcli.config import config_from_mapping
 from driftcli.errors import ConfigError, InputError
 from driftcli.results.records import ColumnResult, DatasetVerdict
-from driftcli.results.vocabulary import Kind, Status
+from driftcli.results.vocabulary import Kind, Severity, Status
 from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
 from driftcli.sections.windows.compute import run_windows
 from driftcli.sections.windows.config import WindowRule, window_rule_from_mapping
@@ -225,7 +225,7 @@ def test_duration_without_time_column_is_a_config_error() -> None:
 def test_rule_from_mapping_and_to_dict() -> None:
     table = {"max_drift_share": 0.3, "consecutive": 3, "severity": "warn", "min_rows": 10}
     rule = window_rule_from_mapping(table, "drift.toml")
-    assert rule == WindowRule(0.3, 3, "warn", 10)
+    assert rule == WindowRule(0.3, 3, Severity.WARN, 10)
     assert rule.to_dict() == table
     assert rule.enabled
     assert window_rule_from_mapping({}, "drift.toml") == WindowRule()
@@ -376,9 +376,9 @@ def test_run_windows_analyses_each_window() -> None:
     # columns: the first tested window's order, then the column first seen in the 3rd window
     assert section.columns == (*COLS, "late")
     first = section.windows[1].columns
-    assert first[0] == WindowColumn("f0", "drift", "ks", 0.5, 0.001, 0.05, 0.5)
-    assert first[1] == WindowColumn("f1", "drift", "ks", 0.5, 0.01, 0.05, 0.5)  # adjusted
-    assert first[3] == WindowColumn("f3", "ok", "ks", 0.05, 0.9, 0.05, 0.05)
+    assert first[0] == WindowColumn("f0", Status.DRIFT, "ks", 0.5, 0.001, 0.05, 0.5)
+    assert first[1] == WindowColumn("f1", Status.DRIFT, "ks", 0.5, 0.01, 0.05, 0.5)  # adjusted
+    assert first[3] == WindowColumn("f3", Status.OK, "ks", 0.05, 0.9, 0.05, 0.05)
     assert section.windows[2].columns[0].status == "skipped"
     assert section.windows[0].performance is None
 
@@ -395,7 +395,7 @@ def test_run_windows_analyses_each_window() -> None:
 
 def test_without_a_rule_nothing_exceeds() -> None:
     df = daily([5, 5])
-    for rule in (None, WindowRule(consecutive=1, severity="warn")):
+    for rule in (None, WindowRule(consecutive=1, severity=Severity.WARN)):
         section = run_windows(df, parse_window("1d"), "ts", FakeAnalyse(), rule=rule)
         assert section.rule_outcome is None
         assert not any(w.exceeds for w in section.windows)
@@ -459,7 +459,7 @@ def test_a_missing_day_breaks_a_run_of_time_windows() -> None:
 
 
 def test_severity_warn_and_exactly_at_threshold() -> None:
-    warn = WindowRule(max_drift_share=0.3, consecutive=2, severity="warn")
+    warn = WindowRule(max_drift_share=0.3, consecutive=2, severity=Severity.WARN)
     section = run_windows(daily([4, 4, 4]), parse_window("1d"), "ts", FakeAnalyse(), rule=warn)
     assert section.rule_outcome is not None
     assert section.rule_outcome.status == "warn"

@@ -214,6 +214,17 @@ WindowOpt = Annotated[
         "(needs --time-column), or a row count such as '1000 rows'.",
     ),
 ]
+SeparatorOpt = Annotated[
+    str | None,
+    typer.Option("--separator", help="Field separator of CSV inputs (default ','; '\\t' for tab)."),
+]
+ColumnErrorsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--column-errors",
+        help="warn (default) or fail: whether a column whose test gave no result fails the run.",
+    ),
+]
 EngineOpt = Annotated[
     str, typer.Option("--engine", help="Compute engine (default: polars, in memory).")
 ]
@@ -278,6 +289,8 @@ def report(
     positive_label: PositiveOpt = None,
     time_column: TimeOpt = None,
     window: WindowOpt = None,
+    separator: SeparatorOpt = None,
+    column_errors: ColumnErrorsOpt = None,
     engine: EngineOpt = "polars",
     quiet: QuietOpt = False,
     debug: DebugOpt = False,

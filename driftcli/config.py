@@ -122,7 +122,9 @@ class ColumnConfig:
         if self.test is not None:
             object.__setattr__(self, "test", get_test(self.test).name)
         if self.threshold is not None:
-            object.__setattr__(self, "threshold", parse_threshold(self.threshold, "column"))
+            threshold = parse_threshold(self.threshold, "column")
+            check_threshold(threshold, self.test, "threshold")
+            object.__setattr__(self, "threshold", threshold)
 
 
 #: The core keys of a config file, in the order messages list them, with their help line.
@@ -144,7 +146,14 @@ _CORE_KEYS: dict[str, str] = {
     "auto_threshold": '[auto_threshold] table: how threshold = "auto" chunks the reference',
     "time_column": "timestamp column: orders rows for windows and concept drift",
     "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
+    "separator": "field separator of CSV inputs (default ',')",
+    "max_segments": "most segments (segment_by value combinations) a run compares (default 200)",
+    "column_errors": "warn | fail: whether a column whose test failed fails the run (default warn)",
 }
+
+#: The most segments a run compares unless max_segments says otherwise.
+DEFAULT_MAX_SEGMENTS = 200
+COLUMN_ERRORS = ("warn", "fail")
 _BEFORE_EARLY = ("columns", "exclude", "segment_by", "test", "threshold", "drift_share",
                  "fail_on", "min_segment_rows", "bins", "reference_format", "current_format",
                  "column")  # fmt: skip
@@ -191,6 +200,9 @@ class DriftConfig:
     auto_threshold: AutoThresholdConfig
     time_column: str | None
     window: str | None  # a Polars duration ("1d") or a row count ("1000 rows")
+    separator: str | None
+    max_segments: int
+    column_errors: str  # "warn" | "fail"
     #: The section tables that were set, by key; the others take their defaults.
     sections: Mapping[str, Any] = field(default_factory=dict)
 
@@ -213,6 +225,9 @@ class DriftConfig:
         auto_threshold: AutoThresholdConfig | None = None,
         time_column: str | None = None,
         window: str | None = None,
+        separator: str | None = None,
+        max_segments: int = DEFAULT_MAX_SEGMENTS,
+        column_errors: str = "warn",
         sections: Mapping[str, Any] | None = None,
         **tables: Any,
     ) -> None:
@@ -228,6 +243,16 @@ class DriftConfig:
             )
         if not _whole(bins, 2, 1000):
             raise ConfigError(f"bins must be a whole number from 2 to 1000, got {bins!r}")
+        if not _whole(max_segments, 1, float("inf")):
+            raise ConfigError(f"max_segments must be a whole number >= 1, got {max_segments!r}")
+        if column_errors not in COLUMN_ERRORS:
+            raise ConfigError(f"column_errors must be warn or fail, got {column_errors!r}")
+        if separator == "\\t":  # typed as backslash-t on a command line
+            separator = "\t"
+        if separator is not None and (not isinstance(separator, str) or len(separator) != 1):
+            raise ConfigError(
+                f"separator must be one character (e.g. ';' or '\\t'), got {separator!r}"
+            )
         values = {
             "columns": _columns(columns),
             "exclude": tuple(exclude),
@@ -245,6 +270,9 @@ class DriftConfig:
             "sections": MappingProxyType(_section_tables({**(sections or {}), **tables})),
             "time_column": _time_column(time_column),
             "window": _window(window, time_column),
+            "separator": separator,
+            "max_segments": max_segments,
+            "column_errors": column_errors,
             "column": _column_configs(column or {}),
         }
         for name, value in values.items():
@@ -329,6 +357,9 @@ class DriftConfig:
                 "auto_threshold": self.auto_threshold.to_dict(),
                 "time_column": self.time_column,
                 "window": self.window,
+                "separator": self.separator,
+                "max_segments": self.max_segments,
+                "column_errors": self.column_errors,
             }
         )
         out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "late"})
@@ -363,7 +394,21 @@ def _threshold(value: Threshold | None, test: str | None) -> Threshold | None:
             "threshold needs a test: set `test` (or --test) too, or set thresholds "
             'per column in [column.NAME] (threshold = "auto" works without a test)'
         )
+    check_threshold(threshold, test, "threshold")
     return threshold
+
+
+def check_threshold(threshold: Threshold, test: str | None, where: str) -> None:
+    """ConfigError when a number is not a valid threshold of ``test``: a p-value test's must
+    be in (0, 1) (a p-value is compared with it)."""
+    if test is None or isinstance(threshold, str):
+        return
+    t = get_test(test)
+    if t.has_pvalue and not 0 < threshold < 1:
+        raise ConfigError(
+            f"{where}: {threshold:g} is not a p-value threshold; {t.name} compares a p-value "
+            "with it, so it must be in (0, 1), e.g. 0.05"
+        )
 
 
 def _drift_share(share: object) -> float:
@@ -451,12 +496,14 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
         "correction",
         "time_column",
         "window",
+        "separator",
+        "column_errors",
     ):
         if key in data:
             if not isinstance(data[key], str):
                 raise ConfigError(f"{source}: {key} must be a string, got {data[key]!r}")
             kwargs[key] = data[key]
-    for key in ("threshold", "drift_share", "min_segment_rows", "bins"):
+    for key in ("threshold", "drift_share", "min_segment_rows", "bins", "max_segments"):
         if key in data:
             kwargs[key] = data[key]
     kwargs["column"] = _column_tables(data.get("column", {}), source)

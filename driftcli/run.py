@@ -19,6 +19,7 @@ from driftcli.columns.analyse import Analysis, drift_score, uses_auto, workers
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
 from driftcli.config import DriftConfig
+from driftcli.engines.base import Engine
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import Source, SourceLike, open_source
@@ -33,7 +34,7 @@ from driftcli.results.report import Report
 from driftcli.results.scopes import json_value
 from driftcli.results.section import Section
 from driftcli.results.verdict import decide, drift_breaches, drift_warnings
-from driftcli.results.vocabulary import Kind
+from driftcli.results.vocabulary import Kind, Status
 from driftcli.sections.registry import (
     RunContext,
     model_roles,
@@ -107,13 +108,13 @@ def _to_read(config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema) -
 
 
 def _read(
-    analysis: Analysis,
+    config: DriftConfig,
+    engine: Engine,
     plans: Sequence[ColumnPlan],
     sources: tuple[Source, Source],
     schemas: tuple[pl.Schema, pl.Schema],
 ) -> _Data:
     """Read every column the run needs from both sides in one pass per side."""
-    config = analysis.config
     ref_schema, cur_schema = schemas
     to_read = _to_read(config, plans, ref_schema)
     time_col = _time_column(config, ref_schema, cur_schema)
@@ -125,7 +126,7 @@ def _read(
     wanted += [config.time_column] if config.time_column is not None else []
     wanted = [c for c in dict.fromkeys(wanted) if c not in to_read]
     own = ([c for c in wanted if c in ref_schema], [c for c in wanted if c in cur_schema])
-    ref_df, cur_df = analysis.engine.read(*sources, to_read, own)
+    ref_df, cur_df = engine.read(*sources, to_read, own)
     for src, df in zip(sources, (ref_df, cur_df), strict=True):
         if df.height == 0:
             raise InputError(
@@ -152,18 +153,86 @@ def _compare(
             progress(state["done"], state["total"])
 
     ref, cur = data.tested_reference, data.tested_current
+    n_segments = _count_segments(config, ref, cur)
     columns = analysis.frame(plans, kinds, ref, cur, tick)
+    _check_tested(columns)
     kinds.update({c.column: c.kind for c in columns})
     segments: list[SegmentResult] = []
     if config.segment_by:
-        by = config.segment_by
-        keys = set(ref.select(by).unique().rows()) | set(cur.select(by).unique().rows())
-        state["total"] = len(plans) + len(keys)
-        segments = analysis.segments(plans, kinds, ref, cur, tick)
+        state["total"] = len(plans) + n_segments
+        segments = analysis.segments(plans, kinds, ref, cur, columns, tick)
     # One multiple-testing correction over every p-value result (columns x segments).
     return apply_correction(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
+
+
+def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> int:
+    """How many segments the run will compare; InputError above ``max_segments`` (a segment
+    column with a value per row would take hours and say nothing)."""
+    by = list(config.segment_by)
+    if not by:
+        return 0
+    keys = pl.concat([ref.select(by), cur.select(by)], how="vertical_relaxed").unique()
+    if keys.height > config.max_segments:
+        what = ", ".join(by)
+        raise InputError(
+            f"segment_by {what}: {keys.height:,} segments (distinct values) in the data, more "
+            f"than max_segments = {config.max_segments}; segment by a column with fewer values "
+            "(bin a numeric one first), or raise max_segments in the config"
+        )
+    return keys.height
+
+
+def _check_tested(columns: Sequence[ColumnResult]) -> None:
+    """InputError when no column could be tested: a run that tested nothing is not a pass."""
+    if any(c.tested for c in columns):
+        return
+    reasons: dict[str, list[str]] = {}
+    for c in columns:
+        why = (c.reason or c.status.value).split(":")[0].split(";")[0]
+        reasons.setdefault(why, []).append(c.column)
+    said = "; ".join(
+        f"{', '.join(names[:5])}{' and more' if len(names) > 5 else ''}: {why}"
+        for why, names in reasons.items()
+    )
+    raise InputError(
+        f"no column could be drift-tested ({said}); check that the inputs hold the data you "
+        'meant, or set kind in [column."NAME"] for a column inferred wrongly'
+    )
+
+
+def _separator_hints(sources: tuple[Source, Source], config: DriftConfig) -> None:
+    """InputError for a CSV read as one column that holds another separator in its name."""
+    if config.separator is not None:
+        return
+    for src in sources:
+        hint = src.separator_hint()
+        if hint is not None:
+            raise InputError(f"{src.role} {src.label}: {hint}")
+
+
+def _notices(columns: Sequence[ColumnResult], schema: pl.Schema) -> tuple[str, ...]:
+    """What a reader must not miss about coverage: numeric columns skipped as ids (with the
+    override), and a run that skipped most of its columns."""
+    out = [
+        f"{c.column} was skipped as an id (its name or its values say so); if it is a "
+        f'measurement, set kind = "numeric" in [column."{c.column}"]'
+        for c in columns
+        if c.kind is Kind.ID and c.column in schema and schema[c.column].is_integer()
+    ]
+    skipped = [c for c in columns if c.status is Status.SKIPPED]
+    tested = sum(1 for c in columns if c.tested)
+    if len(skipped) > tested:
+        counts: dict[str, int] = {}
+        for c in skipped:
+            counts[c.kind.value] = counts.get(c.kind.value, 0) + 1
+        by_kind = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        out.append(
+            f"{len(skipped)} of {len(columns)} columns were not tested ({by_kind}); "
+            "see the columns not tested for why"
+        )
+    return tuple(out)
 
 
 def run_report(
@@ -184,16 +253,18 @@ def run_report(
     config = config or DriftConfig()
     eng = get_engine(engine)
     sources = (
-        open_source(reference, config.reference_format, "reference"),
-        open_source(current, config.current_format, "current"),
+        open_source(reference, config.reference_format, "reference", config.separator),
+        open_source(current, config.current_format, "current", config.separator),
     )
     schemas = (sources[0].schema(), sources[1].schema())
+    _separator_hints(sources, config)
     _check(config, *schemas)
     plans = _plan(config, sources, schemas)
     kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
+    data = _read(config, eng, plans, sources, schemas)
     with ThreadPoolExecutor(max_workers=workers()) as pool:
-        analysis = Analysis(config, eng, pool, model_roles(config))
-        data = _read(analysis, plans, sources, schemas)
+        roles = model_roles(config)
+        analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
         columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
         context = RunContext(
             config=config,
@@ -239,8 +310,8 @@ def _report(
     dataset = ctx.analysis.verdict(columns)
     breaches, warnings = decide(
         config.fail_on,
-        drift_breaches(config.fail_on, dataset, columns, segments),
-        drift_warnings(columns, segments),
+        drift_breaches(config.fail_on, dataset, columns, segments, config.column_errors),
+        drift_warnings(columns, segments, config.column_errors, config.fail_on),
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current
@@ -262,6 +333,7 @@ def _report(
         correction=correction,
         roles=ctx.roles,
         sections=computed,
+        notices=_notices(columns, ctx.reference_schema),
     )
 
 

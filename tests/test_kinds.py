@@ -1,7 +1,8 @@
-"""Column kind inference rules (driftcli.kinds), on hand-built evidence."""
+"""Column kind inference rules (driftcli.columns.kinds), on hand-built evidence."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -9,8 +10,10 @@ from driftcli.columns.kinds import (
     DISCRETE_MAX_UNIQUE,
     ID_MIN_ROWS,
     KindEvidence,
+    id_shaped,
     infer_kind,
     kind_from_dtype,
+    looks_like_id_name,
     strings_parse_as_datetime,
 )
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
@@ -47,9 +50,44 @@ def test_temporal_dtype_is_datetime(dtype: pl.DataType) -> None:
 
 
 @pytest.mark.parametrize("dtype", [pl.Int64(), pl.Int32(), pl.UInt8(), pl.UInt64()])
-def test_integer_all_distinct_is_id(dtype: pl.DataType) -> None:
-    assert infer_kind(ev(dtype, ID_MIN_ROWS, ID_MIN_ROWS)) is Kind.ID
-    assert infer_kind(ev(dtype, 10_000, 10_000)) is Kind.ID
+def test_integer_id_needs_more_than_all_distinct(dtype: pl.DataType) -> None:
+    # All distinct is not enough: amounts in cents are distinct too.
+    assert infer_kind(ev(dtype, 10_000, 10_000)) is Kind.NUMERIC
+    # All distinct and shaped like ids (monotone or near-contiguous): id.
+    shaped = KindEvidence(dtype, ID_MIN_ROWS, ID_MIN_ROWS, id_shaped=True)
+    assert infer_kind(shaped) is Kind.ID
+    # Named like an id and mostly distinct: id, even with repeats.
+    named = KindEvidence(dtype, 10_000, 6_000, name="customer_id")
+    assert infer_kind(named) is Kind.ID
+    # Named like an id but mostly repeated (a code): not an id.
+    assert infer_kind(KindEvidence(dtype, 10_000, 4_000, name="store_id")) is Kind.NUMERIC
+
+
+def test_id_names_and_shapes() -> None:
+    for name in ("id", "ID", "customer_id", "orderId", "customerID", "uuid", "user-key", "ids"):
+        assert looks_like_id_name(name), name
+    for name in ("amount_cents", "valid", "paid", "grid", "kid", "identity", "width", "monkey"):
+        assert not looks_like_id_name(name), name
+    rng = np.random.default_rng(3)
+    cents = pl.Series(rng.choice(10**7, 500, replace=False))
+    c = cents.to_numpy()
+    assert not id_shaped(cents, float(c.min()), float(c.max()), 500)
+    counter = pl.Series(np.arange(1000, 1500))
+    assert id_shaped(counter.shuffle(seed=1), 1000.0, 1499.0, 500)  # near-contiguous
+    rising = pl.Series(np.cumsum(rng.integers(1, 50, 500)))
+    r = rising.to_numpy()
+    assert id_shaped(rising, float(r.min()), float(r.max()), 500)
+
+
+def test_floats_are_numeric_whatever_their_cardinality() -> None:
+    assert infer_kind(ev(pl.Float64(), 1000, 8)) is Kind.NUMERIC
+    assert infer_kind(ev(pl.Float32(), 1000, 2)) is Kind.NUMERIC
+    assert infer_kind(ev(pl.Float64(), 1000, 1000)) is Kind.NUMERIC  # never an id
+
+
+def test_a_requested_numeric_test_makes_a_discrete_integer_numeric() -> None:
+    assert infer_kind(ev(pl.Int64(), 1000, 5)) is Kind.CATEGORICAL
+    assert infer_kind(KindEvidence(pl.Int64(), 1000, 5, wants_numeric=True)) is Kind.NUMERIC
 
 
 def test_integer_all_distinct_below_min_rows_is_not_id() -> None:
@@ -68,8 +106,8 @@ def test_float_all_distinct_is_numeric_not_id() -> None:
     assert infer_kind(ev(pl.Float32(), 200, 150)) is Kind.NUMERIC
 
 
-@pytest.mark.parametrize("dtype", [pl.Int64(), pl.Float64(), pl.Int8()])
-def test_numeric_few_distinct_is_categorical(dtype: pl.DataType) -> None:
+@pytest.mark.parametrize("dtype", [pl.Int64(), pl.UInt16(), pl.Int8()])
+def test_integer_few_distinct_is_categorical(dtype: pl.DataType) -> None:
     assert infer_kind(ev(dtype, 1000, DISCRETE_MAX_UNIQUE)) is Kind.CATEGORICAL
     assert infer_kind(ev(dtype, 1000, 2)) is Kind.CATEGORICAL
     assert infer_kind(ev(dtype, 1000, 1)) is Kind.CATEGORICAL

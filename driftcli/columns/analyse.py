@@ -7,6 +7,7 @@ decisions that do not depend on how the data was read: which test, with which th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from driftcli.columns.kinds import is_numeric_dtype
@@ -25,9 +27,9 @@ from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
 from driftcli.results.scopes import ordered_keys, segment_of
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind, SegmentStatus, Status
 from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
-from driftcli.stats.samples import ColumnSample
+from driftcli.stats.samples import CategoricalSample, ColumnSample
 
-__all__ = ["Analysis", "decide", "drift_score", "uses_auto", "workers"]
+__all__ = ["Analysis", "decide", "drift_score", "same_tests", "uses_auto", "workers"]
 
 
 def _finite(x: float | None) -> float | None:
@@ -52,9 +54,11 @@ def drift_score(test: StatTest, statistic: float, pvalue: float | None, threshol
 
 def _choose_test(
     plan: ColumnPlan, kind: Kind, sample: ColumnSample, config: DriftConfig, reference_rows: int
-) -> list[tuple[StatTest, Threshold, bool]]:
-    """Candidate (test, threshold, strict) in order; non-strict ones may fall through."""
+) -> tuple[list[tuple[StatTest, Threshold, bool]], str | None]:
+    """Candidate (test, threshold, strict) in order (non-strict ones may fall through), and a
+    note when the run's test does not apply to the column."""
     out: list[tuple[StatTest, Threshold, bool]] = []
+    note: str | None = None
     # A global threshold = "auto" applies to every test without a threshold of its own; a
     # global number belongs to the global test only.
     own: Threshold | None = plan.threshold
@@ -63,20 +67,45 @@ def _choose_test(
     if plan.test is not None:
         t = get_test(plan.test)
         out.append((t, own if own is not None else t.default_threshold, True))
-        return out
+        return out, None
     if config.test is not None:
         t = get_test(config.test)
         if t.applies_to(kind):
             thr = plan.threshold if plan.threshold is not None else config.threshold
             out.append((t, thr if thr is not None else t.default_threshold, False))
+        else:
+            kinds = ", ".join(sorted(k.value for k in t.kinds))
+            note = f"the run's test {t.name} applies to {kinds} columns, not {kind}"
     t = get_test(auto_test_name(kind, sample, reference_rows))
+    if note is not None:
+        note += f"; used {t.name}, the automatic choice"
     if t.name == "wasserstein":
         # Wasserstein needs finite values; binned Jensen-Shannon takes infinities in its open
         # end bins, so a column with a few infinite values is still drift-tested.
         out.append((t, own if own is not None else t.default_threshold, False))
         t = get_test("jensenshannon")
     out.append((t, own if own is not None else t.default_threshold, True))
-    return out
+    return out, note
+
+
+#: Fewer values per category than this on the smaller side makes a categorical comparison
+#: sparse: its statistic is large by chance alone (the chi-square rule of thumb is 5).
+SPARSE_PER_CATEGORY = 5.0
+
+
+def _sparse_note(sample: ColumnSample) -> str | None:
+    """The caveat of a categorical comparison with too few values per category, else None."""
+    if not isinstance(sample, CategoricalSample):
+        return None
+    k = len(sample.labels)
+    smaller = int(min(sample.reference.sum(), sample.current.sum()))
+    if k < 2 or smaller / k >= SPARSE_PER_CATEGORY:
+        return None
+    return (
+        f"sparse: {k:,} categories for {smaller:,} values on the smaller side "
+        f"({smaller / k:.1f} per category), so the statistic is large by chance alone; read it "
+        'with care, group rare categories, or use threshold = "auto" to learn what chance gives'
+    )
 
 
 def workers() -> int:
@@ -100,6 +129,8 @@ def decide(
     (the configured test does not fit) or the test's result against its threshold."""
     kind = prepared.kind
     base: dict[str, Any] = {"column": plan.name, "kind_source": plan.kind_source, "kind": kind}
+    if prepared.error is not None:
+        return ColumnResult(status=Status.ERROR, reason=prepared.error, **base)
     if prepared.sample is None or kind not in TESTABLE_KINDS:
         return ColumnResult(status=Status.SKIPPED, reason=SKIP_REASONS.get(kind), **base)
     base.update(
@@ -117,9 +148,16 @@ def decide(
             **base,
         )
     sample = prepared.sample
-    fallback: str | None = None
-    for test, threshold, strict in _choose_test(plan, kind, sample, config, reference_rows):
+    candidates, fallback = _choose_test(plan, kind, sample, config, reference_rows)
+    for test, threshold, strict in candidates:
         base.update(test=test.name, threshold=threshold, test_type=test.kind_label)
+        if test.has_pvalue and not isinstance(threshold, str) and not 0 < threshold < 1:
+            return ColumnResult(
+                status=Status.ERROR,
+                reason=f"threshold {threshold:g} is not a p-value threshold; {test.name} "
+                "compares a p-value with it, so it must be in (0, 1)",
+                **base,
+            )
         if not test.applies_to(kind):
             return ColumnResult(
                 status=Status.ERROR,
@@ -128,11 +166,15 @@ def decide(
                 **base,
             )
         try:
-            outcome = test.run(sample)
+            # A test that overflows gives a non-finite result, reported as the column's error
+            # below; NumPy's warning would only reach the user's terminal.
+            with np.errstate(all="ignore"):
+                outcome = test.run(sample)
         except NotApplicable as exc:
             if strict:
                 return ColumnResult(status=Status.ERROR, reason=str(exc), **base)
-            fallback = f"{test.name} did not fit ({exc}); used the next choice"
+            fell = f"{test.name} did not fit ({exc}); used the next choice"
+            fallback = f"{fallback}; {fell}" if fallback else fell
             continue
         stat = _finite(outcome.statistic)
         pval = _finite(outcome.pvalue) if outcome.pvalue is not None else None
@@ -148,12 +190,16 @@ def decide(
         learned = None
         if isinstance(threshold, str):  # "auto": learned from reference chunks
             assert chunks is not None and prepared.reference_values is not None
-            threshold, learned, auto_note = learn_threshold(
-                test, sample, prepared.reference_values, chunks, config.auto_threshold
-            )
+            with np.errstate(all="ignore"):
+                threshold, learned, auto_note = learn_threshold(
+                    test, sample, prepared.reference_values, chunks, config.auto_threshold
+                )
             base["threshold"] = threshold
         drifted = is_drift(test, outcome, threshold)
-        notes = "; ".join(n for n in (fallback, prepared.note, outcome.note, auto_note) if n)
+        sparse = _sparse_note(sample)
+        notes = "; ".join(
+            n for n in (fallback, prepared.note, outcome.note, auto_note, sparse) if n
+        )
         return ColumnResult(
             status=Status.DRIFT if drifted else Status.OK,
             statistic=stat,
@@ -168,6 +214,23 @@ def decide(
     raise AssertionError("the automatic test is always strict")  # pragma: no cover
 
 
+def same_tests(plans: Sequence[ColumnPlan], overall: Sequence[ColumnResult]) -> list[ColumnPlan]:
+    """``plans`` fixed to the test (and threshold) each column got on the whole data, so its
+    scores in segments and windows compare with each other and with the whole data's. A
+    learned threshold is learned again within the scope; columns not tested on the whole data
+    keep their plan."""
+    tested = {c.column: c for c in overall if c.tested and c.test is not None}
+    out = []
+    for p in plans:
+        c = tested.get(p.name)
+        if c is None:
+            out.append(p)
+            continue
+        threshold: Threshold | None = AUTO if c.auto_threshold is not None else c.threshold
+        out.append(dataclasses.replace(p, test=c.test, threshold=threshold))
+    return out
+
+
 #: Called as ``tick()`` after each column of the whole data and each segment.
 Tick = Callable[[], None]
 
@@ -178,13 +241,15 @@ def _no_tick() -> None:
 
 @dataclass(frozen=True)
 class Analysis:
-    """What every column comparison of a run shares: the config, the engine, the thread pool
-    and the model's column roles (left out of dataset drift shares)."""
+    """What every column comparison of a run shares: the config, the engine, the thread pool,
+    the model's column roles (left out of dataset drift shares) and the whole reference's row
+    count, from which the automatic test is chosen in every scope."""
 
     config: DriftConfig
     engine: Engine
     pool: ThreadPoolExecutor
     roles: Mapping[str, str]
+    reference_rows: int
 
     def frame(
         self,
@@ -231,7 +296,7 @@ class Analysis:
                     plan, kinds[plan.name], ref[plan.name], cur[plan.name], config.bins, m,
                     reference,
                 )  # fmt: skip
-                res = decide(plan, prepared, ref.height, config, chunks)
+                res = decide(plan, prepared, self.reference_rows, config, chunks)
             tick()
             return res
 
@@ -247,14 +312,16 @@ class Analysis:
         kinds: Mapping[str, Kind | None],
         ref: pl.DataFrame,
         cur: pl.DataFrame,
+        overall: Sequence[ColumnResult],
         tick: Tick = _no_tick,
     ) -> list[SegmentResult]:
-        """Every combination of the ``segment_by`` values, compared on its own."""
+        """Every combination of the ``segment_by`` values, compared on its own with the test
+        each column got on the whole data (``overall``)."""
         by = list(self.config.segment_by)
         ref_parts = ref.partition_by(by, as_dict=True, maintain_order=True)
         cur_parts = cur.partition_by(by, as_dict=True, maintain_order=True)
         keys = ordered_keys(ref_parts, cur_parts)
-        seg_plans = [p for p in plans if p.name not in by]
+        seg_plans = same_tests([p for p in plans if p.name not in by], overall)
         results: list[SegmentResult] = []
         minimum = self.config.min_segment_rows
         for key in keys:

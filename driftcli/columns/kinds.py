@@ -1,22 +1,31 @@
 """Column kinds and the rules that infer them from the data.
 
-Inference rules (documented in README, "Column kinds"):
+Inference rules, in order (documented as a table in README, "Column kinds"):
 
 - Boolean dtype -> ``boolean``.
 - Date, Datetime, Time, Duration dtype -> ``datetime`` (not drift-tested).
-- String dtype whose sampled non-null values all parse as dates or datetimes -> ``datetime``
-  (checked only when there are more than ``DISCRETE_MAX_UNIQUE`` distinct values).
-- Integer or string dtype whose non-null reference values are all distinct (at least
-  ``ID_MIN_ROWS`` of them) -> ``id`` (not drift-tested: ids differ between batches by design).
-- Numeric dtype with at most ``DISCRETE_MAX_UNIQUE`` distinct reference values -> ``categorical``.
-- Other numeric dtypes -> ``numeric``.
-- String dtype with more distinct values than half its non-null rows -> ``text`` (not tested).
-- Other string, Categorical and Enum dtypes -> ``categorical``.
+- String dtype whose sampled non-null values all parse as dates or datetimes -> ``datetime``,
+  whatever the number of distinct values (a week of daily batches is 7 dates, not 7 categories).
+- Float and Decimal dtypes -> ``numeric``, whatever the number of distinct values.
+- Integer dtype that says "id" (at least ``ID_MIN_ROWS`` non-null values) -> ``id`` (not
+  drift-tested: ids differ between batches by design). Saying "id" takes more than all values
+  being distinct (amounts in cents are distinct too): either the name is an id's name
+  (``id``, ``customer_id``, ``orderId``, ``uuid``, ``key``) and at least half the values are
+  distinct, or every value is distinct *and* the values are shaped like ids: monotone in file
+  order, or near-contiguous (their span is at most ``ID_SPAN_FACTOR`` times their count).
+- Integer dtype when a numeric test is asked for the column (``--test``, ``test`` or a
+  column's ``test``) -> ``numeric``.
+- Integer dtype with at most ``DISCRETE_MAX_UNIQUE`` distinct values -> ``categorical``
+  (codes, counts, 0/1 flags); other integers -> ``numeric``.
+- String, Categorical or Enum whose non-null values are all distinct (at least
+  ``ID_MIN_ROWS``) -> ``id``; String with more than ``DISCRETE_MAX_UNIQUE`` distinct values and
+  more than half its non-null rows distinct -> ``text`` (not tested); others -> ``categorical``.
 - Anything else (lists, structs, binary) -> ``other`` (not tested).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -27,16 +36,41 @@ ID_MIN_ROWS = 20
 DISCRETE_MAX_UNIQUE = 10
 TEXT_UNIQUE_SHARE = 0.5
 DATETIME_SAMPLE = 1000
+#: All-distinct integers whose span (max - min + 1) is at most this times their count are
+#: near-contiguous, as generated ids are.
+ID_SPAN_FACTOR = 1.5
+#: Names that say "id": id, ids, key, uuid, guid, pk as a whole word or a _suffix, an id_
+#: prefix, or a camelCase ...Id.
+ID_NAME = re.compile(r"(?:^|[_\W])(?:ids?|key|uuid|guid|pk)$|^ids?[_\W]", re.IGNORECASE)
+_CAMEL_ID = re.compile(r"[a-z0-9](?:Id|ID|Ids|IDs|Key|Uuid|UUID)$")
 
 
 @dataclass(frozen=True)
 class KindEvidence:
-    """What inference looks at: the dtype and the reference's non-null and distinct counts."""
+    """What inference looks at: the dtype, the reference's non-null and distinct counts, and
+    for integer columns the name and whether the values are shaped like ids."""
 
     dtype: pl.DataType
     non_null: int
     n_unique: int
     parses_as_datetime: bool = False
+    name: str = ""
+    id_shaped: bool = False  # all distinct and monotone or near-contiguous
+    wants_numeric: bool = False  # a numeric test was asked for this column
+
+
+def looks_like_id_name(name: str) -> bool:
+    """True when a column's name says it holds ids (``id``, ``customer_id``, ``orderId``)."""
+    return ID_NAME.search(name) is not None or _CAMEL_ID.search(name) is not None
+
+
+def id_shaped(values: pl.Series, minimum: float, maximum: float, n_unique: int) -> bool:
+    """True when all-distinct integers look generated: near-contiguous, or monotone in file
+    order (``values`` is the raw column, ``minimum``/``maximum``/``n_unique`` its stats)."""
+    if n_unique and maximum - minimum + 1 <= ID_SPAN_FACTOR * n_unique:
+        return True
+    diffs = values.drop_nulls().diff().drop_nulls()
+    return diffs.len() > 0 and bool((diffs > 0).all() or (diffs < 0).all())
 
 
 def is_numeric_dtype(dtype: pl.DataType) -> bool:
@@ -88,11 +122,14 @@ def infer_kind(ev: KindEvidence) -> Kind:
         return Kind.CATEGORICAL
     all_distinct = ev.non_null >= ID_MIN_ROWS and ev.n_unique == ev.non_null
     if is_numeric_dtype(ev.dtype):
-        if all_distinct and ev.dtype.is_integer():
+        if not ev.dtype.is_integer():
+            return Kind.NUMERIC
+        named = looks_like_id_name(ev.name) and ev.n_unique >= 0.5 * ev.non_null
+        if ev.non_null >= ID_MIN_ROWS and (named or (all_distinct and ev.id_shaped)):
             return Kind.ID
-        if ev.n_unique <= DISCRETE_MAX_UNIQUE:
-            return Kind.CATEGORICAL
-        return Kind.NUMERIC
+        if ev.wants_numeric or ev.n_unique > DISCRETE_MAX_UNIQUE:
+            return Kind.NUMERIC
+        return Kind.CATEGORICAL
     # String, Categorical or Enum. Timestamps read as text are usually distinct too, but
     # "datetime" is the more useful reason to give.
     if ev.parses_as_datetime:

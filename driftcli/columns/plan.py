@@ -7,6 +7,7 @@ all (missing from one side, a dtype change, a kind that is never tested).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,10 +18,11 @@ from driftcli.columns.thresholds import Threshold
 from driftcli.config import DriftConfig
 from driftcli.errors import ConfigError, InputError
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
+from driftcli.stats import get_test
 
 #: Why columns of these kinds are not drift-tested (shown as the column's reason).
 SKIP_REASONS = {
-    Kind.ID: "id-like: every reference value is distinct; ids differ between batches by design",
+    Kind.ID: "id-like: ids differ between batches by design",
     Kind.DATETIME: "datetime: not drift-tested (time ranges differ between batches by design)",
     Kind.TEXT: 'free text: not drift-tested; set kind = "categorical" to compare its values',
 }
@@ -37,6 +39,12 @@ class ColumnPlan:
     threshold: Threshold | None  # per-column threshold from config (a number or "auto")
     skip: str | None  # reason when it is not tested at all
     cast_string: bool  # compare as strings (dtypes differ but both categorical-like)
+    #: A numeric test was asked for the column (its own ``test``, or the run's): an integer
+    #: column with few values is then numeric, not categorical.
+    wants_numeric: bool = False
+    #: Numbers on one side, text on the other: compared as numbers when every text value is
+    #: one (a CSV quirk), else an error row saying how many are not.
+    parse_text: bool = False
 
     @property
     def dtype_error(self) -> bool:
@@ -96,7 +104,7 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
         test = cc.test if cc else None
         threshold = cc.threshold if cc else None
         skip: str | None = None
-        cast_string = False
+        cast_string = parse_text = False
         if name not in cur or name not in ref:
             side = "current" if name not in cur else "reference"
             dtype = ref[name] if name in ref else cur[name]
@@ -128,6 +136,8 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
                 and {fam_r, fam_c} <= {"numeric", "string"}
             ):
                 pass  # text is parsed as numbers; what fails to parse is counted and reported
+            elif kind is None and {fam_r, fam_c} == {"numeric", "string"}:
+                parse_text = True  # compared as numbers if every text value is one
             else:
                 skip = (
                     f"dtype changed: {rd} in reference, {cd} in current; fix the upstream "
@@ -148,6 +158,13 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
                 threshold,
                 skip,
                 cast_string,
+                parse_text=parse_text,
             )
         )
-    return plans
+    return [dataclasses.replace(p, wants_numeric=_wants_numeric(p, config)) for p in plans]
+
+
+def _wants_numeric(plan: ColumnPlan, config: DriftConfig) -> bool:
+    """True when the column's own test, or else the run's, compares numbers only."""
+    requested = plan.test or config.test
+    return requested is not None and get_test(requested).kinds == frozenset({Kind.NUMERIC})

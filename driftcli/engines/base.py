@@ -53,6 +53,8 @@ class PreparedColumn:
     constant: str | None = None
     note: str | None = None
     reference_values: pl.Series | None = None
+    #: Why the column cannot be compared (an error row), e.g. text that is not numbers.
+    error: str | None = None
 
 
 @dataclass(frozen=True)

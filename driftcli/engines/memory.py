@@ -7,6 +7,7 @@ categorical column becomes category counts from one ``group_by`` per side.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -16,8 +17,9 @@ import numpy as np
 import polars as pl
 
 from driftcli.columns.kinds import (
-    DISCRETE_MAX_UNIQUE,
+    ID_MIN_ROWS,
     KindEvidence,
+    id_shaped,
     infer_kind,
     is_numeric_dtype,
     strings_parse_as_datetime,
@@ -38,6 +40,7 @@ from driftcli.stats.samples import (
     category_counts,
     count_distinct_sorted,
     quantile_sorted,
+    rescaled,
     sorted_values,
 )
 
@@ -81,24 +84,38 @@ def _finite_part(x: FloatArray) -> FloatArray:
     return x[lo:hi]
 
 
-def _numeric_summary(raw: pl.Series, x: FloatArray, moments: Moments) -> SideSummary:
+def _numeric_summary(
+    raw: pl.Series, x: FloatArray, moments: Moments, shift: int = 0
+) -> SideSummary:
+    """Summary of a sorted side ``x``, whose values are the data's times 2**-shift."""
     finite = _finite_part(x)
     nulls = raw.len() - len(x)  # x holds every value but nulls and NaN
     if len(finite) == 0:
         return SideSummary(count=raw.len(), nulls=nulls, unique=count_distinct_sorted(x))
-    q = quantile_sorted(finite, np.array([0.25, 0.5, 0.75]))
+    q = np.ldexp(quantile_sorted(finite, np.array([0.25, 0.5, 0.75])), shift)
     return SideSummary(
         count=raw.len(),
         nulls=nulls,
         unique=count_distinct_sorted(x),
         mean=moments.mean,
         std=moments.std,
-        min=_finite(float(finite[0])),
+        min=_finite(float(np.ldexp(finite[0], shift))),
         p25=_finite(float(q[0])),
         p50=_finite(float(q[1])),
         p75=_finite(float(q[2])),
-        max=_finite(float(finite[-1])),
+        max=_finite(float(np.ldexp(finite[-1], shift))),
     )
+
+
+def _scaled_moments(x: FloatArray, shift: int) -> Moments:
+    """Mean and sample std of a rescaled side (values times 2**-shift), in the data's units:
+    computed where they cannot overflow, then scaled back (None when the result overflows)."""
+    finite = _finite_part(x)
+    if len(finite) == 0:
+        return Moments(None, None)
+    mean = float(np.ldexp(np.mean(finite), shift))
+    std = float(np.ldexp(np.std(finite, ddof=1), shift)) if len(finite) > 1 else None
+    return Moments(_finite(mean), _finite(std))
 
 
 def _categorical_summary(raw: pl.Series, labels: tuple[str, ...], counts: IntArray) -> SideSummary:
@@ -127,8 +144,10 @@ def _histogram(s: NumericSample) -> Distribution | None:
         bounds = np.concatenate([[0], cuts, [len(x)]])
         return tuple(int(v) for v in np.diff(bounds))
 
+    ref_counts, cur_counts = counts(r), counts(c)
+    edges = np.ldexp(edges, s.scale_exponent)  # back to the data's units (a rescaled sample)
     labels = tuple(f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(edges))
-    return Distribution("histogram", labels, counts(r), counts(c), tuple(float(e) for e in edges))
+    return Distribution("histogram", labels, ref_counts, cur_counts, tuple(float(e) for e in edges))
 
 
 def _bars(s: CategoricalSample) -> Distribution:
@@ -213,6 +232,27 @@ class MemoryEngine:
             dict(zip([p.name for p in categorical], pool.map(counts, categorical), strict=True)),
         )
 
+    def _text_as_numbers(
+        self, plan: ColumnPlan, kind: Kind | None, ref: pl.Series, cur: pl.Series, bins: int
+    ) -> PreparedColumn:
+        """A column with numbers on one side and text on the other: compared as numbers when
+        every text value is one, else an error row saying how many are not."""
+        text_side = "reference" if ref.dtype == pl.String else "current"
+        dtypes = f"{ref.dtype} in reference, {cur.dtype} in current"
+        ref, cur, bad = _parse_numbers(ref, cur)
+        if bad is not None:
+            return PreparedColumn(
+                Kind.OTHER,
+                error=f"dtype changed: {dtypes}, and {bad.replace(' and were left out', '')}"
+                '; fix the upstream data, or set kind = "numeric" to compare the numbers and '
+                'leave the rest out, or kind = "categorical" to compare as text',
+            )
+        prepared = self.prepare_column(
+            dataclasses.replace(plan, parse_text=False), kind, ref, cur, bins, None, None
+        )
+        note = f"dtype changed ({dtypes}): every {text_side} value is a number, compared as such"
+        return dataclasses.replace(prepared, note="; ".join(n for n in (note, prepared.note) if n))
+
     def prepare_column(
         self,
         plan: ColumnPlan,
@@ -226,23 +266,24 @@ class MemoryEngine:
         """Sample, summaries and distribution of one column; its kind inferred if unset."""
         if plan.cast_string:
             ref, cur = ref.cast(pl.String), cur.cast(pl.String)
+        if plan.parse_text:
+            return self._text_as_numbers(plan, kind, ref, cur, bins)
         numeric_dtype = is_numeric_dtype(ref.dtype) or ref.dtype == pl.Null
         numeric_dtype = numeric_dtype and (is_numeric_dtype(cur.dtype) or cur.dtype == pl.Null)
         if kind is Kind.NUMERIC or (kind is None and numeric_dtype and ref.dtype != pl.Null):
             return _prepare_numeric(
-                plan.name, kind, ref, cur, bins, moments, reference, numeric_dtype
-            )
+                plan.name, kind, ref, cur, bins, moments, reference, numeric_dtype,
+                plan.wants_numeric,
+            )  # fmt: skip
         counts = reference.counts.get(plan.name) if reference is not None else None
         sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
             non_null = int(sample.reference.sum())
-            parses = (
-                ref.dtype == pl.String
-                and n_unique > DISCRETE_MAX_UNIQUE
-                and strings_parse_as_datetime(ref)
-            )
-            kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses))
+            # Dates written as text are dates whatever their number: a week of daily batches
+            # holds 7 of them, not 7 categories.
+            parses = ref.dtype == pl.String and strings_parse_as_datetime(ref)
+            kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses, plan.name))
         return _finish(kind, sample, ref, cur, None, None)
 
 
@@ -255,6 +296,7 @@ def _prepare_numeric(
     moments: tuple[Moments, Moments] | None,
     reference: ReferenceCache | None,
     numeric_dtype: bool,
+    wants_numeric: bool = False,
 ) -> PreparedColumn:
     note: str | None = None
     if not numeric_dtype:
@@ -264,19 +306,72 @@ def _prepare_numeric(
         moments = (_moments_of(ref), _moments_of(cur))
     ref_sorted = reference.sorted.get(name) if reference is not None and note is None else None
     numeric = NumericSample.from_series(ref, cur, bins, reference_sorted=ref_sorted)
+    numeric, sentinels = _largest_as_infinite(numeric)
+    if sentinels:
+        note = "; ".join(n for n in (note, sentinels) if n)
+    scaled = rescaled(numeric)
     ref_std = moments[0].std
     n_ref = len(numeric.reference)
-    if ref_std is not None and n_ref > 1 and len(_finite_part(numeric.reference)) == n_ref:
+    if scaled is not numeric:
+        # Values near the float limit: test and summarise them divided by a power of two.
+        shift = scaled.scale_exponent
+        moments = (_scaled_moments(scaled.reference, shift), _scaled_moments(scaled.current, shift))
+        numeric = scaled
+    elif ref_std is not None and n_ref > 1 and len(_finite_part(numeric.reference)) == n_ref:
         # Population std (ddof=0) for wasserstein from the sample std Polars computed.
         pop_std = ref_std * math.sqrt((n_ref - 1) / n_ref)
         numeric = NumericSample(numeric.reference, numeric.current, bins, pop_std)
     sample: ColumnSample = numeric
     if kind is None:
-        r = numeric.reference
-        kind = infer_kind(KindEvidence(ref.dtype, len(r), count_distinct_sorted(r)))
+        kind = infer_kind(_numeric_evidence(name, ref, numeric.reference, wants_numeric))
         if kind is Kind.CATEGORICAL:
             sample = CategoricalSample.from_series(ref, cur)
     return _finish(kind, sample, ref, cur, moments, note)
+
+
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+def _count_largest(x: FloatArray) -> int:
+    """How many values of a sorted array are +-the largest float (binary search at the ends)."""
+    low = np.searchsorted(x, -_LARGEST, side="right") - np.searchsorted(x, -_LARGEST, side="left")
+    high = np.searchsorted(x, _LARGEST, side="right") - np.searchsorted(x, _LARGEST, side="left")
+    return int(low + high)
+
+
+def _largest_as_infinite(sample: NumericSample) -> tuple[NumericSample, str | None]:
+    """``sample`` with the largest float (+-1.797e308, a common "no value" sentinel) read as
+    infinite, and a note counting them; ``sample`` itself when there is none.
+
+    Taken as a measurement, a sentinel in a few rows dominates every scale-dependent
+    statistic and hides any shift of the real values; as an infinity it falls into the open
+    end bins of the binned tests, so the shift of the rest is still seen."""
+    found = [_count_largest(x) for x in (sample.reference, sample.current)]
+    if not any(found):
+        return sample, None
+
+    def infinite(x: FloatArray) -> FloatArray:
+        out: FloatArray = np.where(np.abs(x) == _LARGEST, np.copysign(np.inf, x), x)
+        return out
+
+    note = (
+        f"{found[0]} reference and {found[1]} current values equal to the largest float "
+        "(1.797e308) were read as infinite: a sentinel, not a measurement"
+    )
+    return NumericSample(infinite(sample.reference), infinite(sample.current), sample.n_bins), note
+
+
+def _numeric_evidence(
+    name: str, raw: pl.Series, r: FloatArray, wants_numeric: bool
+) -> KindEvidence:
+    """What kind inference needs of a numeric column (``r`` its sorted reference values)."""
+    n_unique = count_distinct_sorted(r)
+    shaped = False
+    if raw.dtype.is_integer() and n_unique == len(r) >= ID_MIN_ROWS:
+        shaped = id_shaped(raw, float(r[0]), float(r[-1]), n_unique)
+    return KindEvidence(
+        raw.dtype, len(r), n_unique, name=name, id_shaped=shaped, wants_numeric=wants_numeric
+    )
 
 
 def _finish(
@@ -301,15 +396,16 @@ def _finish(
             == sample.current[0]
             == sample.current[-1]
         )
+        shift = sample.scale_exponent
         return PreparedColumn(
             kind,
             sample,
-            _numeric_summary(ref, sample.reference, moments[0]),
-            _numeric_summary(cur, sample.current, moments[1]),
+            _numeric_summary(ref, sample.reference, moments[0], shift),
+            _numeric_summary(cur, sample.current, moments[1], shift),
             _histogram(sample),
             n_ref,
             n_cur,
-            f"{sample.reference[0]:.6g}" if constant else None,
+            f"{np.ldexp(sample.reference[0], shift):.6g}" if constant else None,
             note,
             ref,
         )

@@ -32,15 +32,16 @@ def per_file(scan_one: Callable[[str, ReadOptions], pl.LazyFrame]) -> ScanFunc:
 
 
 def _parquet(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
-    return pl.scan_parquet(list(files), hive_partitioning=options.hive_root is not None)
+    # glob=False: the files are resolved already; a name like data[2024].parquet is literal.
+    return pl.scan_parquet(list(files), hive_partitioning=options.hive_root is not None, glob=False)
 
 
 def _ipc(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
-    return pl.scan_ipc(list(files), hive_partitioning=options.hive_root is not None)
+    return pl.scan_ipc(list(files), hive_partitioning=options.hive_root is not None, glob=False)
 
 
 def _csv(file: str, options: ReadOptions) -> pl.LazyFrame:
-    return pl.scan_csv(file)
+    return pl.scan_csv(file, separator=options.separator or ",", glob=False)
 
 
 def _ndjson(file: str, options: ReadOptions) -> pl.LazyFrame:

@@ -24,6 +24,8 @@ class ReadOptions:
     #: The folder below which ``key=value`` folder names are hive partition columns; None
     #: when the files are not hive-partitioned.
     hive_root: str | None = None
+    #: The field separator of delimited text (CSV); None: the format's default.
+    separator: str | None = None
 
 
 #: ``scan(files, options)``: one lazy frame over every file (the files share a format).

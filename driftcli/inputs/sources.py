@@ -26,14 +26,22 @@ from driftcli.inputs.registry import (
 
 SourceLike = str | os.PathLike[str] | pl.DataFrame | pl.LazyFrame
 
+#: The name a column without one gets (pandas writes its index to CSV with an empty header);
+#: every output shows this name.
+UNNAMED = "(unnamed)"
+
+#: Separators a CSV read with the wrong one leaves in its single column's name.
+_SEPARATORS = (";", "\t", "|")
+
 
 @dataclass(frozen=True)
 class Source:
-    """One side's lazy frame and how to describe it."""
+    """One side's lazy frame and how to describe it (``format``: None for a DataFrame)."""
 
     role: str
     label: str
     lazy: pl.LazyFrame
+    format: str | None = None
 
     def schema(self) -> pl.Schema:
         """Column names and dtypes; read errors become InputError naming the source."""
@@ -41,6 +49,23 @@ class Source:
             return self.lazy.collect_schema()
         except Exception as exc:
             raise self.read_error(exc) from exc
+
+    def separator_hint(self) -> str | None:
+        """For a CSV read as one column whose name holds another separator: the hint to use
+        it (``is the separator ';'? use --separator ';'``), else None."""
+        if self.format != "csv":
+            return None
+        names = self.schema().names()
+        if len(names) != 1:
+            return None
+        found = [sep for sep in _SEPARATORS if sep in names[0]]
+        if not found:
+            return None
+        shown = "\\t" if found[0] == "\t" else found[0]
+        return (
+            f"read as 1 column ({names[0]!r}); is the separator {shown!r}? "
+            f"use --separator {shown!r} (or separator in the config)"
+        )
 
     def read_error(self, exc: BaseException) -> InputError:
         """An InputError naming this source, for a failure while reading it."""
@@ -55,8 +80,10 @@ class Source:
         )
 
 
-def _scan_files(files: list[str], fmt: str, hive_root: str | None) -> pl.LazyFrame:
-    return get_reader(fmt).scan(files, ReadOptions(hive_root=hive_root))
+def _named(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """``lazy`` with a column that has no name renamed to :data:`UNNAMED`."""
+    names = lazy.collect_schema().names()
+    return lazy.rename({"": UNNAMED}) if "" in names and UNNAMED not in names else lazy
 
 
 def _folder_files(folder: Path, fmt: str | None, role: str) -> tuple[list[str], str]:
@@ -85,17 +112,24 @@ def _folder_files(folder: Path, fmt: str | None, role: str) -> tuple[list[str], 
     return files, f
 
 
-def open_source(src: SourceLike, fmt: str | None, role: str) -> Source:
-    """Resolve a path, glob, folder, DataFrame or LazyFrame into a lazy Source."""
+def open_source(
+    src: SourceLike, fmt: str | None, role: str, separator: str | None = None
+) -> Source:
+    """Resolve a path, glob, folder, DataFrame or LazyFrame into a lazy Source.
+
+    A path that names an existing file or folder is read as it is, even when its name holds
+    glob characters (``data[2024].parquet``); only a path that names nothing is a pattern.
+    ``separator`` is the field separator of CSV files.
+    """
     if isinstance(src, pl.DataFrame):
-        return Source(role, f"<DataFrame {src.height}x{src.width}>", src.lazy())
+        return Source(role, f"<DataFrame {src.height}x{src.width}>", _named(src.lazy()))
     if isinstance(src, pl.LazyFrame):
-        return Source(role, "<LazyFrame>", src)
+        return Source(role, "<LazyFrame>", _named(src))
     fmt = normalise_format(fmt, f"{role} format")
     text = os.fspath(src)
     path = Path(text)
     hive_root: str | None = None
-    if any(ch in text for ch in "*?["):
+    if not path.exists() and any(ch in text for ch in "*?["):
         files = sorted(f for f in globmod.glob(text, recursive=True) if os.path.isfile(f))
         if not files:
             raise InputError(f"{role} {text}: no files match this pattern; check the path")
@@ -131,9 +165,10 @@ def open_source(src: SourceLike, fmt: str | None, role: str) -> Source:
     else:
         raise InputError(f"{role} {text}: no such file or folder; check the path")
     assert fmt is not None
+    options = ReadOptions(hive_root=hive_root, separator=separator)
     try:
-        lazy = _scan_files(files, fmt, hive_root)
+        lazy = _named(get_reader(fmt).scan(files, options))
     except Exception as exc:
         source = Source(role, text, pl.LazyFrame())
         raise source.read_error(exc) from exc
-    return Source(role, text, lazy)
+    return Source(role, text, lazy, fmt)

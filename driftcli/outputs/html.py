@@ -223,6 +223,7 @@ def _header_view(report: Report) -> dict[str, Any]:
             for key, value in config.items()
         ],
         "warnings": list(report.warnings),
+        "notices": list(report.notices),
     }
 
 

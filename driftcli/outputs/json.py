@@ -39,6 +39,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "exit_code": int(report.exit_code),
         "breaches": list(report.breaches),
         "warnings": list(report.warnings),
+        "notices": list(report.notices),
         "reference": report.reference.to_dict(),
         "current": report.current.to_dict(),
         "config": report.config.to_dict(),

@@ -58,6 +58,8 @@ def print_summary(report: Report, console: Console) -> None:
         console.print(Text(f"  breach    {b}", style="red"))
     for w in report.warnings:
         console.print(Text(f"  warning   {w}", style="yellow"))
+    for n in report.notices:
+        console.print(Text(f"  notice    {n}", style="cyan"))
     _print_sections(report, console, "early")
     drifted = report.drifted_columns
     if drifted:

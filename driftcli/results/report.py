@@ -23,7 +23,7 @@ from driftcli.results.records import (
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import FailOn, Outcome
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 S = TypeVar("S", bound=Section)
 
@@ -60,6 +60,9 @@ class Report:
     roles: Mapping[str, str] = field(default_factory=dict)
     #: Every registered section by key, in registry order; None when it did not run.
     sections: Mapping[str, Section | None] = field(default_factory=dict)
+    #: What a reader must not miss about coverage (columns skipped as ids, most columns not
+    #: tested); shown near the top of every output. Not warnings: nothing is wrong.
+    notices: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> ExitCode:

@@ -15,17 +15,33 @@ from driftcli.results.section import Section
 from driftcli.results.vocabulary import FailOn, SegmentStatus, Severity, Status
 
 
+def _errors(columns: Sequence[ColumnResult], segments: Sequence[SegmentResult]) -> list[str]:
+    """One line per column whose test could not give a result, overall then per segment."""
+    out = [f"column {c.column}: {c.reason}" for c in columns if c.status is Status.ERROR]
+    out += [
+        f"column {c.column} in segment {s.label}: {c.reason}"
+        for s in segments
+        for c in s.columns
+        if c.status is Status.ERROR
+    ]
+    return out
+
+
 def drift_breaches(
     fail_on: FailOn,
     dataset: DatasetVerdict,
     columns: Sequence[ColumnResult],
     segments: Sequence[SegmentResult],
+    column_errors: str = "warn",
 ) -> list[str]:
     """Column drift at the ``fail_on`` level: dataset drift (overall or in a segment), or
-    any drifted column; none under ``never``."""
+    any drifted column; with ``column_errors = "fail"`` also every column (overall or in a
+    segment) whose test gave no result. None under ``never``."""
     out: list[str] = []
     if fail_on is FailOn.NEVER:
         return out
+    if column_errors == "fail":
+        out += _errors(columns, segments)
     if fail_on is FailOn.DATASET:
         if dataset.drifted:
             out.append(f"dataset drift: {dataset.describe()}")
@@ -43,14 +59,21 @@ def drift_breaches(
     return out
 
 
-def drift_warnings(columns: Sequence[ColumnResult], segments: Sequence[SegmentResult]) -> list[str]:
-    """Segments that could not be compared and columns whose test failed to run."""
+def drift_warnings(
+    columns: Sequence[ColumnResult],
+    segments: Sequence[SegmentResult],
+    column_errors: str = "warn",
+    fail_on: FailOn = FailOn.DATASET,
+) -> list[str]:
+    """Segments that could not be compared, and the columns whose test gave no result on the
+    whole data (unless ``column_errors = "fail"`` made them breaches)."""
     out = [
         f"segment {s.label}: {s.status.value.replace('_', ' ')} ({s.reason})"
         for s in segments
         if s.status is not SegmentStatus.TESTED
     ]
-    out += [f"column {c.column}: {c.reason}" for c in columns if c.status is Status.ERROR]
+    if column_errors != "fail" or fail_on is FailOn.NEVER:
+        out += [f"column {c.column}: {c.reason}" for c in columns if c.status is Status.ERROR]
     return out
 
 

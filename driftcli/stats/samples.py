@@ -69,6 +69,9 @@ class NumericSample:
     current: FloatArray
     n_bins: int = 10
     reference_std_hint: float | None = None
+    #: The values are the data's times 2**-scale_exponent (see :func:`rescaled`): 0 for data of
+    #: ordinary size. Tests that are not scale-free (energy) convert back.
+    scale_exponent: int = 0
 
     @classmethod
     def from_series(
@@ -173,6 +176,37 @@ def _interval_labels(edges: FloatArray) -> tuple[str, ...]:
     labels += [f"({_fmt(a)}, {_fmt(b)}]" for a, b in itertools.pairwise(edges)]
     labels.append(f"({_fmt(edges[-1])}, inf)")
     return tuple(labels)
+
+
+#: Values up to 2**SAFE_EXPONENT in magnitude are left as they are: their squares and sums
+#: over billions of rows stay finite. Larger ones (near 1e308, or sentinels like DBL_MAX)
+#: would overflow the arithmetic of the tests.
+SAFE_EXPONENT = 400
+
+
+def rescaled(sample: NumericSample) -> NumericSample:
+    """``sample`` divided by a power of two when its values are too large for the tests'
+    arithmetic (beyond 2**SAFE_EXPONENT), else ``sample`` itself.
+
+    Dividing by a power of two is exact (only the exponent changes) and every test but the
+    unscaled energy distance is scale-free, so the statistics are those of the data."""
+    largest = 0.0
+    for x in (sample.reference, sample.current):  # sorted: the extremes are at the ends
+        lo = int(np.searchsorted(x, -np.inf, side="right"))
+        hi = int(np.searchsorted(x, np.inf, side="left"))
+        if hi > lo:
+            largest = max(largest, abs(float(x[lo])), abs(float(x[hi - 1])))
+    exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
+    if exponent <= SAFE_EXPONENT:
+        return sample
+    shift = exponent - SAFE_EXPONENT
+    return NumericSample(
+        np.ldexp(sample.reference, -shift),
+        np.ldexp(sample.current, -shift),
+        sample.n_bins,
+        None,
+        shift,
+    )
 
 
 def sorted_values(s: pl.Series) -> FloatArray:

@@ -329,18 +329,50 @@ def _range_exprs(cols: Sequence[tuple[int, str, float, float]]) -> list[pl.Expr]
     return exprs
 
 
+def _value_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A value as the text categories are compared by: numbers by value, so Int64 ``1`` and
+    Float64 ``1.0`` are the same category ("1") on both sides."""
+    c = pl.col(name)
+    if not dtype.is_numeric():
+        return c.cast(pl.String)
+    x = c.cast(pl.Float64)
+    whole = (x == x.round()) & (x.abs() < 2.0**53)
+    return (
+        pl.when(whole)
+        .then(x.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(x.cast(pl.String))
+    )
+
+
 def _counts_query(df: pl.DataFrame, name: str) -> pl.LazyFrame:
     """Category counts of one column as (value as text, count), nulls and NaN left out."""
     c = pl.col(name)
+    dtype = df.schema[name]
     lf = df.lazy().select(c)
-    if df.schema[name].is_float():
+    if dtype.is_float():
         lf = lf.filter(c.is_not_nan())
     return (
         lf.drop_nulls()
         .group_by(name)
         .len()
-        .select(c.cast(pl.String).alias("value"), pl.col("len").cast(pl.Int64).alias("n"))
+        .select(_value_text(name, dtype).alias("value"), pl.col("len").cast(pl.Int64).alias("n"))
+        .group_by("value")
+        .agg(pl.col("n").sum())
     )
+
+
+def _unseen_share(r: pl.DataFrame, r_total: int, c_total: int) -> float:
+    """The share of current values that sampling alone leaves unseen in the reference.
+
+    Good-Turing: the chance that a new draw is a category not yet seen is about the share of
+    the reference's values in categories seen exactly once; three binomial standard errors of
+    the current sample's share are added. 0 when no category was seen only once.
+    """
+    once = int((r["n"] == 1).sum())
+    if once == 0:
+        return 0.0
+    p = once / r_total
+    return p + 3.0 * math.sqrt(p * (1.0 - p) / c_total)
 
 
 def _fmt(x: float | None) -> str:
@@ -602,7 +634,8 @@ def _category_checks(
         n_new = int(new["n"].sum())
         share = n_new / c_total
         limit = cfg.limit("new_category_share", name)
-        tripped = share > limit
+        unseen = _unseen_share(r, r_total, c_total)
+        tripped = share > limit + unseen
         out.append(
             _result(
                 cfg,
@@ -610,10 +643,16 @@ def _category_checks(
                 name,
                 tripped,
                 f"{_col(name)}: {share:.2%} of current values ({n_new} rows, {new.height} "
-                f"categor{'y' if new.height == 1 else 'ies'}) were never seen in the reference",
+                f"categor{'y' if new.height == 1 else 'ies'}) were never seen in the reference"
+                + (
+                    f" (sampling alone leaves up to {unseen:.2%} unseen: the reference has "
+                    "many categories seen once)"
+                    if unseen >= 0.0001
+                    else ""
+                ),
                 observed=share,
                 reference=float(r.height),
-                limit=limit,
+                limit=limit + unseen,
                 offending=tuple(Offending(v, n) for v, n in new.head(top).iter_rows()),
             )
         )

@@ -128,13 +128,15 @@ def _error_expr(df: pl.DataFrame, config: OnlineConfig, column: str) -> pl.Expr:
         hit = pl.lit(None, dtype=pl.Boolean)
     elif numeric:
         values = [_as_float(v, column, dtype) for v in config.error_values]
-        hit = col.cast(pl.Float64).fill_nan(None).is_in(pl.Series(values, dtype=pl.Float64))
+        hit = (
+            col.cast(pl.Float64).fill_nan(None).is_in(pl.Series(values, dtype=pl.Float64).implode())
+        )
     elif dtype == pl.Boolean:
         flags = [_as_bool(v, column) for v in config.error_values]
-        hit = col.is_in(pl.Series(flags, dtype=pl.Boolean))
+        hit = col.is_in(pl.Series(flags, dtype=pl.Boolean).implode())
     elif dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum)):
         texts = [_as_text(v) for v in config.error_values]
-        hit = col.cast(pl.String).is_in(pl.Series(texts, dtype=pl.String))
+        hit = col.cast(pl.String).is_in(pl.Series(texts, dtype=pl.String).implode())
     else:
         raise InputError(
             f"online: status column {column!r} has dtype {dtype}; it must be text, a number "

@@ -72,6 +72,7 @@ from driftcli.sections.performance.metrics import (
     Task,
     compare,
     infer_task,
+    label_type,
 )
 from driftcli.sections.performance.result import PerformanceSection, RuleOutcome, ScopePerformance
 from driftcli.sections.registry import RunContext
@@ -414,7 +415,9 @@ def run_performance(
         task=config.task,
         positive_label=config.positive_label,
     )
-    # One task (and one positive label) for every scope: a segment never flips task.
+    # One label type on both sides (Float64 0/1 in a reference, Int64 in a log are the same
+    # labels), then one task (and one positive label) for every scope.
+    spec = dataclasses.replace(spec, labels=label_type(spec, reference, current))
     spec = dataclasses.replace(spec, task=infer_task(spec, reference, current))
     overall_cmp = compare(
         reference,
@@ -444,6 +447,7 @@ def run_performance(
         n_resamples=config.n_resamples,
         confidence=config.confidence,
         seed=config.seed,
+        labels=spec.labels,
     )
 
 

@@ -130,6 +130,9 @@ class PerformanceSpec:
     score: str | None = None
     task: Task | None = None
     positive_label: Label | None = None
+    #: The one type target and prediction labels are compared in, on every side: "int",
+    #: "float", "bool" or "text" (:func:`label_type`); None decides it per frame.
+    labels: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,12 @@ def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prep
             )
     t_type, p_type = schema[spec.target], schema[spec.prediction]
     t_expr, p_expr = pl.col(spec.target), pl.col(spec.prediction)
-    if t_type != p_type:
+    if spec.labels is not None:
+        t_expr, p_expr = (
+            _as_labels(t_expr, t_type, spec.labels),
+            _as_labels(p_expr, p_type, spec.labels),
+        )
+    elif t_type != p_type:
         # Compare labels in one type: numbers as floats, anything else as text.
         numeric = all(d.is_numeric() or d == pl.Boolean for d in (t_type, p_type))
         common: pl.DataType = pl.Float64() if numeric else pl.String()
@@ -242,6 +250,84 @@ def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prep
     counts = df.select(pl.col("_miss_t").sum(), pl.col("_miss_p").sum()).row(0)
     used = df.filter(~pl.col("_miss_t") & ~pl.col("_miss_p")).drop("_miss_t", "_miss_p")
     return _Prepared(used, df.height, int(counts[0]), int(counts[1]), used.schema["t"])
+
+
+_LABEL_DTYPES: dict[str, pl.DataType] = {
+    "int": pl.Int64(),
+    "float": pl.Float64(),
+    "bool": pl.Boolean(),
+    "text": pl.String(),
+}
+
+
+def _as_labels(expr: pl.Expr, dtype: pl.DataType, labels: str) -> pl.Expr:
+    """A target or prediction column in the run's one label type."""
+    if labels == "float" and dtype == pl.String:
+        return expr.str.strip_chars().cast(pl.Float64, strict=False)
+    return expr.cast(_LABEL_DTYPES[labels])
+
+
+def _label_kind(dtype: pl.DataType) -> str:
+    if dtype == pl.Boolean:
+        return "bool"
+    if dtype.is_integer():
+        return "int"
+    if dtype.is_numeric():
+        return "float"
+    if dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return "text"
+    return str(dtype)
+
+
+def _sample_labels(frame: pl.DataFrame | pl.LazyFrame, name: str) -> str:
+    values = frame.lazy().select(pl.col(name).drop_nulls().unique().sort().head(4)).collect()
+    return ", ".join(str(v) for v in values.to_series().to_list())
+
+
+def _all_numbers(frame: pl.DataFrame | pl.LazyFrame, name: str) -> bool:
+    col = pl.col(name).cast(pl.String).str.strip_chars()
+    bad = frame.lazy().select(
+        (col.is_not_null() & col.cast(pl.Float64, strict=False).is_null()).sum()
+    )
+    return int(bad.collect().item()) == 0
+
+
+def label_type(spec: PerformanceSpec, *frames: pl.DataFrame | pl.LazyFrame) -> str:
+    """The one type the labels of target and prediction are compared in, on every frame.
+
+    Numbers are compared by value whatever their dtype (Int64 ``1`` equals Float64 ``1.0``):
+    integers as Int64, any float as Float64; booleans stay booleans, or count as 0/1 beside
+    numbers. Text beside numbers is compared as numbers when every text value is one; else
+    no label can match and the run stops with an InputError naming both columns.
+    """
+    found: dict[str, list[tuple[pl.DataFrame | pl.LazyFrame, str]]] = {}
+    for frame in frames:
+        schema = frame.lazy().collect_schema()
+        for name in (spec.target, spec.prediction):
+            if name in schema:
+                found.setdefault(_label_kind(schema[name]), []).append((frame, name))
+    kinds = set(found)
+    if kinds <= {"bool"}:
+        return "bool"
+    if kinds <= {"int", "bool"}:
+        return "int"
+    if kinds <= {"int", "float", "bool"}:
+        return "float"
+    if kinds == {"text"}:
+        return "text"
+    if "text" in kinds and kinds <= {"text", "int", "float", "bool"}:
+        if all(_all_numbers(frame, name) for frame, name in found["text"]):
+            return "float"
+        frame, name = found["text"][0]
+        other = next(n for n in (spec.target, spec.prediction) if n != name)
+        number_frame = next(f for k, pairs in found.items() if k != "text" for f, _ in pairs)
+        raise InputError(
+            f"model: {name!r} holds text labels ({_sample_labels(frame, name)}) and {other!r} "
+            f"holds numbers ({_sample_labels(number_frame, other)}): no label can match, so "
+            "every prediction would count as wrong; map them to the same labels upstream "
+            "(e.g. yes/no to 1/0), or point --target/--prediction at matching columns"
+        )
+    return "text"
 
 
 def _infer(dtype: pl.DataType, labels: pl.Series) -> Task:

@@ -63,6 +63,8 @@ class PerformanceSection(Section):
     n_resamples: int = DEFAULT_RESAMPLES
     confidence: float = DEFAULT_CONFIDENCE
     seed: int = 0
+    #: The type labels were compared in (not in the JSON): see ``metrics.label_type``.
+    labels: str | None = None
 
     def findings(self) -> tuple[Finding, ...]:
         """Rules broken at severity fail, then at warn; a rule that could not be applied (a

@@ -91,6 +91,7 @@ def compute(ctx: RunContext) -> WindowSection | None:
             performance.score,
             performance.task,
             performance.positive_label,
+            performance.labels,
         )  # fmt: skip
         comparison = performance.overall.comparison
         perf_reference = comparison.reference.metrics if comparison is not None else None

@@ -26,7 +26,14 @@ from driftcli.engines.base import Engine, PreparedColumn, ReferenceCache
 from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
 from driftcli.results.scopes import ordered_keys, segment_of
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind, SegmentStatus, Status
-from driftcli.stats import NotApplicable, StatTest, auto_test_name, get_test, is_drift
+from driftcli.stats import (
+    NotApplicable,
+    StatTest,
+    TestOutcome,
+    auto_test_name,
+    get_test,
+    is_drift,
+)
 from driftcli.stats.samples import CategoricalSample, ColumnSample
 
 __all__ = ["Analysis", "decide", "drift_score", "same_tests", "uses_auto", "workers"]
@@ -118,6 +125,33 @@ def uses_auto(config: DriftConfig) -> bool:
     return config.threshold == AUTO or any(c.threshold == AUTO for c in config.column.values())
 
 
+def _not_compared(prepared: PreparedColumn) -> tuple[Status, str | None] | None:
+    """Why a prepared column gets no test (an error or a skip, with the reason), else None."""
+    if prepared.error is not None:
+        return Status.ERROR, prepared.error
+    if prepared.sample is None or prepared.kind not in TESTABLE_KINDS:
+        return Status.SKIPPED, SKIP_REASONS.get(prepared.kind)
+    if prepared.n_reference == 0 or prepared.n_current == 0:
+        side = "reference" if prepared.n_reference == 0 else "current"
+        return Status.SKIPPED, f"no non-null values in {side}"
+    if prepared.constant is not None:
+        return Status.SKIPPED, f"constant: only {prepared.constant!r} on both sides"
+    return None
+
+
+def _unfit(test: StatTest, threshold: Threshold, kind: Kind) -> str | None:
+    """Why ``test`` with ``threshold`` cannot judge a column of ``kind``, else None."""
+    if test.has_pvalue and not isinstance(threshold, str) and not 0 < threshold < 1:
+        return (
+            f"threshold {threshold:g} is not a p-value threshold; {test.name} compares a "
+            "p-value with it, so it must be in (0, 1)"
+        )
+    if not test.applies_to(kind):
+        kinds = ", ".join(sorted(k.value for k in test.kinds))
+        return f"{test.name} does not apply to {kind} columns; it applies to {kinds}"
+    return None
+
+
 def decide(
     plan: ColumnPlan,
     prepared: PreparedColumn,
@@ -129,42 +163,23 @@ def decide(
     (the configured test does not fit) or the test's result against its threshold."""
     kind = prepared.kind
     base: dict[str, Any] = {"column": plan.name, "kind_source": plan.kind_source, "kind": kind}
-    if prepared.error is not None:
-        return ColumnResult(status=Status.ERROR, reason=prepared.error, **base)
-    if prepared.sample is None or kind not in TESTABLE_KINDS:
-        return ColumnResult(status=Status.SKIPPED, reason=SKIP_REASONS.get(kind), **base)
-    base.update(
-        reference=prepared.reference,
-        current=prepared.current,
-        distribution=prepared.distribution,
-    )
-    if prepared.n_reference == 0 or prepared.n_current == 0:
-        side = "reference" if prepared.n_reference == 0 else "current"
-        return ColumnResult(status=Status.SKIPPED, reason=f"no non-null values in {side}", **base)
-    if prepared.constant is not None:
-        return ColumnResult(
-            status=Status.SKIPPED,
-            reason=f"constant: only {prepared.constant!r} on both sides",
-            **base,
+    if prepared.error is None and prepared.sample is not None and kind in TESTABLE_KINDS:
+        base.update(
+            reference=prepared.reference,
+            current=prepared.current,
+            distribution=prepared.distribution,
         )
+    skipped = _not_compared(prepared)
+    if skipped is not None:
+        return ColumnResult(status=skipped[0], reason=skipped[1], **base)
     sample = prepared.sample
+    assert sample is not None
     candidates, fallback = _choose_test(plan, kind, sample, config, reference_rows)
     for test, threshold, strict in candidates:
         base.update(test=test.name, threshold=threshold, test_type=test.kind_label)
-        if test.has_pvalue and not isinstance(threshold, str) and not 0 < threshold < 1:
-            return ColumnResult(
-                status=Status.ERROR,
-                reason=f"threshold {threshold:g} is not a p-value threshold; {test.name} "
-                "compares a p-value with it, so it must be in (0, 1)",
-                **base,
-            )
-        if not test.applies_to(kind):
-            return ColumnResult(
-                status=Status.ERROR,
-                reason=f"{test.name} does not apply to {kind} columns; "
-                f"it applies to {', '.join(sorted(k.value for k in test.kinds))}",
-                **base,
-            )
+        unfit = _unfit(test, threshold, kind)
+        if unfit is not None:
+            return ColumnResult(status=Status.ERROR, reason=unfit, **base)
         try:
             # A test that overflows gives a non-finite result, reported as the column's error
             # below; NumPy's warning would only reach the user's terminal.
@@ -176,42 +191,51 @@ def decide(
             fell = f"{test.name} did not fit ({exc}); used the next choice"
             fallback = f"{fallback}; {fell}" if fallback else fell
             continue
-        stat = _finite(outcome.statistic)
-        pval = _finite(outcome.pvalue) if outcome.pvalue is not None else None
-        # A p-value test's verdict needs only its p-value: an infinite statistic (Fisher's
-        # odds ratio with a zero cell) is reported as null.
-        if (stat is None and not test.has_pvalue) or (test.has_pvalue and pval is None):
-            return ColumnResult(
-                status=Status.ERROR,
-                reason=f"{test.name} gave a non-finite result on this data",
-                **base,
-            )
-        auto_note: str | None = None
-        learned = None
-        if isinstance(threshold, str):  # "auto": learned from reference chunks
-            assert chunks is not None and prepared.reference_values is not None
-            with np.errstate(all="ignore"):
-                threshold, learned, auto_note = learn_threshold(
-                    test, sample, prepared.reference_values, chunks, config.auto_threshold
-                )
-            base["threshold"] = threshold
-        drifted = is_drift(test, outcome, threshold)
-        sparse = _sparse_note(sample)
-        notes = "; ".join(
-            n for n in (fallback, prepared.note, outcome.note, auto_note, sparse) if n
-        )
-        return ColumnResult(
-            status=Status.DRIFT if drifted else Status.OK,
-            statistic=stat,
-            pvalue=pval,
-            drift_score=drift_score(test, stat or 0.0, pval, threshold),
-            reason=notes or None,
-            effect_size=_finite(outcome.effect_size),
-            effect_size_name=outcome.effect_size_name,
-            auto_threshold=learned,
-            **base,
-        )
+        return _judged(test, threshold, outcome, prepared, config, chunks, fallback, base)
     raise AssertionError("the automatic test is always strict")  # pragma: no cover
+
+
+def _judged(
+    test: StatTest,
+    threshold: Threshold,
+    outcome: TestOutcome,
+    prepared: PreparedColumn,
+    config: DriftConfig,
+    chunks: ChunkIds | None,
+    fallback: str | None,
+    base: dict[str, Any],
+) -> ColumnResult:
+    """A test's outcome against its threshold (learned first for ``"auto"``)."""
+    stat = _finite(outcome.statistic)
+    pval = _finite(outcome.pvalue) if outcome.pvalue is not None else None
+    # A p-value test's verdict needs only its p-value: an infinite statistic (Fisher's odds
+    # ratio with a zero cell) is reported as null.
+    if (stat is None and not test.has_pvalue) or (test.has_pvalue and pval is None):
+        reason = f"{test.name} gave a non-finite result on this data"
+        return ColumnResult(status=Status.ERROR, reason=reason, **base)
+    sample = prepared.sample
+    assert sample is not None
+    auto_note: str | None = None
+    learned = None
+    if isinstance(threshold, str):  # "auto": learned from reference chunks
+        assert chunks is not None and prepared.reference_values is not None
+        with np.errstate(all="ignore"):
+            threshold, learned, auto_note = learn_threshold(
+                test, sample, prepared.reference_values, chunks, config.auto_threshold
+            )
+        base["threshold"] = threshold
+    notes = (fallback, prepared.note, outcome.note, auto_note, _sparse_note(sample))
+    return ColumnResult(
+        status=Status.DRIFT if is_drift(test, outcome, threshold) else Status.OK,
+        statistic=stat,
+        pvalue=pval,
+        drift_score=drift_score(test, stat or 0.0, pval, threshold),
+        reason="; ".join(n for n in notes if n) or None,
+        effect_size=_finite(outcome.effect_size),
+        effect_size_name=outcome.effect_size_name,
+        auto_threshold=learned,
+        **base,
+    )
 
 
 def same_tests(plans: Sequence[ColumnPlan], overall: Sequence[ColumnResult]) -> list[ColumnPlan]:

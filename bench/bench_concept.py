@@ -34,8 +34,10 @@ import platform
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -50,7 +52,7 @@ RATES = (0.10, 0.20, 0.10, 0.30, 0.15, 0.10, 0.25, 0.10, 0.20, 0.10)
 SCALES = (1.0, 1.0, 1.5, 1.5, 1.0, 1.2, 1.0, 1.5, 1.0, 1.0)
 
 
-def streams(events: int, seed: int) -> dict[str, np.ndarray]:
+def streams(events: int, seed: int) -> dict[str, npt.NDArray[Any]]:
     """The benchmark's binary and real-valued error streams."""
     rng = np.random.default_rng(seed)
     part = -(-events // len(RATES))
@@ -64,7 +66,7 @@ def streams(events: int, seed: int) -> dict[str, np.ndarray]:
     }
 
 
-def report_frame(events: int, seed: int, errors: np.ndarray) -> pl.DataFrame:
+def report_frame(events: int, seed: int, errors: npt.NDArray[Any]) -> pl.DataFrame:
     """A current frame whose misclassification stream, in time order, is ``errors``."""
     rng = np.random.default_rng(seed + 1)
     y = rng.integers(0, 2, events)

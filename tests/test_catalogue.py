@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 from scipy import stats
@@ -253,7 +254,7 @@ def test_t_test_both_constant_not_applicable() -> None:
 # seeded comparisons with SciPy (continuous and tied data, many sizes)
 
 
-def _anderson_ksamp(x: np.ndarray, y: np.ndarray) -> Any:
+def _anderson_ksamp(x: npt.NDArray[Any], y: npt.NDArray[Any]) -> Any:
     """SciPy's midrank k-sample Anderson-Darling; SciPy < 1.17 (Python 3.10) spells it midrank."""
     try:
         return stats.anderson_ksamp([x, y], variant="midrank")
@@ -301,8 +302,8 @@ def test_rank_tests_match_scipy_seeded(seed: int) -> None:
 # mmd
 
 
-def _mmd2(x: np.ndarray, y: np.ndarray, sigma: float) -> float:
-    def k(a: np.ndarray, b: np.ndarray) -> float:
+def _mmd2(x: npt.NDArray[Any], y: npt.NDArray[Any], sigma: float) -> float:
+    def k(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> float:
         return float(np.mean(np.exp(-((a[:, None] - b[None, :]) ** 2) / (2 * sigma**2))))
 
     return k(x, x) + k(y, y) - 2 * k(x, y)

@@ -49,7 +49,7 @@ def minutes(n: int) -> list[datetime]:
 
 def stepped(
     n: int = 4000, change: int = 2000, seed: int = 0, rates: tuple[float, float] = (0.1, 0.5)
-) -> tuple[pl.DataFrame, np.ndarray]:
+) -> tuple[pl.DataFrame, npt.NDArray[Any]]:
     """Binary labels whose misclassification rate steps from rates[0] to rates[1] at `change`.
 
     Rows are one minute apart, in time order; returns the frame and its 0/1 error stream.

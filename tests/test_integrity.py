@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -61,7 +63,7 @@ def columns(
     return column_checks(ref, cur, [ColumnScope(n, k) for n, k in kinds.items()], cfg)
 
 
-def normal(n: int, seed: int, loc: float = 0.0) -> np.ndarray:
+def normal(n: int, seed: int, loc: float = 0.0) -> npt.NDArray[Any]:
     return np.random.default_rng(seed).normal(loc, 1.0, n)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
@@ -289,7 +290,7 @@ def test_case3_global_test_is_used_on_a_low_cardinality_integer_column(tmp_path:
 # Case 4 -------------------------------------------------------------------------------------
 
 
-def amounts_in_cents(rng: np.random.Generator, n: int) -> np.ndarray:
+def amounts_in_cents(rng: np.random.Generator, n: int) -> npt.NDArray[Any]:
     """n distinct amounts in cents in random order: not monotone, not contiguous."""
     draws = np.unique(np.round(rng.lognormal(8.0, 0.6, 3 * n) * 100).astype(np.int64))
     assert draws.size >= n
@@ -479,7 +480,7 @@ def test_case8_dbl_max_sentinels_never_turn_a_shift_into_a_pass(tmp_path: Path) 
     n = 2000
     dbl_max = float(np.finfo(np.float64).max)
 
-    def sentinels(values: np.ndarray) -> np.ndarray:
+    def sentinels(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return np.where(rng.random(values.size) < 0.05, dbl_max, values)
 
     ref = pl.DataFrame({**stable_features(rng, n), "balance": sentinels(rng.normal(1e5, 1e4, n))})

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pytest
 from scipy import stats
@@ -222,7 +224,7 @@ def test_z_needs_two_values() -> None:
 # wasserstein
 
 
-def _check_wasserstein(u: np.ndarray, v: np.ndarray) -> None:
+def _check_wasserstein(u: npt.NDArray[Any], v: npt.NDArray[Any]) -> None:
     u = np.sort(u.astype(np.float64))
     v = np.sort(v.astype(np.float64))
     expected = stats.wasserstein_distance(u, v)

@@ -148,7 +148,8 @@ _CORE_KEYS: dict[str, str] = {
     "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
     "separator": "field separator of CSV inputs (default ',')",
     "max_segments": "most segments (segment_by value combinations) a run compares (default 200)",
-    "column_errors": "warn | fail: whether a column whose test failed fails the run (default warn)",
+    "column_errors": "warn | fail: does a column whose test gave no result fail the run (warn)",
+    "outputs": "[outputs] table: FORMAT = PATH for every output to write (json, html, junit, ...)",
 }
 
 #: The most segments a run compares unless max_segments says otherwise.
@@ -203,6 +204,10 @@ class DriftConfig:
     separator: str | None
     max_segments: int
     column_errors: str  # "warn" | "fail"
+    #: Output format -> path, written by ``drift report`` (and ``write_outputs``).
+    outputs: Mapping[str, str]
+    #: The config file this came from (for outputs that point at its lines); not a setting.
+    origin: str | None = field(default=None, compare=False)
     #: The section tables that were set, by key; the others take their defaults.
     sections: Mapping[str, Any] = field(default_factory=dict)
 
@@ -228,6 +233,8 @@ class DriftConfig:
         separator: str | None = None,
         max_segments: int = DEFAULT_MAX_SEGMENTS,
         column_errors: str = "warn",
+        outputs: Mapping[str, str] | None = None,
+        origin: str | None = None,
         sections: Mapping[str, Any] | None = None,
         **tables: Any,
     ) -> None:
@@ -273,6 +280,8 @@ class DriftConfig:
             "separator": separator,
             "max_segments": max_segments,
             "column_errors": column_errors,
+            "outputs": _outputs(outputs or {}),
+            "origin": origin,
             "column": _column_configs(column or {}),
         }
         for name, value in values.items():
@@ -360,6 +369,7 @@ class DriftConfig:
                 "separator": self.separator,
                 "max_segments": self.max_segments,
                 "column_errors": self.column_errors,
+                "outputs": dict(self.outputs),
             }
         )
         out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "late"})
@@ -430,6 +440,16 @@ def _window(window: str | None, time_column: str | None) -> str | None:
             "time_column (--time-column), or use a row window such as '1000 rows'"
         )
     return window
+
+
+def _outputs(outputs: Mapping[str, str]) -> Mapping[str, str]:
+    if not isinstance(outputs, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in outputs.items()
+    ):
+        raise ConfigError(
+            f'outputs must be a table of FORMAT = PATH, e.g. junit = "drift.xml", got {outputs!r}'
+        )
+    return MappingProxyType({k.lower(): v for k, v in outputs.items()})
 
 
 def _column_configs(column: Mapping[str, ColumnConfig]) -> Mapping[str, ColumnConfig]:
@@ -507,6 +527,8 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
         if key in data:
             kwargs[key] = data[key]
     kwargs["column"] = _column_tables(data.get("column", {}), source)
+    if "outputs" in data:
+        kwargs["outputs"] = data["outputs"]
     try:
         return DriftConfig(**kwargs)
     except ConfigError as exc:
@@ -555,8 +577,8 @@ def load_config(path: str | Path) -> DriftConfig:
         table = data.get("tool", {}).get("drift")
         if table is None:
             raise ConfigError(f"{p}: no [tool.drift] table; add one or pass a drift.toml")
-        return config_from_mapping(table, f"{p} [tool.drift]")
-    return config_from_mapping(data, str(p))
+        return config_from_mapping(table, f"{p} [tool.drift]").replace(origin=str(p))
+    return config_from_mapping(data, str(p)).replace(origin=str(p))
 
 
 def discover_config(cwd: Path | None = None) -> Path | None:

@@ -7,6 +7,8 @@ parses options, calls it and renders the result.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -250,6 +252,7 @@ def run_report(
     engine gives the same numbers. Raises :class:`~driftcli.errors.ConfigError` or
     :class:`~driftcli.errors.InputError` for a user's mistake.
     """
+    started = time.perf_counter()
     config = config or DriftConfig()
     eng = get_engine(engine)
     sources = (
@@ -281,7 +284,8 @@ def run_report(
             analysis=analysis,
         )
         computed = run_sections(context)
-    return _report(context, data, (sources[0].label, sources[1].label), correction, computed)
+    report = _report(context, data, (sources[0].label, sources[1].label), correction, computed)
+    return dataclasses.replace(report, duration=time.perf_counter() - started)
 
 
 def _plan(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -307,6 +308,7 @@ class Analysis:
         chunks = chunk_ids(ref, config.auto_threshold) if auto else None
 
         def job(plan: ColumnPlan) -> ColumnResult:
+            started = time.perf_counter()
             if plan.skip is not None:
                 status = Status.ERROR if plan.dtype_error else Status.SKIPPED
                 kind = kinds[plan.name] or Kind.OTHER
@@ -322,7 +324,7 @@ class Analysis:
                 )  # fmt: skip
                 res = decide(plan, prepared, self.reference_rows, config, chunks)
             tick()
-            return res
+            return dataclasses.replace(res, seconds=time.perf_counter() - started)
 
         return list(self.pool.map(job, plans))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from driftcli.results.jsonable import num
@@ -117,6 +117,8 @@ class ColumnResult:
     effect_size_name: str | None = None  # e.g. "KS D", "Cramér's V"
     pvalue_adjusted: float | None = None  # after the run's multiple-testing correction
     auto_threshold: AutoThreshold | None = None  # when threshold = "auto" learned it
+    #: Seconds spent preparing and testing the column (not in the JSON: it varies run to run).
+    seconds: float = field(default=0.0, compare=False)
 
     @property
     def drifted(self) -> bool:

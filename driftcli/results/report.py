@@ -63,6 +63,8 @@ class Report:
     #: What a reader must not miss about coverage (columns skipped as ids, most columns not
     #: tested); shown near the top of every output. Not warnings: nothing is wrong.
     notices: tuple[str, ...] = ()
+    #: Wall-clock seconds the run took (not in the JSON: it varies run to run).
+    duration: float | None = field(default=None, compare=False)
 
     @property
     def exit_code(self) -> ExitCode:

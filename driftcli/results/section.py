@@ -29,6 +29,30 @@ class Finding:
     message: str
 
 
+@dataclass(frozen=True)
+class Check:
+    """One question a run answered.
+
+    ``suite`` groups checks (``overall``, a segment label, a section's title); ``name`` is
+    unique within the suite; ``message`` is one line and ``detail`` the rest. ``kind`` says
+    what was checked (``drift``, ``dataset``, ``integrity``, ``rule``, ``limit``, ``concept``);
+    ``error`` marks a problem with the data or the tool (an integrity failure, a column whose
+    test gave no result) rather than a failed comparison. ``source`` names the config entry
+    behind it (``column."income"``, ``model.rules[0]``, ``online.latency_p95_max``), for
+    outputs that point at the config file's line. ``seconds`` is the time it took, when known.
+    """
+
+    suite: str
+    name: str
+    outcome: Outcome
+    message: str
+    detail: str = ""
+    kind: str = "drift"
+    error: bool = False
+    source: str | None = None
+    seconds: float = 0.0
+
+
 def findings_of(severity: Severity, messages: Iterable[str]) -> tuple[Finding, ...]:
     """One finding per message, all at ``severity``."""
     return tuple(Finding(severity, m) for m in messages)
@@ -51,6 +75,11 @@ class Section(ABC):
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """The section in the JSON summary (its schema is the section's ``schema.json``)."""
+
+    def checks(self) -> tuple[Check, ...]:
+        """Every question the section answered, passes included (JUnit test cases, CI
+        annotations); none by default."""
+        return ()
 
     @property
     def outcome(self) -> Outcome:

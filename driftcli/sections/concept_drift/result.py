@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from driftcli.results.jsonable import num, scalar, segment_values
-from driftcli.results.section import Finding, Section
-from driftcli.results.vocabulary import Severity
+from driftcli.results.section import Check, Finding, Section
+from driftcli.results.vocabulary import Outcome, Severity
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,49 @@ class ConceptSection(Section):
                 where = "overall" if scope.segment is None else f"in segment {scope.scope}"
                 message = f"concept drift {where}: {', '.join(parts)}"
                 out.append(Finding(self.severity, message))
+        return tuple(out)
+
+    def checks(self) -> tuple[Check, ...]:
+        """Each scope's stream: a change point at the section's severity, else a pass."""
+        found = {f.message.split(":")[0]: f for f in self.findings()}
+        out = []
+        for scope in self.scopes:
+            where = "overall" if scope.segment is None else f"in segment {scope.scope}"
+            finding = found.get(f"concept drift {where}")
+            if finding is not None:
+                outcome = Outcome(finding.severity.value)
+                out.append(
+                    Check(
+                        "concept drift",
+                        scope.scope,
+                        outcome,
+                        finding.message,
+                        kind="concept",
+                        source="concept",
+                    )
+                )
+            elif scope.reason is not None:
+                out.append(
+                    Check(
+                        "concept drift",
+                        scope.scope,
+                        Outcome.NOT_EVALUATED,
+                        f"concept drift {where}: {scope.reason}",
+                        kind="concept",
+                        source="concept",
+                    )
+                )
+            else:
+                out.append(
+                    Check(
+                        "concept drift",
+                        scope.scope,
+                        Outcome.PASS,
+                        f"no concept drift {where}",
+                        kind="concept",
+                        source="concept",
+                    )
+                )
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:

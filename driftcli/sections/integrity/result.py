@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from driftcli.results.jsonable import maybe_num
-from driftcli.results.section import Finding, Section
+from driftcli.results.section import Check, Finding, Section
 from driftcli.results.vocabulary import Outcome, Severity
 
 
@@ -96,6 +96,23 @@ class IntegrityReport(Section):
                 )
             )
         return tuple(out)
+
+    def checks(self) -> tuple[Check, ...]:
+        """Every integrity check run, passes included; a failed one is an error (the data is
+        broken), not a failed comparison."""
+        status = {Outcome.INFO: Outcome.PASS}
+        return tuple(
+            Check(
+                "integrity",
+                r.check + (f" [{r.column}]" if r.column is not None else ""),
+                status.get(r.status, r.status),
+                r.message,
+                kind="integrity",
+                error=r.status is Outcome.FAIL,
+                source="integrity",
+            )
+            for r in self.results
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Counts of every check run, then only the tripped checks (fail, warn, info)."""

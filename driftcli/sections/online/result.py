@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from driftcli.results.jsonable import num
-from driftcli.results.section import Finding, Section
+from driftcli.results.section import Check, Finding, Section
 from driftcli.results.vocabulary import Outcome, Severity
 
 
@@ -70,6 +70,20 @@ class OnlineSection(Section):
         out = [Finding(Severity.FAIL, x.message) for x in self.limits if x.status is Outcome.FAIL]
         out += [Finding(Severity.WARN, x.message) for x in self.limits if x.status is Outcome.WARN]
         return tuple(out)
+
+    def checks(self) -> tuple[Check, ...]:
+        """Every limit in every scope it was checked on."""
+        return tuple(
+            Check(
+                "online",
+                f"{x.name} ({x.scope})",
+                x.status,
+                x.message,
+                kind="limit",
+                source=f"online.{x.name}",
+            )
+            for x in self.limits
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

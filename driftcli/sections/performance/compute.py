@@ -376,14 +376,15 @@ def _apply_rules(
     by_label = {s.scope: s for s in segments}
     labels = list(by_label)
     out: list[RuleOutcome] = []
-    for rule in rules:
+    for index, rule in enumerate(rules):
         if rule.segment == EVERY_SCOPE:
             targets = [overall, *(s for s in segments if s.comparison is not None)]
-            out.extend(_outcome(rule, s, s.scope, labels) for s in targets)
+            found = [_outcome(rule, s, s.scope, labels) for s in targets]
         elif rule.segment == OVERALL:
-            out.append(_outcome(rule, overall, OVERALL, labels))
+            found = [_outcome(rule, overall, OVERALL, labels)]
         else:
-            out.append(_outcome(rule, by_label.get(rule.segment), rule.segment, labels))
+            found = [_outcome(rule, by_label.get(rule.segment), rule.segment, labels)]
+        out.extend(dataclasses.replace(o, rule_index=index) for o in found)
     return out
 
 

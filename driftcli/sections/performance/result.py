@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from driftcli.results.jsonable import floats, num, scalar, segment_values
-from driftcli.results.section import Finding, Section
+from driftcli.results.section import Check, Finding, Section
 from driftcli.results.vocabulary import Outcome, Severity
 from driftcli.sections.performance.metrics import (
     DEFAULT_CONFIDENCE,
@@ -43,6 +43,7 @@ class RuleOutcome:
     current: float | None
     drop: float | None  # > 0 means worse (direction-aware; relative when limit_kind is relative)
     message: str
+    rule_index: int = 0  # the rule's position in [[model.rules]] (not in the JSON)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,20 @@ class PerformanceSection(Section):
             if r.status is Outcome.NOT_EVALUATED
         ]
         return tuple(out)
+
+    def checks(self) -> tuple[Check, ...]:
+        """Every rule in every scope it was applied to."""
+        return tuple(
+            Check(
+                "performance",
+                f"{r.metric} drop ({r.scope})",
+                r.status,
+                r.message,
+                kind="rule",
+                source=f"model.rules[{r.rule_index}]",
+            )
+            for r in self.rules
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 
 from driftcli.results.jsonable import floats, num
 from driftcli.results.records import FEATURE, DatasetVerdict
-from driftcli.results.section import Finding, Section
+from driftcli.results.section import Check, Finding, Section
 from driftcli.results.vocabulary import Outcome, SegmentStatus, Severity, Status
 from driftcli.sections.windows.config import WindowRule
 
@@ -78,6 +78,17 @@ class WindowSection(Section):
         if o is None or o.status is Outcome.PASS:
             return ()
         return (Finding(Severity(o.status.value), o.message),)
+
+    def checks(self) -> tuple[Check, ...]:
+        """The consecutive-window rule, when it is set."""
+        o = self.rule_outcome
+        if o is None:
+            return ()
+        return (
+            Check(
+                "windows", "consecutive windows", o.status, o.message, kind="rule", source="windows"
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -297,8 +297,8 @@ class Analysis:
             for p in plans
             if p.skip is None
             and kinds[p.name] in (None, Kind.NUMERIC)
-            and is_numeric_dtype(ref.schema[p.name])
-            and is_numeric_dtype(cur.schema[p.name])
+            and is_numeric_dtype(ref[p.name].dtype)
+            and is_numeric_dtype(cur[p.name].dtype)
         ]
         # Moments of every numeric column in one parallel pass per side.
         ref_m = reference.moments if reference is not None else engine.moments(ref, numeric)

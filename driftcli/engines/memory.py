@@ -218,7 +218,7 @@ class MemoryEngine:
         numeric = [
             p.name
             for p in plans
-            if kinds[p.name] is Kind.NUMERIC and is_numeric_dtype(ref.schema[p.name])
+            if kinds[p.name] is Kind.NUMERIC and is_numeric_dtype(ref[p.name].dtype)
         ]
         categorical = [p for p in plans if p.name not in numeric]
 

@@ -268,7 +268,7 @@ def _null_expr(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def _numeric(df: pl.DataFrame, name: str) -> bool:
-    return is_numeric_dtype(df.schema[name])
+    return is_numeric_dtype(df[name].dtype)
 
 
 def _side_exprs(
@@ -276,7 +276,7 @@ def _side_exprs(
 ) -> list[pl.Expr]:
     exprs: list[pl.Expr] = []
     for i, sc in enumerate(cols):
-        dtype = df.schema[sc.name]
+        dtype = df[sc.name].dtype
         exprs.append(_null_expr(sc.name, dtype).alias(f"null{i}"))
         if sc.kind is Kind.NUMERIC and _numeric(df, sc.name):
             x = pl.col(sc.name).cast(pl.Float64)
@@ -347,7 +347,7 @@ def _value_text(name: str, dtype: pl.DataType) -> pl.Expr:
 def _counts_query(df: pl.DataFrame, name: str) -> pl.LazyFrame:
     """Category counts of one column as (value as text, count), nulls and NaN left out."""
     c = pl.col(name)
-    dtype = df.schema[name]
+    dtype = df[name].dtype
     lf = df.lazy().select(c)
     if dtype.is_float():
         lf = lf.filter(c.is_not_nan())
@@ -476,7 +476,8 @@ def column_checks(
     cfg: IntegrityConfig,
 ) -> list[IntegrityResult]:
     """Nulls, categories, ranges, infinities, near-constant, id uniqueness, parse failures."""
-    cols = [sc for sc in cols if sc.name in ref.columns and sc.name in cur.columns]
+    both = set(ref.columns) & set(cur.columns)
+    cols = [sc for sc in cols if sc.name in both]
     if not cols or ref.height == 0 or cur.height == 0:
         return []
     stats = _column_stats(ref, cur, cols, cfg)
@@ -507,7 +508,7 @@ def column_checks(
                 out.append(res)
         if (
             sc.configured_kind in (Kind.NUMERIC, Kind.DATETIME)
-            and cur.schema[name] == pl.String
+            and cur[name].dtype == pl.String
             and on("parse_failures", name) is not Severity.OFF
         ):
             out.append(_parse_failures(cfg, sc, ref, cur))

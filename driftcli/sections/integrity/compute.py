@@ -56,11 +56,8 @@ def compute(ctx: RunContext) -> IntegrityReport:
         return IntegrityReport()
     ref, cur = ctx.reference, ctx.current
     configured = {p.name: p.kind for p in ctx.plans if p.kind_source == "config"}
-    scopes = [
-        _scope(c, configured)
-        for c in ctx.columns
-        if c.column in ref.columns and c.column in cur.columns
-    ]
+    both = set(ref.columns) & set(cur.columns)
+    scopes = [_scope(c, configured) for c in ctx.columns if c.column in both]
     names = [p.name for p in ctx.plans]
     results = run_integrity(
         ref, cur, ctx.reference_schema, ctx.current_schema, names, scopes, config, ctx.labels

@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
         "driftcli.inputs",
         "driftcli.outputs.registry",
         "driftcli.outputs.atomic",
+        "driftcli.outputs.text",
         "driftcli.outputs.htmlkit",
         "driftcli.outputs.termkit",
     ),

@@ -1,8 +1,15 @@
-"""The terminal summary: verdict first, then the early sections (data integrity), drifted
-feature columns, segments, the late sections (prediction and target drift, performance, drift
-over time, concept drift, online metrics: each section's own view) and skipped columns.
+"""The terminal summary: verdict first, then inputs, dataset share, breaches, warnings and
+notices, the early sections (data integrity), drifted feature columns, segments, the late
+sections (prediction and target drift, performance, drift over time, concept drift, online
+metrics: each section's own view) and the columns not tested.
+
+The default summary fits one screen: the top few rows of each list, with a "+N more
+(--verbose)" line for the rest, and each late section in a few lines. ``verbose=True`` shows
+every row and each section's full detail.
 
 Printed with rich on stderr; rich drops colour when stderr is not a terminal or NO_COLOR is set.
+Without a terminal nothing is wrapped at a fixed width and no line ends in spaces (see
+``driftcli.outputs.termkit``).
 """
 
 from __future__ import annotations
@@ -10,14 +17,18 @@ from __future__ import annotations
 from typing import Literal
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from driftcli.outputs.termkit import columns_table
-from driftcli.results.records import sorted_columns
+from driftcli.outputs import termkit as tk
+from driftcli.outputs.termkit import Cell, Col, Grid
+from driftcli.outputs.text import worst_first
+from driftcli.results.records import ColumnResult, SegmentResult, sorted_columns
 from driftcli.results.report import Report
 from driftcli.results.vocabulary import Status
 from driftcli.sections.registry import placed
+
+#: How many drifted column names a segment row shows in the default summary.
+SEGMENT_NAMES = 3
 
 
 def _print_sections(report: Report, console: Console, where: Literal["early", "late"]) -> None:
@@ -28,79 +39,132 @@ def _print_sections(report: Report, console: Console, where: Literal["early", "l
             spec.terminal(section, report, console)
 
 
-def print_summary(report: Report, console: Console) -> None:
-    """Print the run's summary: verdict, inputs, dataset share, drifted features, segments,
-    then the model's sections when the run has them."""
+def _has_sections(report: Report, where: Literal["early", "late"]) -> bool:
+    return any(
+        report.sections.get(spec.key) is not None and spec.terminal is not None
+        for spec in placed(where)
+    )
+
+
+def _print_head(report: Report, console: Console) -> None:
+    """The verdict line, the inputs, the dataset share, breaches, warnings and notices."""
     ok = report.status == "pass"
-    head = Text()
-    head.append("drift report: ")
+    head = Text("drift report: ")
     head.append("PASS" if ok else "FAIL", style="bold green" if ok else "bold red")
     head.append(f" (exit {int(report.exit_code)}, fail-on {report.config.fail_on.value})")
-    console.print(head)
+    tk.line(console, head)
     for role, info in (("reference", report.reference), ("current", report.current)):
-        line = f"  {role:<9} {info.source}: {info.rows} rows, {info.columns} columns"
+        text = f"{info.source}: {info.rows} rows, {info.columns} columns"
         if info.time_range is not None:
             tr = info.time_range
-            line += f", {tr.column} {tr.min} to {tr.max}"
-        console.print(Text(line))
+            text += f", {tr.column} {tr.min} to {tr.max}"
+        tk.field(console, role, text)
     d = report.dataset
     features = report.feature_columns
     skipped = sum(1 for c in features if c.status is Status.SKIPPED)
     errors = sum(1 for c in features if c.status is Status.ERROR)
-    console.print(
-        f"  dataset   {d.columns_drifted} of {d.columns_tested} tested features drifted "
+    share = Text(
+        f"{d.columns_drifted} of {d.columns_tested} tested features drifted "
         f"({d.drift_share:.0%}; dataset drift at {d.drift_share_threshold:.0%}): "
-        + ("[bold red]DATASET DRIFT[/]" if d.drifted else "no dataset drift")
-        + f"; {skipped} skipped, {errors} errors"
     )
-    console.print(Text(f"  tests     {report.correction.description}"))
+    share.append("DATASET DRIFT" if d.drifted else "no dataset drift",
+                 style="bold red" if d.drifted else "")  # fmt: skip
+    share.append(f"; {skipped} skipped, {errors} errors")
+    tk.field(console, "dataset", share)
+    if report.correction.tests or tk.is_verbose():
+        tk.field(console, "tests", report.correction.description)
     for b in report.breaches:
-        console.print(Text(f"  breach    {b}", style="red"))
-    for w in report.warnings:
-        console.print(Text(f"  warning   {w}", style="yellow"))
-    for n in report.notices:
-        console.print(Text(f"  notice    {n}", style="cyan"))
-    _print_sections(report, console, "early")
+        tk.field(console, "breach", b, style="red")
+    for label, items, style in (
+        ("warning", report.warnings, "yellow"),
+        ("notice", report.notices, "cyan"),
+    ):
+        shown, hidden = tk.cut(items)
+        for item in shown:
+            tk.field(console, label, item, style=style)
+        tk.more(console, hidden, label)
+
+
+def _print_drifted(report: Report, console: Console) -> None:
     drifted = report.drifted_columns
-    if drifted:
-        console.print()
-        console.print(columns_table("Drifted columns", drifted))
-    if report.segments:
-        console.print()
-        table = Table(title="Segments", title_justify="left", show_edge=False, pad_edge=False)
-        for head_name in ("segment", "rows ref/cur", "drifted", "verdict", "drifted columns"):
-            table.add_column(head_name, overflow="fold")
-        for s in report.segments:
-            if s.dataset is None:
-                table.add_row(
-                    Text(s.label),
-                    f"{s.rows_reference}/{s.rows_current}",
-                    "-",
-                    Text(s.status.value, style="yellow"),
-                    Text(s.reason or ""),
-                )
-                continue
-            names = ", ".join(
-                c.column
-                for c in sorted_columns(s.columns)
-                if c.drifted and c.column not in report.roles
-            )
-            verdict = Text("DATASET DRIFT", style="bold red") if s.dataset.drifted else Text("ok")
-            table.add_row(
-                Text(s.label),
-                f"{s.rows_reference}/{s.rows_current}",
-                f"{s.dataset.columns_drifted}/{s.dataset.columns_tested}",
-                verdict,
-                Text(names),
-            )
-        console.print(table)
-    _print_sections(report, console, "late")
-    skipped_cols = [c for c in features if c.status is Status.SKIPPED]
-    if skipped_cols:
-        console.print()
-        console.print("Not tested:")
-        for c in skipped_cols:
-            console.print(Text(f"  {c.column} ({c.kind.value}): {c.reason}"))
+    if not drifted:
+        return
+    shown, hidden = tk.cut(drifted)
+    tk.table(console, tk.columns_grid(shown), "Drifted columns")
+    tk.more(console, hidden, "drifted column")
 
 
-# ---------------------------------------------------------------------- the model's sections
+def _names(s: SegmentResult, report: Report) -> str:
+    names = [
+        c.column for c in sorted_columns(s.columns) if c.drifted and c.column not in report.roles
+    ]
+    shown, hidden = tk.cut(names, SEGMENT_NAMES)
+    return ", ".join(shown + ([f"+{hidden} more"] if hidden else []))
+
+
+def _print_segments(report: Report, console: Console) -> None:
+    if not report.segments:
+        return
+    verbose = tk.is_verbose()
+    # the default shows the worst few (sorted stably: ties keep their order); verbose all
+    ordered = list(report.segments) if verbose else worst_first(report.segments)
+    shown, hidden = tk.cut(ordered)
+    rows: list[list[Cell]] = []
+    for s in shown:
+        counts = f"{s.rows_reference}/{s.rows_current}"
+        if s.dataset is None:
+            status = Text(s.status.value, style="yellow")
+            rows.append([Text(s.label), counts, "-", status, Text(s.reason or "")])
+            continue
+        verdict = Text("DATASET DRIFT", style="bold red") if s.dataset.drifted else Text("ok")
+        drifted = f"{s.dataset.columns_drifted}/{s.dataset.columns_tested}"
+        rows.append([Text(s.label), counts, drifted, verdict, Text(_names(s, report))])
+    cols = [
+        Col("segment", wrap=True),
+        Col("rows ref/cur"),
+        Col("drifted"),
+        Col("verdict"),
+        Col("drifted columns", wrap=True),
+    ]
+    with_drift = sum(1 for s in report.segments if s.dataset is not None and s.dataset.drifted)
+    heading = f"Segments ({with_drift} of {len(report.segments)} with dataset drift"
+    tk.table(console, Grid(cols, rows), heading + (")" if verbose else ", worst first)"))
+    tk.more(console, hidden, "segment")
+
+
+def _print_not_tested(report: Report, console: Console, follows_late: bool) -> None:
+    """The features not tested: each with its reason when verbose; else their names in one
+    line, which joins the late sections' short views when there are some."""
+    skipped: list[ColumnResult] = [c for c in report.feature_columns if c.status is Status.SKIPPED]
+    if not skipped:
+        return
+    if tk.is_verbose() or not follows_late:
+        tk.blank(console)
+    if tk.is_verbose():
+        tk.line(console, "Not tested:")
+        for c in skipped:
+            tk.line(console, f"{c.column} ({c.kind.value}): {c.reason}", indent=2)
+        return
+    shown, hidden = tk.cut(skipped)
+    names = ", ".join(f"{c.column} ({c.kind.value})" for c in shown)
+    more = f", {tk.more_text(hidden, 0)}" if hidden else ""
+    tk.line(console, f"Not tested: {names}{more}")
+
+
+def print_summary(report: Report, console: Console, verbose: bool = False) -> None:
+    """Print the run's summary: verdict, inputs, dataset share, breaches, warnings, notices,
+    data integrity, drifted features, segments, then the model's sections when the run has them.
+
+    ``verbose``: every drifted column, segment and section detail; by default the top few of
+    each, with "+N more (--verbose)" lines.
+    """
+    with tk.verbosity(verbose):
+        _print_head(report, console)
+        _print_sections(report, console, "early")
+        _print_drifted(report, console)
+        _print_segments(report, console)
+        late = _has_sections(report, "late")
+        if late and not verbose:
+            tk.blank(console)  # the late sections' short views follow one another
+        _print_sections(report, console, "late")
+        _print_not_tested(report, console, follows_late=late)

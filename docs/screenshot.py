@@ -23,17 +23,20 @@ sys.path.insert(0, str(ROOT))
 
 from tests.chromium import CHROMIUM, FLAGS  # noqa: E402
 
+#: Style added for the capture only: every row rendered (see the .ctable .row rule).
+FULL_PAGE_CSS = ".ctable .row { content-visibility: visible !important; }"
+
 
 def render_sample(out: Path) -> None:
     """The README's sample command (with sample_data/drift.toml: segments, model, windows,
     concept drift, online metrics), writing the HTML report to ``out`` (exit 1 = breach)."""
+    # relative paths, run from the repository: the page shows them as the README types them
     cmd = [
         sys.executable, "-m", "driftcli", "report",
-        str(ROOT / "sample_data" / "reference.parquet"),
-        str(ROOT / "sample_data" / "current.parquet"),
-        "--config", str(ROOT / "sample_data" / "drift.toml"), "--html", str(out), "--quiet",
+        "sample_data/reference.parquet", "sample_data/current.parquet",
+        "--config", "sample_data/drift.toml", "--html", str(out), "--quiet",
     ]  # fmt: skip
-    code = subprocess.run(cmd, check=False).returncode
+    code = subprocess.run(cmd, check=False, cwd=ROOT).returncode
     if code not in (0, 1):
         raise SystemExit(f"drift report exited {code}")
 
@@ -56,6 +59,9 @@ def main() -> None:
                 page = context.new_page()
                 page.goto(page_path.as_uri())
                 page.wait_for_selector("html[data-ready]")
+                # Rows off screen skip rendering (content-visibility: auto); a full-page capture
+                # would show them blank, so render them all for the picture.
+                page.add_style_tag(content=FULL_PAGE_CSS)
                 if scheme == "light":
                     page.screenshot(path=str(args.out / name), full_page=True)
                     # the first drifted column opened, as a reader would

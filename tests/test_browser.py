@@ -27,7 +27,13 @@ from driftcli.results.records import sorted_columns
 from driftcli.results.report import Report
 from driftcli.run import run_report
 from tests.chromium import CHROMIUM, FLAGS
-from tests.test_html import HOSTILE_COLUMN, HOSTILE_VALUE, _hostile_frame, wide_frames
+from tests.test_html import (
+    HOSTILE_COLUMN,
+    HOSTILE_VALUE,
+    _hostile_frame,
+    full_sample_report,
+    wide_frames,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -439,3 +445,110 @@ def test_sections_dark_and_print(visit: Any, sections_page: Path) -> None:
     dark.emulate_media(media="print")
     assert dark.locator("#windows details.chart").first.is_hidden()  # closed charts not printed
     assert dark.locator("#performance table.metrics").is_visible()
+
+
+# --------------------------------------------------------------------------- one visual language
+
+
+@pytest.fixture(scope="module")
+def full_report() -> Report:
+    return full_sample_report()
+
+
+@pytest.fixture(scope="module")
+def full_page(full_report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README sample with sample_data/drift.toml: every section."""
+    path = tmp_path_factory.mktemp("pages") / "full.html"
+    path.write_text(to_html(full_report), encoding="utf-8")
+    return path
+
+
+def _open_everything(page: Any) -> None:
+    """Open every disclosure (twice: segment tables build their rows when opened) and wait
+    for every chart."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.wait_for_timeout(100)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.wait_for_function(
+        "document.querySelectorAll('details.chart[data-drawn]').length === "
+        "document.querySelectorAll('details.chart').length"
+    )
+
+
+def test_800px_wide_no_horizontal_scroll(visit: Any, full_page: Path) -> None:
+    v = visit(full_page, width=800)
+    page = v.page
+    _no_horizontal_scroll(page)
+    _open_everything(page)
+    page.wait_for_timeout(300)
+    _no_horizontal_scroll(page)
+    # nothing but a table's own scroll box is wider than the page's column
+    wider = page.evaluate(
+        """() => {
+        const limit = document.querySelector('main').getBoundingClientRect().right + 0.5;
+        return Array.from(document.querySelectorAll('main *')).filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.right > limit
+                && !e.closest('.tablescroll, .tablewrap, .heatwrap, .js-plotly-plot');
+        }).map(e => e.tagName + '.' + e.className).slice(0, 5);
+    }"""
+    )
+    assert wider == []
+    # a column row reads as lines with labelled numbers, not a squeezed 10-column grid
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('#c0 [data-k=statistic]'), '::before').content"
+    )
+    assert label == '"statistic "'
+    assert page.locator("#drift .ctable .head").is_hidden()
+    v.check_clean()
+
+
+def test_heatmap_click_target_clears_the_sticky_header(
+    visit: Any, full_page: Path, full_report: Report
+) -> None:
+    v = visit(full_page)
+    page = v.page
+    south = next(i for i, s in enumerate(full_report.segments) if s.label == "region=south")
+    # the first row (the head above it in flow) and one further down (the head stuck on top)
+    for row in (0, 5):
+        target_id = f"s{south}c{row}"
+        page.click(f'table.heat a[href="#{target_id}"]')
+        page.wait_for_selector(f"#{target_id} .plot .main-svg")
+        page.wait_for_timeout(200)
+        target = page.locator(f"#{target_id}").bounding_box()
+        head = page.locator(f"#seg{south} .ctable .head").bounding_box()
+        assert target is not None and head is not None
+        assert target["y"] >= head["y"] + head["height"] - 1, (row, target, head)
+        # the row's own first line is what the reader sees there: not hidden behind the head
+        hit = page.evaluate(
+            f"document.elementFromPoint(300, {target['y'] + 6})?.closest('#{target_id}') != null"
+        )
+        assert hit, row
+    v.check_clean()
+
+
+def test_online_card_colour_follows_the_limit(visit: Any, full_page: Path) -> None:
+    v = visit(full_page)
+    page = v.page
+    colours = page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('#online .card')).map(
+            c => [c.querySelector('.l').firstChild.textContent.trim(),
+                  getComputedStyle(c.querySelector('.n')).color]))"""
+    )
+    css = "getComputedStyle(document.documentElement).getPropertyValue('{}').trim()"
+    fg = page.evaluate("getComputedStyle(document.body).color")
+    assert colours["latency p95"] == "rgb(198, 40, 40)"  # --drift: its limit failed
+    assert colours["error rate"] == "rgb(26, 127, 55)"  # --ok: rose, but within its limit
+    for label in ("latency p50", "latency p99"):  # rose, no limit: neutral, never red
+        assert colours[label] == fg, label
+    assert page.evaluate(css.format("--drift")) == "#c62828"
+    # the window bars: the plain series colour, only the window above the limit highlighted
+    page.click("#windows details[data-chart=wshare] > summary")
+    page.wait_for_selector("#windows details[data-chart=wshare] .plot .main-svg")
+    bars = page.evaluate(
+        "document.querySelector('#windows details[data-chart=wshare] .js-plotly-plot')"
+        ".data[0].marker.color"
+    )
+    series, note = page.evaluate(css.format("--series")), page.evaluate(css.format("--note"))
+    assert bars == [series] * 6 + [note]
+    v.check_clean()

@@ -6,19 +6,27 @@ import json
 import random
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import plotly.offline
 import polars as pl
 import pytest
 
-from driftcli.config import DriftConfig
+from driftcli.config import DriftConfig, load_config
 from driftcli.outputs.html import _asset, _correction_view, template_dir, to_html
-from driftcli.outputs.htmlkit import STATUS_ICONS, fmt_num, fmt_pvalue, fmt_share, sparkline
+from driftcli.outputs.htmlkit import (
+    STATUS_ICONS,
+    fmt_num,
+    fmt_pvalue,
+    fmt_share,
+    fmt_time,
+    path_html,
+    sparkline,
+)
 from driftcli.results.records import sorted_columns
 from driftcli.results.report import Report
-from driftcli.results.vocabulary import SegmentStatus, Status
+from driftcli.results.vocabulary import FailOn, SegmentStatus, Status
 from driftcli.run import run_report
 from tests.section_fixtures import HOSTILE, with_sections
 
@@ -140,7 +148,8 @@ def test_header_verdict_counts_inputs_config(sample_report: Report, sample_html:
     share = fmt_share(sample_report.dataset.drift_share)
     assert share in sample_html and "threshold 50%" in sample_html
     for side in (sample_report.reference, sample_report.current):
-        assert side.source in sample_html
+        # a path breaks after its separators: <wbr> after every / and \
+        assert side.source.replace("/", "/<wbr>") in sample_html
         assert f"{side.rows:,}" in sample_html
     assert sample_report.driftcli_version in sample_html
     stamp = sample_report.generated_at.isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -405,7 +414,10 @@ def test_segment_heatmap(sample_report: Report, sample_html: str) -> None:
     heat = section[section.index('<table class="heat">') : section.index("</table>")]
     heads = re.findall(r'<th scope="col" class="wrap"><a href="#([\w-]+)" data-go>(.*?)</a>', heat)
     assert heads[0] == ("drift", "all rows")
-    assert [h[1] for h in heads[1:]] == [s.label for s in sample_report.segments]
+    # segment names may wrap after their "=" (a <wbr>), never inside a value
+    labels = [h[1].replace("<wbr>", "") for h in heads[1:]]
+    assert labels == [s.label for s in sample_report.segments]
+    assert all("=<wbr>" in h[1] for h in heads[1:])
     body_rows = re.findall(r"<tr><th scope=\"row\" class=\"wrap\">(.*?)</th>(.*?)</tr>", heat)
     assert {name for name, _ in body_rows} == {c.column for c in sample_report.columns}
     for _, cells in body_rows:
@@ -441,15 +453,14 @@ def test_untested_segments_listed_with_reason() -> None:
 # --------------------------------------------------------------------------- extra sections
 
 
-def test_correction_shown_when_present() -> None:
-    assert _correction_view(SimpleNamespace(), {}) is None  # type: ignore[arg-type]
-    assert _correction_view(SimpleNamespace(), {"correction": "bh"}) == {"text": "bh"}  # type: ignore[arg-type]
-    corr = SimpleNamespace(method="holm", pvalue_tests=42)
-    view = _correction_view(SimpleNamespace(correction=corr), {})  # type: ignore[arg-type]
-    assert view == {"text": "holm, over 42 p-value tests"}
-    described = SimpleNamespace(description="Holm over 3 p-value tests")
-    view = _correction_view(SimpleNamespace(correction=described), {})  # type: ignore[arg-type]
-    assert view == {"text": "Holm over 3 p-value tests"}
+def test_correction_names_the_method_and_the_tests() -> None:
+    rng = np.random.default_rng(11)
+    ref = pl.DataFrame({f"x{i}": rng.normal(0, 1, 300) for i in range(3)})
+    cur = pl.DataFrame({f"x{i}": rng.normal(0.5 * i, 1, 300) for i in range(3)})
+    holm = run_report(ref, cur, DriftConfig(test="ks", correction="holm"))
+    assert _correction_view(holm) == {"text": "Holm (holm) over 3 p-value tests"}
+    distances = run_report(ref, cur, DriftConfig(test="wasserstein"))
+    assert _correction_view(distances) == {"text": "bh (none needed: no p-value tests)"}
 
 
 NEW_SECTIONS = ("model-drift", "performance", "windows", "concept-drift", "online")
@@ -523,7 +534,7 @@ def test_model_columns_apart_from_features(sections_report: Report, sections_htm
         r'data-k="column"><strong>(.*?)</strong> <span class="badge role-(\w+)">', model
     )
     assert sorted(rows) == sorted(ROLES.items())
-    assert model.count('<details class="row" id="m') == len(ROLES)
+    assert len(re.findall(r'<details class="row(?: nb)?" id="m', model)) == len(ROLES)
     # the same drill-down data as the drift table, under the model rows' ids
     _, data = _blob(sections_html)
     assert {"m0", "m1", "m2"} <= set(data["rows"])
@@ -599,12 +610,13 @@ def test_windows_table_rule_and_chart_data(sections_report: Report, sections_htm
     win = _section(sections_html, "windows")
     text = _text(win)
     assert 'class="rulebox st-drift"' in win
-    assert "dataset drift share above 30% in 2 consecutive windows" in text
+    # the fixture has no rule to read the limit from: the outcome's message, after its verb
+    assert "fails: dataset drift share above 30% in 2 consecutive windows" in text
     assert "2025-03-02 100" in text and "50%" in text and "60%" in text
     assert "too small" in text
     assert "2 rows without a timestamp" in text
     assert "accuracy (ref 0.78)" in text
-    assert win.count('class="exceeds"') == 2
+    assert win.count('class="exceeds o-st-drift"') == 2  # the failing rule's colour
     # nothing drawn at load: the charts are closed <details> with data in the blob
     assert '<details class="chart" data-chart="wshare">' in win
     assert '<details class="chart" data-chart="wcol">' in win
@@ -784,6 +796,201 @@ def test_header_shows_the_time_range() -> None:
     from driftcli import run_report, to_html
     from tests.conftest import SAMPLE_CUR, SAMPLE_REF
 
-    page = to_html(run_report(SAMPLE_REF, SAMPLE_CUR))
+    page = _text(to_html(run_report(SAMPLE_REF, SAMPLE_CUR)))
     assert "2024-01-01 to 2024-12-31 (signup_date)" in page
     assert "2025-01-01 to 2025-12-31 (signup_date)" in page
+
+
+# --------------------------------------------------------------------------- one visual language
+
+
+def full_sample_report() -> Report:
+    """The README's sample with sample_data/drift.toml: segments, the model's columns and
+    rules, drift over time, concept drift and online metrics (sample_data/README.md)."""
+    config = load_config(SAMPLE / "drift.toml")
+    return run_report(SAMPLE / "reference.parquet", SAMPLE / "current.parquet", config)
+
+
+@pytest.fixture(scope="module")
+def full_report() -> Report:
+    return full_sample_report()
+
+
+@pytest.fixture(scope="module")
+def full_html(full_report: Report) -> str:
+    return to_html(full_report)
+
+
+class _FailOn:
+    """A report's config seen with another ``fail_on`` (all the page reads of it)."""
+
+    def __init__(self, config: Any, fail_on: FailOn) -> None:
+        self._config, self.fail_on = config, fail_on
+
+    @property
+    def segment_by(self) -> tuple[str, ...]:
+        segment_by: tuple[str, ...] = self._config.segment_by
+        return segment_by
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self._config.to_dict(), "fail_on": str(self.fail_on)}
+
+
+def _header(html: str) -> str:
+    return html[html.index('<header id="summary">') : html.index("</header>")]
+
+
+def _verdict(html: str) -> str:
+    """The verdict's first line: the whole data's dataset drift and the levels that failed,
+    as read (inline tags removed, not spaced)."""
+    header = _header(html)
+    start = header.index('<p class="levels">')
+    line = header[start : header.index("</p>", start)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line)).strip()
+
+
+def test_header_says_which_level_failed(full_report: Report, full_html: str) -> None:
+    # the whole data has no dataset drift, yet the run fails: the header names every level
+    assert full_report.status == "fail" and not full_report.dataset.drifted
+    assert _verdict(full_html) == (
+        "No dataset drift overall; FAIL from: dataset drift in segment region=south, "
+        "a performance rule, an online limit"
+    )
+    header = _header(full_html)
+    levels = header[header.index('<p class="levels">') :]
+    levels = levels[: levels.index("</p>")]
+    south = next(i for i, s in enumerate(full_report.segments) if s.label == "region=south")
+    for href in (f"seg{south}", "performance", "online"):
+        assert f'<a href="#{href}" data-go' in levels
+    # the engine's reasons are still listed, in full
+    for breach in full_report.breaches:
+        assert breach.replace(">", "&gt;") in header
+    # the green "no dataset drift" says it is the whole data's, and points at the levels above
+    card = _text(_header(full_html)[_header(full_html).index('class="card wide"') :])
+    assert "no dataset drift overall (the FAIL comes from the levels named above)" in card
+
+
+def test_header_levels_when_the_whole_data_drifts_or_passes(
+    frames: tuple[pl.DataFrame, pl.DataFrame], same_frames: tuple[pl.DataFrame, pl.DataFrame]
+) -> None:
+    ref, cur = frames
+    drifted = run_report(ref, cur, DriftConfig(drift_share=0.3))
+    assert drifted.dataset.drifted
+    assert _verdict(to_html(drifted)) == "Dataset drift overall; FAIL from: dataset drift overall"
+    # fail_on = column: the drifted columns fail; the dataset drift is not a breach there
+    by_column = run_report(ref, cur, DriftConfig(drift_share=0.3, fail_on="column"))
+    html = to_html(by_column)
+    assert _verdict(html) == (
+        "Dataset drift overall (not a breach at fail_on = column); "
+        "FAIL from: column drift in x, channel"
+    )
+    card = _header(html)[_header(html).index('class="card wide"') :]
+    assert 'class="st st-note"' in card and "not a breach at fail_on = column" in _text(card)
+    passing = to_html(run_report(*same_frames, DriftConfig()))
+    assert _verdict(passing) == "No dataset drift overall; no breach at fail_on = dataset."
+    assert "FAIL from" not in _header(passing)
+
+
+def test_model_column_drift_is_not_shown_as_a_breach(full_report: Report, full_html: str) -> None:
+    assert full_report.config.fail_on is FailOn.DATASET
+    drifted = [c for c in full_report.model_columns if c.drifted]
+    assert [c.column for c in drifted] == ["score"]
+    model = _section(full_html, "model-drift")
+    table = model[: model.index("<h3>Per segment</h3>")]
+    row = re.search(r'<details class="row nb" id="(m\d+)" data-st="drift">(.*?)</details>', table)
+    assert row is not None
+    assert '<span class="st st-note">' in row.group(2)
+    assert "not a breach at fail_on = dataset" in row.group(2)
+    assert "st-drift" not in table  # no breach red among the model's columns
+    # nor in its line in the header
+    line = re.search(r'<li><span class="st (st-\w+)">.*?href="#model-drift".*?</li>', full_html)
+    assert line is not None and line.group(1) == "st-note"
+    assert "drift in score (not a breach at fail_on = dataset)" in _text(line.group(0))
+    # under fail_on = column the same drift is a breach, and red
+    import dataclasses
+
+    as_column = dataclasses.replace(full_report, config=_FailOn(full_report.config, FailOn.COLUMN))
+    html = to_html(as_column)
+    model = _section(html, "model-drift")
+    assert '<details class="row" id="m0" data-st="drift"><summary><span class="st st-drift">' in (
+        model
+    )
+    assert "not a breach" not in model
+
+
+def test_rule_reads_as_a_sentence(full_report: Report, full_html: str) -> None:
+    sentence = "passes: at most 1 consecutive window above 40%; the rule needs 2"
+    win = _text(_section(full_html, "windows"))
+    assert sentence in win
+    assert "(windows above 40%: 2025-03-25; severity warn)" in win
+    # the header line says the same (after its own "pass" badge)
+    assert "7 windows of 4d; at most 1 consecutive window above 40%; the rule needs 2" in _text(
+        _header(full_html)
+    )
+    # the JSON keeps the engine's message
+    from driftcli.outputs.json import to_json
+
+    message = json.loads(to_json(full_report))["windows"]["rule_outcome"]["message"]
+    assert message == (
+        "dataset drift share above 40% in at most 1 consecutive window (2025-03-25); "
+        "rule: 2 (warn) not met"
+    )
+    assert message not in full_html
+
+
+def test_window_bars_plain_but_the_one_above_the_limit(full_html: str) -> None:
+    _, data = _blob(full_html)
+    w = data["windows"]
+    assert w["ex"] == [6] and w["hl"] == "note"  # above 40%, but the rule passes: not red
+    win = _section(full_html, "windows")
+    assert win.count('class="exceeds o-st-note"') == 1
+    assert "st-drift" not in win
+
+
+def test_online_cards_coloured_by_their_limits(full_html: str) -> None:
+    online = _section(full_html, "online")
+    cards = re.findall(r'<div class="card limit([^"]*)"><div class="n([^"]*)">(.*?)</div>', online)
+    by_value = {value: (card.strip(), n.strip()) for card, n, value in cards}
+    assert by_value["261 ms"] == ("o-st-drift", "st-drift")  # latency p95: its limit failed
+    assert by_value["1.7%"] == ("o-st-ok", "st-ok")  # error rate rose, but within its limit
+    assert by_value["88.2 ms"] == ("", "")  # p50 rose, and no limit judges it: neutral
+    text = _text(online)
+    assert "limit failed (latency_p95_max)" in text
+    assert "within its limit (error_rate_max)" in text
+
+
+def test_no_microseconds_in_the_page(full_report: Report, full_html: str) -> None:
+    # the data has microseconds (the JSON keeps them) ...
+    assert full_report.reference.time_range is not None
+    assert re.search(r"\d{2}:\d{2}:\d{2}\.\d", full_report.reference.time_range.min or "")
+    assert any(re.search(r"\d{2}:\d{2}:\d{2}\.\d", w) for w in full_report.warnings)
+    # ... the page (text, attributes and its data) shows whole seconds
+    page = _outside_plotly(full_html)
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", page)
+    text = _text(_header(full_html))
+    assert "2025-02-01T00:11:32 to 2025-02-28T22:56:34 (event_time)" in text
+    cd = _text(_section(full_html, "concept-drift"))
+    assert "row 1,347 (2025-03-11T16:40:10)" in cd
+
+
+def test_fmt_time_and_path_breaks() -> None:
+    assert fmt_time("2025-03-18T11:50:22.298624") == "2025-03-18T11:50:22"
+    assert (
+        fmt_time("at 2025-03-18 11:50:22.5+00:00, p 0.05") == "at 2025-03-18 11:50:22+00:00, p 0.05"
+    )
+    assert fmt_time(None) == "" and fmt_time("1.25 and 3:04:05.6") == "1.25 and 3:04:05.6"
+    assert str(path_html("data/2025/ref.parquet")) == "data/<wbr>2025/<wbr>ref.parquet"
+    assert str(path_html("C:\\data\\<x>.csv")) == "C:\\<wbr>data\\<wbr>&lt;x&gt;.csv"
+    css = _asset("report.css")
+    assert ".path { overflow-wrap: break-word;" in css
+
+
+def test_concept_parameters_behind_a_disclosure(full_html: str) -> None:
+    cd = _section(full_html, "concept-drift")
+    params = cd[cd.index('<details class="params">') : cd.index("</details>")]
+    assert "<summary>Detector parameters</summary>" in params
+    assert "delta=0.002" in params and "min_instances=30" in params
+    # once for the section, not in every scope's table
+    assert cd.count("delta=0.002") == 1
+    scope = cd[cd.index('<div class="scope"') :]
+    assert '<th scope="col">parameters</th>' not in scope

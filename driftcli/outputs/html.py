@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -43,26 +43,28 @@ from driftcli.outputs.htmlkit import (
     SEGMENT_STATUS_TEXT,
     SUMMARY_FIELDS,
     PageData,
+    breakable,
     column_rows,
     features,
     fmt_num,
     fmt_share,
+    fmt_time,
     heat_cell,
     json_for_script,
     lazy_rows,
+    path_html,
+    plural,
     status_counts,
 )
 from driftcli.results.records import (
     ColumnResult,
     SegmentResult,
+    SourceInfo,
     sorted_columns,
 )
 from driftcli.results.report import Report
-from driftcli.results.vocabulary import SegmentStatus
+from driftcli.results.vocabulary import FailOn, Outcome, SegmentStatus, Severity, Status
 from driftcli.sections.registry import placed, sections
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["template_dir", "to_html"]
 
@@ -142,37 +144,97 @@ def _environment() -> jinja2.Environment:
 # --------------------------------------------------------------------------- view models
 
 
-def _correction_view(report: Report, config: dict[str, Any]) -> dict[str, str] | None:
-    """The multiple-testing correction, when the report records one; None otherwise.
+def _correction_view(report: Report) -> dict[str, str]:
+    """The multiple-testing correction and how many p-value results it covered; a run of
+    distance tests only says so rather than "over 0 p-value tests"."""
+    c = report.correction
+    if c.tests == 0:
+        return {"text": f"{c.method.value} (none needed: no p-value tests)"}
+    return {"text": c.description}
 
-    The correction fields are added by the statistics work (issue 3); this view reads them
-    defensively so the page shows them as soon as the model has them.
-    """
-    corr = getattr(report, "correction", None)
-    method: object = None
-    count: object = None
-    if corr is not None:
-        if isinstance(corr, str):
-            method = corr
-        elif isinstance(corr, dict):
-            method = corr.get("method")
-            count = corr.get("tests", corr.get("n_tests", corr.get("count")))
-        elif isinstance(getattr(corr, "description", None), str):
-            return {"text": corr.description}
-        else:
-            method = getattr(corr, "method", None)
-            for name in ("pvalue_tests", "tests", "n_tests", "count"):
-                if isinstance(getattr(corr, name, None), int):
-                    count = getattr(corr, name)
-                    break
-    if method is None:
-        method = config.get("correction")
-    if method is None:
+
+#: How a section's failed checks read in the header's "FAIL from" line: (one, many), by the
+#: section's key; ``{n}`` is the count, ``{scope}`` the one check's name (its scope).
+_SECTION_FAILS: dict[str, tuple[str, str]] = {
+    "performance": ("a performance rule", "{n} performance rules"),
+    "windows": ("the consecutive-window rule", "the consecutive-window rule"),
+    "online": ("an online limit", "{n} online limits"),
+    "integrity": ("an integrity check", "{n} integrity checks"),
+    "concept_drift": ("concept drift ({scope})", "concept drift in {n} scopes"),
+}
+
+
+def _drift_fail_sources(report: Report) -> list[dict[str, str]]:
+    """The column drift behind a FAIL, at the ``fail_on`` level (as results/verdict.py
+    decides it): dataset drift overall and per segment, or the drifted columns."""
+    config = report.config
+    out: list[dict[str, str]] = []
+    if config.to_dict().get("column_errors") == "fail":
+        errors = [c for c in report.columns if c.status is Status.ERROR]
+        errors += [c for s in report.segments for c in s.columns if c.status is Status.ERROR]
+        if errors:
+            out.append({"text": plural(len(errors), "column test") + " without a result",
+                        "href": "drift"})  # fmt: skip
+    if config.fail_on is FailOn.DATASET:
+        if report.dataset.drifted:
+            out.append({"text": "dataset drift overall", "href": "drift"})
+        for i, seg in enumerate(report.segments):
+            if seg.dataset is not None and seg.dataset.drifted:
+                out.append({"text": f"dataset drift in segment {seg.label}", "href": f"seg{i}"})
+    elif config.fail_on is FailOn.COLUMN:
+        names = [c.column for c in report.columns if c.drifted]
+        for seg in report.segments:
+            names += [c.column for c in seg.columns if c.drifted and c.column not in names]
+        if names:
+            text = ", ".join(names) if len(names) <= 3 else plural(len(names), "column")
+            out.append({"text": f"column drift in {text}", "href": "drift"})
+    return out
+
+
+def _fail_sources(report: Report) -> list[dict[str, str]]:
+    """What made the run fail, one short phrase per level, each with the anchor to read it at:
+    ``dataset drift in segment region=south``, ``a performance rule``, ``an online limit``."""
+    if report.status != "fail" or report.config.fail_on is FailOn.NEVER:
+        return []
+    out = _drift_fail_sources(report)
+    for spec in sections():
+        section = report.sections.get(spec.key)
+        if section is None:
+            continue
+        failed = [c for c in section.checks() if c.outcome is Outcome.FAIL]
+        n = len(failed) or sum(1 for f in section.findings() if f.severity is Severity.FAIL)
+        if not n:
+            continue
+        one, many = _SECTION_FAILS.get(
+            spec.key, (f"{section.title}: a failed check", f"{section.title}: {{n}} failed checks")
+        )
+        scope = failed[0].name if failed else ""
+        text = (one if n == 1 else many).format(n=n, scope=scope)
+        out.append({"text": text, "href": spec.html.anchor if spec.html is not None else ""})
+    if not out:  # a section without checks or findings that still failed the run
+        out.append({"text": "the reasons below", "href": ""})
+    return out
+
+
+def _verdict_line(report: Report) -> str:
+    """The whole data's dataset drift, said next to the verdict: a green "no dataset drift"
+    never sits under a red FAIL without the levels that did fail beside it."""
+    if report.dataset.drifted:
+        fail_on = report.config.fail_on
+        if fail_on is FailOn.DATASET:
+            return "Dataset drift overall"
+        return f"Dataset drift overall (not a breach at fail_on = {fail_on})"
+    if report.dataset.columns_tested:
+        return "No dataset drift overall"
+    return "No columns tested overall"
+
+
+def _time_range(info: SourceInfo) -> dict[str, str] | None:
+    """First and last timestamp (whole seconds) and the time column."""
+    tr = info.time_range
+    if tr is None:
         return None
-    text = str(getattr(method, "value", method))
-    if isinstance(count, int) and not isinstance(count, bool):
-        text += f", over {count:,} p-value test{'s' if count != 1 else ''}"
-    return {"text": text}
+    return {"first": fmt_time(tr.min) or "?", "last": fmt_time(tr.max) or "?", "column": tr.column}
 
 
 def _header_view(report: Report) -> dict[str, Any]:
@@ -180,11 +242,14 @@ def _header_view(report: Report) -> dict[str, Any]:
     failed = report.status == "fail"
     ds = report.dataset
     config = report.config.to_dict()
+    sources = _fail_sources(report)
     return {
         "verdict": report.status.upper(),
         "failed": failed,
         "icon": "\u2716" if failed else "\u2714",
-        "reasons": list(report.breaches),
+        "overall": _verdict_line(report),
+        "fail_from": sources,
+        "reasons": [fmt_time(r) for r in report.breaches],
         "counts": status_counts(report.feature_columns),
         "model_columns": len(report.model_columns),
         "sections": _sections_summary(report),
@@ -200,19 +265,14 @@ def _header_view(report: Report) -> dict[str, Any]:
         "exit_code": int(report.exit_code),
         "exit_name": report.exit_code.name,
         "fail_on": config.get("fail_on", ""),
-        "correction": _correction_view(report, config),
+        "correction": _correction_view(report),
         "inputs": [
             {
                 "role": role,
-                "source": info.source,
+                "source": path_html(info.source),
                 "rows": fmt_num(info.rows),
                 "columns": fmt_num(info.columns),
-                "time_range": (
-                    None
-                    if info.time_range is None
-                    else f"{info.time_range.min or '?'} to {info.time_range.max or '?'} "
-                    f"({info.time_range.column})"
-                ),
+                "time_range": _time_range(info),
             }
             for role, info in (("reference", report.reference), ("current", report.current))
         ],
@@ -222,8 +282,8 @@ def _header_view(report: Report) -> dict[str, Any]:
             {"key": key, "value": json.dumps(value, ensure_ascii=False, sort_keys=True)}
             for key, value in config.items()
         ],
-        "warnings": list(report.warnings),
-        "notices": list(report.notices),
+        "warnings": [fmt_time(w) for w in report.warnings],
+        "notices": [fmt_time(n) for n in report.notices],
     }
 
 
@@ -237,7 +297,11 @@ def _drift_table_view(report: Report, blob: dict[str, Any]) -> dict[str, Any]:
 
 
 def _segment_view(
-    index: int, seg: SegmentResult, blob: dict[str, Any], roles: Mapping[str, str]
+    index: int,
+    seg: SegmentResult,
+    blob: dict[str, Any],
+    roles: Mapping[str, str],
+    fail_on: FailOn = FailOn.DATASET,
 ) -> dict[str, Any]:
     tested = seg.status is SegmentStatus.TESTED
     columns = features(seg.columns, roles)
@@ -251,11 +315,13 @@ def _segment_view(
             "threshold": fmt_share(seg.dataset.drift_share_threshold),
         }
     if not tested:
-        verdict, icon = "not tested", "\u2013"
+        verdict, icon, css = "not tested", "\u2013", "st-skipped"
     elif dataset is not None and dataset["drifted"]:
+        # a segment's dataset drift is a breach only at fail_on = dataset
         verdict, icon = "drift", "\u2716"
+        css = "st-drift" if fail_on is FailOn.DATASET else "st-note"
     else:
-        verdict, icon = "ok", "\u2714"
+        verdict, icon, css = "ok", "\u2714", "st-ok"
     return {
         "id": f"seg{index}",
         "label": seg.label or "(all rows)",
@@ -263,10 +329,11 @@ def _segment_view(
         "status_text": SEGMENT_STATUS_TEXT.get(seg.status, str(seg.status)),
         "tested": tested,
         "verdict": verdict,
+        "css": css,
         "icon": icon,
         "rows_reference": fmt_num(seg.rows_reference),
         "rows_current": fmt_num(seg.rows_current),
-        "reason": seg.reason or "",
+        "reason": fmt_time(seg.reason),
         "dataset": dataset,
         # built by the page script on first open: thousands of collapsed rows would
         # otherwise dominate parse time of a wide, segmented report
@@ -315,7 +382,9 @@ def _heatmap_view(report: Report, entries: list[dict[str, Any]]) -> dict[str, An
             continue
         rows.append({"column": name, "cells": cells})
     heads = [{"label": "all rows", "href": "drift"}]
-    heads += [{"label": entries[i]["label"], "href": entries[i]["id"]} for i, _ in tested]
+    heads += [
+        {"label": breakable(entries[i]["label"], "=,"), "href": entries[i]["id"]} for i, _ in tested
+    ]
     return {
         "heads": heads,
         "rows": rows,
@@ -325,7 +394,10 @@ def _heatmap_view(report: Report, entries: list[dict[str, Any]]) -> dict[str, An
 
 def _segments_view(report: Report, blob: dict[str, Any]) -> dict[str, Any]:
     """Heatmap, untested segments with reasons, and each segment's (collapsed) column table."""
-    items = [_segment_view(i, seg, blob, report.roles) for i, seg in enumerate(report.segments)]
+    fail_on = report.config.fail_on
+    items = [
+        _segment_view(i, seg, blob, report.roles, fail_on) for i, seg in enumerate(report.segments)
+    ]
     return {
         "segment_by": list(report.config.segment_by),
         "entries": items,

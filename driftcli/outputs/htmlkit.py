@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from driftcli.outputs.text import fmt_share as fmt_share
+from driftcli.outputs.text import fmt_time as fmt_time  # section views import it from here
 from driftcli.results.records import (
     ColumnResult,
     Distribution,
@@ -127,12 +129,6 @@ def fmt_pvalue(value: float | None) -> str:
     return fmt_num(value)
 
 
-def fmt_share(value: float) -> str:
-    """A share as a percentage with up to one decimal."""
-    text = f"{value * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
 def fmt_score(value: float | None) -> str:
     """A drift score with 2 significant digits (3 from 100 up); ``""`` for None."""
     if value is None or not math.isfinite(value):
@@ -149,7 +145,22 @@ def fmt_summary_value(name: str, value: object) -> str:
         return fmt_share(value)
     if isinstance(value, (int, float)):
         return fmt_num(value)
-    return str(value)
+    return fmt_time(str(value))
+
+
+def breakable(text: str, after: str) -> Markup:
+    """``text``, escaped, with a break opportunity (``<wbr>``) after each of the characters in
+    ``after``: a long name wraps at its separators rather than anywhere."""
+    escaped = str(Markup.escape(text))
+    for ch in after:
+        # escaping leaves these separators (/ \\ = , : _) as they are
+        escaped = escaped.replace(ch, ch + "<wbr>")
+    return Markup(escaped)
+
+
+def path_html(text: str) -> Markup:
+    """A path that wraps after its ``/`` and ``\\`` separators (see :func:`breakable`)."""
+    return breakable(text, "/\\")
 
 
 def finite(value: float | None) -> float | None:
@@ -300,7 +311,7 @@ def test_details(col: ColumnResult, adjusted: float | None) -> list[list[str]]:
         details.append(["drift score", fmt_score(col.drift_score)])
     details.append(["kind", f"{col.kind} ({col.kind_source})"])
     if col.reason:
-        details.append(["note", col.reason])
+        details.append(["note", fmt_time(col.reason)])
     return details
 
 
@@ -337,8 +348,10 @@ def column_row(col: ColumnResult, row_id: str, blob: dict[str, Any]) -> dict[str
         "threshold": fmt_num(col.threshold),
         "score": fmt_score(col.drift_score),
         "status": str(col.status),
+        "st_css": f"st-{col.status}",
+        "not_breach": False,
         "icon": STATUS_ICONS[col.status],
-        "reason": col.reason or "",
+        "reason": fmt_time(col.reason),
         "spark": sparkline(col.distribution) if has_plot else Markup(""),
         "role": "",
     }
@@ -418,6 +431,7 @@ def heat_cell(col: ColumnResult | None, row_id: str | None) -> dict[str, Any]:
 #: Outcome status -> (css class, icon); shared by performance rules, window rule, online limits.
 OUTCOME_CSS: dict[str, tuple[str, str]] = {
     "fail": ("st-drift", "\u2716"),
+    "note": ("st-note", "\u2716"),
     "warn": ("st-error", "\u26a0"),
     "not_evaluated": ("st-skipped", "\u2013"),
     "pass": ("st-ok", "\u2714"),
@@ -488,7 +502,9 @@ def headline_metrics(task: str, available: Sequence[str]) -> list[str]:
 def rules_view(rules: Sequence[Any], fmt_limit: Any) -> dict[str, list[dict[str, Any]]]:
     """Rule or limit outcomes: fail, warn, not evaluated first; passes apart (shown collapsed)."""
     ordered = sorted(rules, key=lambda r: OUTCOME_ORDER.get(r.status, 9))
-    items = [{**outcome_badge(r.status), **fmt_limit(r), "message": r.message} for r in ordered]
+    items = [
+        {**outcome_badge(r.status), **fmt_limit(r), "message": fmt_time(r.message)} for r in ordered
+    ]
     return {
         "open": [r for r in items if r["status"] != "pass"],
         "passed": [r for r in items if r["status"] == "pass"],

@@ -249,7 +249,8 @@
     return {
       ref: cssVar("--ref", "#4c78a8"), cur: cssVar("--cur", "#e8710a"), grid: cssVar("--grid", "#e4e7eb"),
       drift: cssVar("--drift", "#c62828"), warn: cssVar("--error", "#9a6700"), fg: cssVar("--fg", "#1f2328"),
-      muted: cssVar("--muted", "#59636e"),
+      muted: cssVar("--muted", "#59636e"), ok: cssVar("--ok", "#1a7f37"),
+      note: cssVar("--note", "#6639ba"), series: cssVar("--series", "#8796a8"),
       layout: {
         height: height, margin: { l: 64, r: 16, t: 28, b: 60 },
         paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from driftcli.outputs.htmlkit import PageData, chart_num, fmt_num, plural, summary_line
+from driftcli.outputs.htmlkit import (
+    PageData,
+    chart_num,
+    fmt_num,
+    fmt_time,
+    plural,
+    summary_line,
+)
 from driftcli.results.report import Report
 from driftcli.results.vocabulary import Severity
 from driftcli.sections.concept_drift.result import ChangePoint, ConceptScope, ConceptSection
@@ -17,7 +24,7 @@ def _change_points(points: Sequence[ChangePoint] | None) -> str:
     if not points:
         return "none"
     return "; ".join(
-        f"row {p.row:,}" + (f" ({p.timestamp})" if p.timestamp else "") for p in points
+        f"row {p.row:,}" + (f" ({fmt_time(p.timestamp)})" if p.timestamp else "") for p in points
     )
 
 
@@ -30,11 +37,11 @@ def _concept_scope(index: int, scope: ConceptScope, blob: dict[str, Any]) -> dic
         )
 
         def x_of(p: ChangePoint) -> Any:
-            return p.timestamp if use_time else p.row
+            return fmt_time(p.timestamp) if use_time else p.row
 
         blob.setdefault("concept", {})[sid] = {
             "axis": "time" if use_time else "row",
-            "x": [b.start if use_time else b.first_row for b in scope.series],
+            "x": [fmt_time(b.start) if use_time else b.first_row for b in scope.series],
             "y": [chart_num(b.mean_error) for b in scope.series],
             "n": [b.rows for b in scope.series],
             "cp": [[x_of(p), d.method] for d in scope.detectors for p in d.drifts],
@@ -54,7 +61,6 @@ def _concept_scope(index: int, scope: ConceptScope, blob: dict[str, Any]) -> dic
         "detectors": [
             {
                 "method": d.method,
-                "params": ", ".join(f"{k}={v}" for k, v in d.params.items()),
                 "drifts": _change_points(d.drifts),
                 "n_drifts": len(d.drifts),
                 "warnings": _change_points(d.warnings)
@@ -67,6 +73,25 @@ def _concept_scope(index: int, scope: ConceptScope, blob: dict[str, Any]) -> dic
     }
 
 
+def _parameters(concept: ConceptSection) -> list[dict[str, Any]]:
+    """Each detector's parameters, once per distinct setting (the same in every scope as a
+    rule), with the scopes that used it when they differ."""
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    for scope in concept.scopes:
+        for d in scope.detectors:
+            key = (d.method, tuple((k, str(v)) for k, v in d.params.items()))
+            seen.setdefault(key, []).append(scope.scope)
+    methods = [method for method, _ in seen]
+    return [
+        {
+            "method": method,
+            "params": [{"name": k, "value": v} for k, v in params],
+            "scopes": ", ".join(scopes) if methods.count(method) > 1 else "",
+        }
+        for (method, params), scopes in seen.items()
+    ]
+
+
 def view(concept: ConceptSection, report: Report, page: PageData) -> dict[str, Any] | None:
     """Concept drift: detectors' change points per scope and the error-rate series chart."""
     blob = page.charts
@@ -77,6 +102,9 @@ def view(concept: ConceptSection, report: Report, page: PageData) -> dict[str, A
         else "absolute error |target \u2212 prediction|"
     )
     return {
+        "params": _parameters(concept),
+        "hit_css": "st-drift" if concept.severity is Severity.FAIL else "st-error",
+        "hit_icon": "\u2716" if concept.severity is Severity.FAIL else "\u26a0",
         "time_column": concept.time_column,
         "stream": stream,
         "error_label": "error rate"

@@ -10,7 +10,10 @@
     if (!s) { return; }
     var base = chartBase(300), layout = base.layout, time = s.axis === "time";
     layout.xaxis = { type: time ? "date" : "linear", gridcolor: base.grid,
+      hoverformat: time ? "%Y-%m-%d %H:%M:%S" : undefined,
       title: { text: time ? "time (start of each bin)" : "row in the time-ordered stream" } };
+    // change points in the colour of their severity: red only when they fail the run
+    var hit = det.getAttribute("data-sev") === "fail" ? base.drift : base.warn;
     layout.yaxis = { gridcolor: base.grid, rangemode: "tozero", title: { text: "mean error per bin" } };
     layout.shapes = [];
     layout.annotations = [];
@@ -22,18 +25,18 @@
           text: prefix + plotText(p[1]), font: { size: 10, color: color }, textangle: -30 });
       });
     }
-    marks(s.w, base.warn, "dot", "warning: ");
-    marks(s.cp, base.drift, "solid", "");
+    marks(s.w, base.muted, "dot", "warning: ");
+    marks(s.cp, hit, "solid", "");
     var traces = [{
       type: "scatter", mode: "lines+markers", name: "mean error", x: s.x, y: s.y, customdata: s.n,
-      line: { color: base.cur, shape: "hv" }, marker: { size: s.x.length > 40 ? 3 : 5 },
+      line: { color: base.series, shape: "hv" }, marker: { size: s.x.length > 40 ? 3 : 5 },
       hovertemplate: "%{x}<br>mean error %{y:.3g}<br>%{customdata} rows<extra></extra>"
     }];
     if (s.cp.length) {
-      traces.push({ type: "scatter", mode: "lines", name: "change point", x: [null], y: [null], line: { color: base.drift } });
+      traces.push({ type: "scatter", mode: "lines", name: "change point", x: [null], y: [null], line: { color: hit } });
     }
     if (s.w.length) {
-      traces.push({ type: "scatter", mode: "lines", name: "warning", x: [null], y: [null], line: { color: base.warn, dash: "dot" } });
+      traces.push({ type: "scatter", mode: "lines", name: "warning zone", x: [null], y: [null], line: { color: base.muted, dash: "dot" } });
     }
     layout.margin.t = 48;
     layout.legend.y = 1.3;

@@ -11,11 +11,13 @@ from driftcli.outputs.htmlkit import (
     counts_text,
     fmt_num,
     fmt_share,
+    fmt_time,
+    outcome_badge,
     rules_view,
     summary_line,
 )
 from driftcli.results.report import Report
-from driftcli.results.vocabulary import Outcome, tally
+from driftcli.results.vocabulary import Outcome, tally, worst
 from driftcli.sections.online.result import LimitOutcome, OnlineSection
 
 _Format = Callable[[float], str]
@@ -30,17 +32,44 @@ def _latency_format(unit: str) -> _Format:
     return latency
 
 
-def _card(
-    online: OnlineSection, label: str, name: str, fmt: _Format, higher_is_worse: bool = True
-) -> dict[str, str]:
-    """A card with one statistic on current and reference, and whether it got worse."""
+#: The limits that judge each card's statistic (``OnlineStats`` field -> limit config keys).
+_CARD_LIMITS: dict[str, tuple[str, ...]] = {
+    "latency_p50": ("latency_p50_max",),
+    "latency_p95": ("latency_p95_max", "latency_p95_increase_max"),
+    "latency_p99": ("latency_p99_max",),
+    "error_rate": ("error_rate_max", "error_rate_increase_max"),
+    "throughput_per_second": ("throughput_min",),
+}
+
+
+def _card_outcome(online: OnlineSection, name: str) -> dict[str, str]:
+    """The card's colour and note from its limits' outcomes (the worst of them, in every
+    scope): red only when a limit fails; neutral when no limit judges the statistic."""
+    limits = [x for x in online.limits if x.name in _CARD_LIMITS.get(name, ())]
+    if not limits:
+        return {"css": "", "verdict": "no limit set", "icon": ""}
+    status = worst(x.status for x in limits)
+    badge = outcome_badge(status)
+    names = ", ".join(sorted({x.name for x in limits}))
+    text = {"fail": "limit failed", "warn": "limit warned", "pass": "within its limit"}
+    return {
+        "css": badge["css"],
+        "verdict": f"{text.get(str(status), 'limit not evaluated')} ({names})",
+        "icon": badge["icon"],
+    }
+
+
+def _card(online: OnlineSection, label: str, name: str, fmt: _Format) -> dict[str, str]:
+    """A card with one statistic on current and reference, coloured by its limits' outcome
+    (not by whether it rose); the change from the reference is said in words."""
     c = getattr(online.current, name)
     r = getattr(online.reference, name) if online.reference is not None else None
-    worse = ""
+    change = ""
     if c is not None and r is not None and c != r:
-        worse = "worse" if (c > r) == higher_is_worse else "better"
+        change = "higher" if c > r else "lower"
     return {"label": label, "current": fmt(c) if c is not None else "n/a",
-            "reference": fmt(r) if r is not None else "", "direction": worse}  # fmt: skip
+            "reference": fmt(r) if r is not None else "", "change": change,
+            **_card_outcome(online, name)}  # fmt: skip
 
 
 def _throughput_scale(rate: float) -> tuple[float, str]:
@@ -65,9 +94,7 @@ def _cards(online: OnlineSection, latency: _Format) -> list[dict[str, str]]:
             return fmt_num(v * scale)
 
         label = f"throughput (rows/{per})"
-        cards.append(
-            _card(online, label, "throughput_per_second", throughput, higher_is_worse=False)
-        )
+        cards.append(_card(online, label, "throughput_per_second", throughput))
     return cards
 
 
@@ -88,7 +115,7 @@ def _limit_row(x: LimitOutcome, latency: _Format) -> dict[str, str]:
     fmt, value_fmt = _limit_formats(x.name, latency)
     return {
         "name": x.name,
-        "scope": x.scope,
+        "scope": fmt_time(x.scope),
         "limit": fmt(x.limit),
         "value": value_fmt(x.value) if x.value is not None else "",
         "reference": value_fmt(x.reference) if x.reference is not None else "",
@@ -98,13 +125,22 @@ def _limit_row(x: LimitOutcome, latency: _Format) -> dict[str, str]:
 def _chart(online: OnlineSection) -> dict[str, Any]:
     """The per-window series of the online chart: p95 latency, error rate and rows."""
     return {
-        "x": [w.label for w in online.windows],
+        "x": [fmt_time(w.label) for w in online.windows],
         "p95": [chart_num(w.stats.latency_p95) for w in online.windows],
         "err": [chart_num(w.stats.error_rate) for w in online.windows],
         "rows": [w.stats.rows for w in online.windows],
         "unit": online.latency_unit,
         "has_latency": online.latency_column is not None,
         "has_errors": online.status_column is not None,
+        # the absolute limits per panel, drawn as dashed lines (null: none configured)
+        "limits": {
+            panel: next((x.limit for x in online.limits if x.name == name), None)
+            for panel, name in (
+                ("p95", "latency_p95_max"),
+                ("err", "error_rate_max"),
+                ("rows", "throughput_min"),
+            )
+        },
     }
 
 

@@ -7,11 +7,15 @@
 
   function drawOnline(det, plots) {
     var o = data.online || {}, x = o.x.map(plotText), panels = [], base = chartBase(0);
-    if (o.has_latency) { panels.push(["p95", "p95 latency (" + plotText(o.unit) + ")", base.cur, "scatter", ""]); }
-    if (o.has_errors) { panels.push(["err", "error rate", base.drift, "scatter", ".1%"]); }
-    panels.push(["rows", "rows", base.ref, "bar", ""]);
+    // plain series colours: red is for a failed limit, which the cards and the table say
+    if (o.has_latency) { panels.push(["p95", "p95 latency (" + plotText(o.unit) + ")", base.series, "scatter", ""]); }
+    if (o.has_errors) { panels.push(["err", "error rate", base.series, "scatter", ".1%"]); }
+    panels.push(["rows", "rows", base.series, "bar", ""]);
+    var limits = o.limits || {};
     var layout = base.layout, n = panels.length, gap = 0.08, h = (1 - gap * (n - 1)) / n, traces = [];
     layout.height = 170 * n + 80;
+    layout.shapes = [];
+    layout.annotations = [];
     layout.showlegend = false;
     panels.forEach(function (p, i) {
       var ax = i ? String(i + 1) : "", top = 1 - i * (h + gap);
@@ -23,6 +27,11 @@
         xaxis: "x" + ax, yaxis: "y" + ax, connectgaps: false, name: p[1],
         marker: { color: p[2] }, line: p[3] === "scatter" ? { color: p[2] } : undefined,
         hovertemplate: "%{x}<br>" + p[1] + " %{y" + (p[4] ? ":" + p[4] : ":.4g") + "}<extra></extra>" });
+      if (typeof limits[p[0]] === "number") {
+        layout.shapes.push(hline(limits[p[0]], base.muted, "dash", "y" + ax));
+        layout.annotations.push({ xref: "paper", x: 1, xanchor: "right", yref: "y" + ax, y: limits[p[0]],
+          yanchor: "bottom", showarrow: false, text: "limit", font: { size: 10, color: base.muted } });
+      }
     });
     Plotly.newPlot(plots[0], traces, layout, base.config);
   }

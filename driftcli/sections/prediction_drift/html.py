@@ -18,7 +18,7 @@ from driftcli.results.records import (
     sorted_columns,
 )
 from driftcli.results.report import Report
-from driftcli.results.vocabulary import SegmentStatus, Status
+from driftcli.results.vocabulary import FailOn, SegmentStatus, Status
 from driftcli.sections.prediction_drift.result import PredictionDriftSection
 
 
@@ -39,6 +39,16 @@ def _role_cell(col: ColumnResult | None) -> dict[str, Any]:
     return {"cls": cell["cls"], "text": cell["text"], "title": title}
 
 
+def _breaches(fail_on: FailOn) -> bool:
+    """Whether a drifted model column fails the run: only under ``fail_on = "column"`` (the
+    model's columns are not counted in the dataset drift share)."""
+    return fail_on is FailOn.COLUMN
+
+
+def _not_breach(fail_on: FailOn) -> str:
+    return f"not a breach at fail_on = {fail_on}"
+
+
 def view(section: PredictionDriftSection, report: Report, page: PageData) -> dict[str, Any] | None:
     """Drift of the model's own columns (target, prediction, score), overall and per segment."""
     blob = page.rows
@@ -47,8 +57,14 @@ def view(section: PredictionDriftSection, report: Report, page: PageData) -> dic
         return None
     roles = report.roles
     rows = column_rows(model, "m", blob)
+    fail_on = report.config.fail_on
     for row, col in zip(rows, sorted_columns(model), strict=True):
         row["role"] = roles.get(col.column, "")
+        if col.drifted and not _breaches(fail_on):
+            # drift, but not what fails the run: the neutral style, never the breach red
+            row["st_css"] = "st-note"
+            row["not_breach"] = True
+            row["reason"] = _not_breach(fail_on) + (f"; {row['reason']}" if row["reason"] else "")
     order = [c.column for c in sorted_columns(model)]
     segs = []
     for seg in report.segments:
@@ -64,6 +80,8 @@ def view(section: PredictionDriftSection, report: Report, page: PageData) -> dic
             )
     return {
         "rows": rows,
+        "fail_on": str(fail_on),
+        "breaches": _breaches(fail_on),
         "counts": status_counts(model),
         "heads": [{"column": n, "role": roles.get(n, "")} for n in order],
         "segments": segs,
@@ -75,12 +93,18 @@ def summary(section: PredictionDriftSection, report: Report) -> dict[str, str] |
     if not section.columns:
         return None
     drifted = [c.column for c in section.columns if c.drifted]
+    fail_on = report.config.fail_on
     text = f"drift in {', '.join(drifted)}" if drifted else "no drift in the model's columns"
+    css = "st-ok"
+    if drifted:
+        css = "st-drift" if _breaches(fail_on) else "st-note"
+        if not _breaches(fail_on):
+            text += f" ({_not_breach(fail_on)})"
     return {
         "href": "model-drift",
         "title": "Prediction and target drift",
         "text": text,
         "status": "drift" if drifted else "ok",
-        "css": "st-drift" if drifted else "st-ok",
+        "css": css,
         "icon": STATUS_ICONS[Status.DRIFT if drifted else Status.OK],
     }

@@ -11,6 +11,7 @@ from driftcli.outputs.htmlkit import (
     chart_num,
     fmt_num,
     fmt_share,
+    fmt_time,
     headline_metrics,
     outcome_badge,
     plural,
@@ -21,6 +22,7 @@ from driftcli.results.report import Report
 from driftcli.results.vocabulary import Outcome
 from driftcli.sections.performance.result import PerformanceSection
 from driftcli.sections.windows.result import WindowResult, WindowSection
+from driftcli.sections.windows.text import rule_text
 
 
 def _window_columns(ws: WindowSection, report: Report) -> list[list[Any]]:
@@ -96,8 +98,10 @@ def _window_row(w: WindowResult, metric: str | None) -> dict[str, Any]:
     ds = w.dataset
     value = (w.performance or {}).get(metric) if metric else None
     return {
-        "label": w.label,
-        "span": f"{w.start or '?'} to {w.end or '?'}" if w.start or w.end else "",
+        "label": fmt_time(w.label),
+        "span": f"{fmt_time(w.start) or '?'} to {fmt_time(w.end) or '?'}"
+        if w.start or w.end
+        else "",
         "rows": fmt_num(w.rows),
         "tested": w.status == "tested",
         "share": fmt_share(ds.drift_share) if ds is not None else "",
@@ -108,16 +112,26 @@ def _window_row(w: WindowResult, metric: str | None) -> dict[str, Any]:
     }
 
 
+def _highlight(ws: WindowSection) -> str:
+    """``drift``, ``warn`` or ``note``: the colour of the windows above the drift share limit."""
+    o = ws.rule_outcome
+    status = o.status if o is not None else Outcome.PASS
+    return {Outcome.FAIL: "drift", Outcome.WARN: "warn"}.get(status, "note")
+
+
 def _chart(ws: WindowSection, metric: str | None, columns: list[list[Any]]) -> dict[str, Any]:
     """The chart's series per window: rows, drift share, the metric and every column."""
     ref_perf = dict(ws.performance_reference or {})
     return {
-        "x": [w.label for w in ws.windows],
+        "x": [fmt_time(w.label) for w in ws.windows],
         "rows": [w.rows for w in ws.windows],
         "share": [
             chart_num(w.dataset.drift_share) if w.dataset is not None else None for w in ws.windows
         ],
         "ex": [i for i, w in enumerate(ws.windows) if w.exceeds],
+        # how the windows above the limit are highlighted: the rule's outcome (drift = fail,
+        # warn) or, when the rule passes, the neutral note colour; the rest are plain series
+        "hl": _highlight(ws),
         "max_share": ws.rule.max_drift_share if ws.rule is not None else None,
         "metric": metric,
         "perf": [
@@ -142,6 +156,7 @@ def view(ws: WindowSection, report: Report, page: PageData) -> dict[str, Any] | 
     return {
         "window": ws.window,
         "by": ws.by,
+        "hl_css": {"drift": "st-drift", "warn": "st-error"}.get(_highlight(ws), "st-note"),
         "time_column": ws.time_column,
         "rows_without_time": ws.rows_without_time,
         "count": len(ws.windows),
@@ -150,9 +165,7 @@ def view(ws: WindowSection, report: Report, page: PageData) -> dict[str, Any] | 
         "metric": metric,
         "metric_reference": fmt_num(ref_perf.get(metric)) if metric else "",
         "max_share": fmt_share(max_share) if max_share is not None else "",
-        "rule": None
-        if outcome is None
-        else {**outcome_badge(outcome.status), "message": outcome.message},
+        "rule": None if outcome is None else {**outcome_badge(outcome.status), **rule_text(ws)},
         "columns": [
             {
                 "index": i,
@@ -171,7 +184,7 @@ def summary(ws: WindowSection, report: Report) -> dict[str, str]:
     exceeding = sum(1 for x in ws.windows if x.exceeds)
     text = f"{plural(len(ws.windows), 'window')} of {ws.window}"
     if o is not None:
-        text += f"; {o.message}"
+        text += f"; {rule_text(ws)['rest']}"
     elif exceeding:
         text += f"; {exceeding} above the drift share limit"
     st = o.status if o is not None else Outcome.PASS

@@ -11,15 +11,22 @@
     layout.xaxis = catAxis(base, x);
     layout.yaxis = { tickformat: ".0%", rangemode: "tozero", gridcolor: base.grid, title: { text: "dataset drift share" } };
     layout.shapes = [];
+    // Windows are the neutral series colour; only those above the rule's share are highlighted,
+    // in the rule's outcome colour (red only when the rule fails).
+    var hl = base[w.hl || "note"] || base.note, ex = w.ex || [];
     var traces = [{
-      type: "bar", name: "drift share", x: x, y: w.share,
-      marker: { color: w.share.map(function (v, i) { return (w.ex || []).indexOf(i) >= 0 ? base.drift : base.cur; }) },
+      type: "bar", name: "drift share", x: x, y: w.share, showlegend: false,
+      marker: { color: w.share.map(function (v, i) { return ex.indexOf(i) >= 0 ? hl : base.series; }) },
       customdata: w.rows, hovertemplate: "%{x}<br>drift share %{y:.1%}<br>%{customdata} rows<extra></extra>"
     }];
+    traces.push({ type: "bar", name: "window", x: [null], y: [null], marker: { color: base.series } });
+    if (ex.length) {
+      traces.push({ type: "bar", name: "above max_drift_share", x: [null], y: [null], marker: { color: hl } });
+    }
     if (typeof w.max_share === "number") {
-      layout.shapes.push(hline(w.max_share, base.drift));
+      layout.shapes.push(hline(w.max_share, base.muted));
       traces.push({ type: "scatter", mode: "lines", name: "max_drift_share " + fmt(w.max_share * 100) + "%",
-        x: [null], y: [null], line: { color: base.drift, dash: "dash" } });
+        x: [null], y: [null], line: { color: base.muted, dash: "dash" } });
     }
     Plotly.newPlot(plots[0], traces, layout, base.config);
     if (plots[1] && w.metric) {
@@ -47,20 +54,21 @@
       : { gridcolor: base.grid, rangemode: "tozero", title: { text: "statistic" } };
     layout.title = { text: name, font: { size: 13 }, x: 0.5 };
     var hits = c[6] || [];  // the engine's verdicts, not recomputed here
-    var colors = vals.map(function (v, i) { return hits.indexOf(i) >= 0 ? base.drift : base.ref; });
+    // a column's drift in one window is reported, not a breach: the note colour, not red
+    var colors = vals.map(function (v, i) { return hits.indexOf(i) >= 0 ? base.note : base.series; });
     var traces = [{
       type: "scatter", mode: "lines+markers", name: isP ? "p-value" : "statistic", x: x, y: vals,
-      connectgaps: false, line: { color: base.ref }, marker: { color: colors, size: 7 },
+      connectgaps: false, line: { color: base.series }, marker: { color: colors, size: 7 },
       hovertemplate: "%{x}<br>" + (isP ? "p %{y:.3g}" : "statistic %{y:.4g}") + "<extra>" + name + "</extra>"
     }];
     layout.shapes = [];
     if (typeof thr === "number") {
-      layout.shapes.push(hline(thr, base.drift));
+      layout.shapes.push(hline(thr, base.muted));
       traces.push({ type: "scatter", mode: "lines", name: "threshold " + fmt(thr), x: [null], y: [null],
-        line: { color: base.drift, dash: "dash" } });
+        line: { color: base.muted, dash: "dash" } });
     } else if (Array.isArray(thr)) {
       traces.push({ type: "scatter", mode: "lines", name: "threshold", x: x, y: thr, connectgaps: false,
-        line: { color: base.drift, dash: "dash", shape: "hvh" } });
+        line: { color: base.muted, dash: "dash", shape: "hvh" } });
     }
     Plotly.react(plot, traces, layout, base.config);
   }

@@ -5,16 +5,16 @@ No statistics here: everything the CLI does is one library call away for Python 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TextIO, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from driftcli._version import __version__
 from driftcli.config import DriftConfig, discover_config, load_config
@@ -53,6 +53,18 @@ def _console(stderr: bool) -> Console:
 
 def _stderr() -> Console:
     return _console(stderr=True)
+
+
+@contextlib.contextmanager
+def _closed_pipe_ok(stream: TextIO) -> Iterator[None]:
+    """Stop writing to ``stream`` (stdout or stderr) when its reader went away, quietly: its
+    later writes (and the interpreter's final flush) go to /dev/null instead of raising."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
 
 
 def _guard(debug: bool, body: Callable[[], T]) -> T:
@@ -119,6 +131,14 @@ JsonOpt = Annotated[
 ]
 HtmlOpt = Annotated[
     str | None, typer.Option("--html", help="Write the self-contained HTML report here.")
+]
+JunitOpt = Annotated[
+    str | None,
+    typer.Option("--junit", help="Write JUnit XML here (one test case per check, for CI servers)."),
+]
+MarkdownOpt = Annotated[
+    str | None,
+    typer.Option("--markdown", help="Write the summary as Markdown here (merge requests, chat)."),
 ]
 OutputOpt = Annotated[
     list[str] | None,
@@ -229,22 +249,47 @@ EngineOpt = Annotated[
     str, typer.Option("--engine", help="Compute engine (default: polars, in memory).")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Full terminal tables (every drifted column, segment, rule)."
+    ),
+]
+GithubOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--github/--no-github",
+        help="Publish to GitHub Actions: step summary, annotations, step outputs "
+        "(default: on when GITHUB_ACTIONS=true).",
+        show_default=False,
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
 
-def _targets(json_out: str | None, html_out: str | None, outputs: list[str]) -> list[Any]:
-    """The requested outputs as (format, path): --json, --html, then each --output."""
-    pairs: list[tuple[str, str]] = []
-    if json_out is not None:
-        pairs.append(("json", json_out))
-    if html_out is not None:
-        pairs.append(("html", html_out))
+def _targets(
+    configured: Mapping[str, str], named: Mapping[str, str | None], outputs: list[str]
+) -> list[tuple[str, str]]:
+    """The requested outputs as (format, path): the config's [outputs], then --json, --html,
+    --junit, --markdown, then each --output; a format given again replaces the earlier path."""
+    chosen = dict(configured)
+    chosen.update({name: path for name, path in named.items() if path is not None})
     for item in outputs:
         name, sep, path = item.partition("=")
         if not sep or not name.strip() or not path.strip():
             raise ConfigError(f"--output {item!r}: expected FORMAT=PATH, e.g. json=summary.json")
-        pairs.append((name.strip(), path.strip()))
-    return pairs
+        chosen[name.strip().lower()] = path.strip()
+    return list(chosen.items())
+
+
+def _publish_github(result: Report, flag: bool | None, written: Mapping[str, str]) -> None:
+    """The GitHub Actions step summary, annotations and step outputs, when on; the ``report``
+    step output names the HTML report (else the JSON) this run wrote."""
+    from driftcli.outputs.github import github_enabled, publish
+
+    if github_enabled(os.environ, flag):
+        path = written.get("html") or written.get("json")
+        publish(result, env=os.environ, stdout=sys.stdout, report_path=path)
 
 
 def _run(reference: str, current: str, cfg: DriftConfig, engine: str, progress: bool) -> Report:
@@ -271,6 +316,8 @@ def report(
     config: ConfigOpt = None,
     json_out: JsonOpt = None,
     html_out: HtmlOpt = None,
+    junit_out: JunitOpt = None,
+    md_out: MarkdownOpt = None,
     output: OutputOpt = None,
     segment_by: SegmentOpt = None,
     columns: ColumnsOpt = None,
@@ -292,7 +339,9 @@ def report(
     separator: SeparatorOpt = None,
     column_errors: ColumnErrorsOpt = None,
     engine: EngineOpt = "polars",
+    github: GithubOpt = None,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare CURRENT with REFERENCE and report drift per column and per segment.
@@ -311,17 +360,23 @@ def report(
         path = config or discover_config()
         base = load_config(path) if path is not None else DriftConfig()
         cfg = base.with_options(**flags)
-        targets = _targets(json_out, html_out, output or [])
+        named = {"json": json_out, "html": html_out, "junit": junit_out, "markdown": md_out}
+        targets = _targets(cfg.outputs, named, output or [])
         # Check every output before the run: a bad path fails fast, and a run that exits 2
         # writes nothing.
         check_targets(targets)
         err = _stderr()
         result = _run(reference, current, cfg, engine, not quiet and err.is_terminal)
+        # A reader that closed the pipe (`drift report ... | head -3`) must not change the
+        # exit code: the run's verdict stands.
         write_outputs(result, targets)
+        with _closed_pipe_ok(sys.stdout):  # the annotations go to stdout
+            _publish_github(result, github, dict(targets))
         if not quiet:
             from driftcli.outputs.terminal import print_summary
 
-            print_summary(result, err)
+            with _closed_pipe_ok(sys.stderr):
+                print_summary(result, err, verbose=verbose)
         raise typer.Exit(int(result.exit_code))
 
     _guard(debug, body)
@@ -329,8 +384,8 @@ def report(
 
 #: `drift report` parameters that are not config options.
 _NOT_CONFIG = frozenset(
-    {"reference", "current", "config", "json_out", "html_out", "output", "engine", "quiet",
-     "debug"}
+    {"reference", "current", "config", "json_out", "html_out", "junit_out", "md_out", "output",
+     "github", "verbose", "engine", "quiet", "debug"}
 )  # fmt: skip
 
 
@@ -388,21 +443,11 @@ def list_tests() -> None:
 
     Example: drift tests
     """
-    from driftcli.stats import all_tests
+    from driftcli.outputs.termkit import emit
+    from driftcli.outputs.testlist import tests_table
 
-    table = Table(show_edge=False, pad_edge=False)
-    for head in ("test", "column kinds", "type", "default threshold", "drift when", "about"):
-        table.add_column(head, overflow="fold")
-    for t in all_tests():
-        table.add_row(
-            t.name + (f" ({', '.join(t.aliases)})" if t.aliases else ""),
-            ", ".join(sorted(k.value for k in t.kinds)),
-            t.kind_label,
-            f"{t.default_threshold:g}",
-            "p < threshold" if t.has_pvalue else "statistic >= threshold",
-            t.summary,
-        )
-    _console(stderr=False).print(table)
+    with _closed_pipe_ok(sys.stdout):
+        emit(_console(stderr=False), tests_table())
 
 
 def main() -> None:

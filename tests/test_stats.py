@@ -28,8 +28,14 @@ from driftcli.stats import (
     get_test,
     is_drift,
 )
-from driftcli.stats.defaults import PSI_EPSILON, js_distance, psi_from_shares, wasserstein_sorted
-from driftcli.stats.samples import CategoricalSample, NumericSample, quantile_sorted
+from driftcli.stats.defaults import (
+    PSI_EPSILON,
+    js_distance,
+    psi_from_shares,
+    wasserstein_prefix,
+    wasserstein_sorted,
+)
+from driftcli.stats.samples import CategoricalSample, NumericSample, PrefixSums, quantile_sorted
 
 REL = 1e-12
 
@@ -230,6 +236,10 @@ def _check_wasserstein(u: npt.NDArray[Any], v: npt.NDArray[Any]) -> None:
     expected = stats.wasserstein_distance(u, v)
     got = wasserstein_sorted(u, v)
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-15)
+    # the prefix-sum path (a large reference prepared once, many windows) agrees too
+    prefix = PrefixSums.of(u)
+    assert prefix is not None
+    assert wasserstein_prefix(u, prefix, v) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -271,6 +281,33 @@ def test_wasserstein_sorted_matches_scipy_random_sizes() -> None:
             _check_wasserstein(rng.integers(0, 4, n), rng.integers(0, 4, m))
         else:
             _check_wasserstein(rng.exponential(1.0, n), rng.normal(1.0, 1.0, m))
+
+
+def test_wasserstein_prefix_on_a_large_reference_and_small_windows() -> None:
+    """1M reference values against windows of 1 to 40k: the prefix-sum path equals
+    scipy.stats.wasserstein_distance(u, v) to 1e-12, with ties and with offsets far from 0."""
+    rng = np.random.default_rng(21)
+    u = np.sort(rng.lognormal(3.0, 1.0, 1_000_000) + 1e6)
+    prefix = PrefixSums.of(u)
+    assert prefix is not None
+    for m in (1, 2, 17, 1000, 40_000):
+        v = np.sort(rng.lognormal(3.1, 1.0, m) + 1e6)
+        expected = stats.wasserstein_distance(u, v)
+        assert wasserstein_prefix(u, prefix, v) == pytest.approx(expected, rel=1e-12)
+    ties = np.sort(rng.integers(0, 7, 200_000).astype(np.float64))
+    v = np.sort(rng.integers(0, 9, 3000).astype(np.float64))
+    p = PrefixSums.of(ties)
+    assert p is not None
+    assert wasserstein_prefix(ties, p, v) == pytest.approx(
+        stats.wasserstein_distance(ties, v), rel=1e-12
+    )
+
+
+def test_prefix_sums_need_finite_values() -> None:
+    assert PrefixSums.of(np.array([])) is None
+    assert PrefixSums.of(np.array([1.0, np.inf])) is None
+    p = PrefixSums.of(np.array([1.0, 2.0, 4.0]))
+    assert p is not None and p.center == 2.0 and p.sums.tolist() == [0.0, -1.0, -1.0, 1.0]
 
 
 def test_wasserstein_sorted_identical_is_zero() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import polars as pl
@@ -22,7 +22,7 @@ from driftcli.columns.plan import ColumnPlan
 from driftcli.inputs.sources import Source
 from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import Kind
-from driftcli.stats.samples import ColumnSample, FloatArray
+from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class ReferenceCache:
     moments: Mapping[str, Moments]
     sorted: Mapping[str, FloatArray]
     counts: Mapping[str, pl.DataFrame]
+    #: Prefix sums of the sorted numeric columns (for the Wasserstein distance of each slice).
+    prefix: Mapping[str, PrefixSums | None] = field(default_factory=dict)
 
 
 class Engine(Protocol):

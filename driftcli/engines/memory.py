@@ -37,6 +37,7 @@ from driftcli.stats.samples import (
     FloatArray,
     IntArray,
     NumericSample,
+    PrefixSums,
     category_counts,
     count_distinct_sorted,
     quantile_sorted,
@@ -226,10 +227,14 @@ class MemoryEngine:
             s = ref[p.name].cast(pl.String) if p.cast_string else ref[p.name]
             return category_counts(s, "ref")
 
+        sorted_ = dict(
+            zip(numeric, pool.map(lambda n: sorted_values(ref[n]), numeric), strict=True)
+        )
         return ReferenceCache(
             _moments(ref, numeric),
-            dict(zip(numeric, pool.map(lambda n: sorted_values(ref[n]), numeric), strict=True)),
+            sorted_,
             dict(zip([p.name for p in categorical], pool.map(counts, categorical), strict=True)),
+            {name: PrefixSums.of(x) for name, x in sorted_.items()},
         )
 
     def _text_as_numbers(
@@ -304,8 +309,12 @@ def _prepare_numeric(
         moments = None
     if moments is None:
         moments = (_moments_of(ref), _moments_of(cur))
-    ref_sorted = reference.sorted.get(name) if reference is not None and note is None else None
-    numeric = NumericSample.from_series(ref, cur, bins, reference_sorted=ref_sorted)
+    cached = reference is not None and note is None
+    ref_sorted = reference.sorted.get(name) if cached and reference is not None else None
+    prefix = reference.prefix.get(name) if cached and reference is not None else None
+    numeric = NumericSample.from_series(
+        ref, cur, bins, reference_sorted=ref_sorted, reference_prefix=prefix
+    )
     numeric, sentinels = _largest_as_infinite(numeric)
     if sentinels:
         note = "; ".join(n for n in (note, sentinels) if n)
@@ -320,7 +329,10 @@ def _prepare_numeric(
     elif ref_std is not None and n_ref > 1 and len(_finite_part(numeric.reference)) == n_ref:
         # Population std (ddof=0) for wasserstein from the sample std Polars computed.
         pop_std = ref_std * math.sqrt((n_ref - 1) / n_ref)
-        numeric = NumericSample(numeric.reference, numeric.current, bins, pop_std)
+        numeric = NumericSample(
+            numeric.reference, numeric.current, bins, pop_std,
+            reference_prefix=numeric.reference_prefix,
+        )  # fmt: skip
     sample: ColumnSample = numeric
     if kind is None:
         kind = infer_kind(_numeric_evidence(name, ref, numeric.reference, wants_numeric))

@@ -38,12 +38,18 @@ from driftcli.stats.samples import (
     FloatArray,
     IntArray,
     NumericSample,
+    PrefixSums,
 )
 
 PSI_EPSILON = 1e-4
 #: Largest side for which ks uses SciPy's exact p-value (scipy.stats.ks_2samp's "auto" rule).
 KS_EXACT_MAX = 10000
 _WASSERSTEIN_BLOCK = 1 << 15
+#: The prefix-sum path is taken when the reference is this many times the current slice and
+#: at least _PREFIX_MIN_REFERENCE values: there it pays (1M against a daily window: ~6x), and
+#: below it every result keeps the exact bits of the blocked path (the golden files).
+_PREFIX_RATIO = 4
+_PREFIX_MIN_REFERENCE = 50_000
 
 _NUM = frozenset({Kind.NUMERIC})
 _CAT = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
@@ -162,11 +168,38 @@ def wasserstein_sorted(u: FloatArray, v: FloatArray) -> float:
     return total / (float(n) * float(m))
 
 
+def wasserstein_prefix(u: FloatArray, prefix: PrefixSums, v: FloatArray) -> float:
+    """Wasserstein-1 distance of sorted ``u`` (with its prefix sums) and sorted ``v``, in
+    O(m log n): equal to :func:`wasserstein_sorted` up to rounding (about 1e-13 relative).
+
+    The integral of |Q_u(t) - Q_v(t)| is taken over each of v's m steps, where Q_v is the
+    constant c = v[j-1] on t in ((j-1)/m, j/m]. In u's index units that step covers the rows
+    k0 .. k1 (k = floor(t n), with the fractions r/m of the rows at each end), and the sum of
+    |u_i - c| over whole rows splits at the first u_i >= c into two differences of prefix sums.
+    """
+    n, m = len(u), len(v)
+    j = np.arange(1, m + 1, dtype=np.int64)
+    k1, r1 = np.divmod(j * n, m)
+    k0, r0 = np.divmod((j - 1) * n, m)
+    c = v - prefix.center  # centred like the prefix sums
+    q = np.clip(np.searchsorted(u, v, side="left"), k0, k1)
+    s = prefix.sums
+    whole = c * (2 * q - k0 - k1) - 2 * s[q] + s[k0] + s[k1]
+    last = np.minimum(k1, n - 1)  # r1 = 0 whenever k1 = n
+    ends = (r1 * np.abs(u[last] - v) - r0 * np.abs(u[k0] - v)) / m
+    return float((whole + ends).sum()) / n
+
+
 def wasserstein(sample: ColumnSample) -> TestOutcome:
     """Wasserstein distance normalised by the reference's population standard deviation."""
     s = _numeric(sample)
     _finite_numbers(s, "wasserstein")
-    dist = wasserstein_sorted(s.reference, s.current)
+    n, m = len(s.reference), len(s.current)
+    if s.reference_prefix is not None and n >= max(_PREFIX_RATIO * m, _PREFIX_MIN_REFERENCE):
+        # a small slice against a large reference prepared once (time windows)
+        dist = wasserstein_prefix(s.reference, s.reference_prefix, s.current)
+    else:
+        dist = wasserstein_sorted(s.reference, s.current)
     scale = s.reference_std
     note = None
     if scale == 0.0:

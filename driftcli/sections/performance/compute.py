@@ -49,7 +49,8 @@ Rules
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -76,6 +77,9 @@ from driftcli.sections.performance.metrics import (
 )
 from driftcli.sections.performance.result import PerformanceSection, RuleOutcome, ScopePerformance
 from driftcli.sections.registry import RunContext
+
+#: ``map`` or a thread pool's ``map``: how independent bootstraps are run.
+Mapper = Callable[..., Iterable[Any]]
 
 # A drop equal to its limit passes; this tolerance keeps float rounding (0.8 - 0.78) from
 # turning an exact hit into a breach.
@@ -125,10 +129,13 @@ def _segment_scopes(
     config: ModelConfig,
     by: list[str],
     min_segment_rows: int,
+    mapper: Mapper = map,
 ) -> list[ScopePerformance]:
     ref_parts = reference.partition_by(by, as_dict=True, maintain_order=True)
     cur_parts = current.partition_by(by, as_dict=True, maintain_order=True)
     scopes: list[ScopePerformance] = []
+    # (index in scopes, reference rows, current rows) of each segment to compare
+    pending: list[tuple[int, pl.DataFrame, pl.DataFrame]] = []
     for key in ordered_keys(ref_parts, cur_parts):
         segment = segment_of(by, key)
         label = segment_label(segment)
@@ -149,15 +156,19 @@ def _segment_scopes(
                 )
             )
             continue
-        comparison = compare(
-            r,
-            c,
-            spec,
-            n_resamples=config.n_resamples,
-            confidence=config.confidence,
+        pending.append((len(scopes), r, c))
+        scopes.append(ScopePerformance(label, segment, None))
+
+    def one(job: tuple[int, pl.DataFrame, pl.DataFrame]) -> PerformanceComparison:
+        _, r, c = job
+        return compare(
+            r, c, spec, n_resamples=config.n_resamples, confidence=config.confidence,
             seed=config.seed,
-        )
-        scopes.append(ScopePerformance(label, segment, comparison))
+        )  # fmt: skip
+
+    # Each comparison draws from its own seed: the same numbers in any order or thread.
+    for (i, _, _), comparison in zip(pending, mapper(one, pending), strict=True):
+        scopes[i] = dataclasses.replace(scopes[i], comparison=comparison)
     return scopes
 
 
@@ -397,6 +408,7 @@ def run_performance(
     config: ModelConfig,
     segment_by: Sequence[str] = (),
     min_segment_rows: int = 30,
+    mapper: Mapper = map,
 ) -> PerformanceSection:
     """Compare the model on reference and current, overall and per segment, and apply rules."""
     if config.target is None or config.prediction is None:
@@ -427,6 +439,7 @@ def run_performance(
         n_resamples=config.n_resamples,
         confidence=config.confidence,
         seed=config.seed,
+        mapper=mapper,
     )
     positive = overall_cmp.reference.positive_label
     if positive is not None:
@@ -434,7 +447,7 @@ def run_performance(
     overall = ScopePerformance(OVERALL, None, overall_cmp)
     segments: list[ScopePerformance] = []
     if by:
-        segments = _segment_scopes(reference, current, spec, config, by, min_segment_rows)
+        segments = _segment_scopes(reference, current, spec, config, by, min_segment_rows, mapper)
     assert spec.task is not None
     return PerformanceSection(
         task=spec.task,
@@ -458,9 +471,11 @@ def compute(ctx: RunContext) -> PerformanceSection | None:
     if not model.enabled:
         return None
     config = ctx.config
+    # the segments' bootstraps run on the run's thread pool (NumPy releases the GIL)
     return run_performance(
-        ctx.reference, ctx.current, model, config.segment_by, config.min_segment_rows
-    )
+        ctx.reference, ctx.current, model, config.segment_by, config.min_segment_rows,
+        ctx.pool.map,
+    )  # fmt: skip
 
 
 __all__ = ["compute", "run_performance"]

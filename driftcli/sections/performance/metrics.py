@@ -59,9 +59,9 @@ Bootstrap interval of a difference (percentile method)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -760,6 +760,7 @@ def compare(
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = 0,
     max_rows: int = DEFAULT_MAX_ROWS,
+    mapper: Callable[..., Iterable[Any]] = map,
 ) -> PerformanceComparison:
     """Performance on reference and current, and each metric's change with a bootstrap interval."""
     if n_resamples < 1:
@@ -774,10 +775,13 @@ def compare(
     )
     results = [_evaluate(p, spec, task) for p in prepared]
     seeds = np.random.SeedSequence(seed).spawn(2)
-    samples = [
-        _side_resamples(p, r, s, n_resamples, max_rows)
-        for p, r, s in zip(prepared, results, seeds, strict=True)
-    ]
+    # each side draws from its own seed: ``mapper`` may run them in parallel
+    samples = list(
+        mapper(
+            lambda job: _side_resamples(job[0], job[1], job[2], n_resamples, max_rows),
+            list(zip(prepared, results, seeds, strict=True)),
+        )
+    )
     differences: dict[str, MetricDifference] = {}
     for name in results[0].metrics:
         ref_value = results[0].metrics.get(name)

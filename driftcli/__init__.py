@@ -10,6 +10,7 @@ Typical use::
 """
 
 from driftcli import inputs as _inputs  # noqa: F401  (registers the input formats)
+from driftcli import notify as _notify  # noqa: F401  (registers [notify] and [trigger])
 from driftcli import outputs as _outputs  # noqa: F401  (registers the output formats)
 from driftcli import sections as _sections  # noqa: F401  (registers the report sections)
 from driftcli._version import __version__

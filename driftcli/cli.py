@@ -21,6 +21,7 @@ from driftcli.config import DriftConfig, discover_config, load_config
 from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
 from driftcli.inputs.registry import format_names
+from driftcli.notify import config as _notify_config  # noqa: F401  (registers [notify])
 from driftcli.outputs.atomic import write_text_atomic
 from driftcli.outputs.registry import renderers
 from driftcli.results.report import Report
@@ -265,6 +266,60 @@ GithubOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+HistoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        help="Remember this run in a history store (sqlite:///drift-history.db or "
+        "postgresql://user@host/db): rules across runs, trends, `drift history`.",
+    ),
+]
+RunKeyOpt = Annotated[
+    str | None,
+    typer.Option("--run-key", help="Idempotency key of this run (default: the inputs' files)."),
+]
+OnDuplicateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on-duplicate",
+        help="A run stored before for the same key: refuse (default, exit 2), replace, append.",
+    ),
+]
+PrometheusOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prometheus",
+        help="Write Prometheus metrics here (a .prom file for node_exporter's textfile collector).",
+    ),
+]
+PushgatewayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pushgateway",
+        help='Push the metrics to this Pushgateway (grouping key job="driftcli", model).',
+    ),
+]
+AlertmanagerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--alertmanager",
+        help="Post alerts to this Alertmanager (/api/v2/alerts); a passing run resolves them.",
+    ),
+]
+ModelNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model-name",
+        help="The model's name: the model label of metrics and alerts, and the model history "
+        "runs are stored under (default: [prometheus] model, or the config's stem for history).",
+    ),
+]
+WebhookOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook", help="POST the JSON summary here ([notify] webhook_format: compact, slack)."
+    ),
+]
 
 
 def _targets(
@@ -292,6 +347,26 @@ def _publish_github(result: Report, flag: bool | None, written: Mapping[str, str
         publish(result, env=os.environ, stdout=sys.stdout, report_path=path)
 
 
+def _deliver(result: Report, cfg: DriftConfig, written: Mapping[str, str]) -> Report:
+    """Send the configured notifications; print each failed one on stderr (secrets masked)."""
+    from driftcli.notify import deliver
+
+    location = written.get("html") or written.get("json")
+    result = deliver(result, cfg, None if location == "-" else location, written)
+    err = _stderr()
+    with _closed_pipe_ok(sys.stderr):
+        for d in result.deliveries:
+            if not d.ok:
+                err.print(
+                    f"warning: {d.name} delivery to {d.target} failed after {d.attempts} "
+                    f"attempt(s): {d.error}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    return result
+
+
 def _run(reference: str, current: str, cfg: DriftConfig, engine: str, progress: bool) -> Report:
     """run_report, with a progress bar on stderr when it is a terminal."""
     from driftcli.run import run_report
@@ -309,6 +384,45 @@ def _run(reference: str, current: str, cfg: DriftConfig, engine: str, progress: 
         return run_report(reference, current, cfg, progress=hook, engine=engine)
 
 
+def _history_before(
+    cfg: DriftConfig, reference: str, current: str
+) -> tuple[DriftConfig, DriftError | None]:
+    """Load the run history for this run. A refused duplicate stops here (exit 2, nothing
+    written); a store that cannot be read is reported after the run, whose report files are
+    still written."""
+    from driftcli.history import HistoryStoreError, attach, mark_unavailable
+
+    try:
+        return attach(cfg, reference, current), None
+    except HistoryStoreError as exc:
+        return mark_unavailable(cfg, exc), exc
+
+
+def _history_after(result: Report, failed: DriftError | None) -> None:
+    """Record the run in the history store; exit 2 when the store failed (see README,
+    "Run history": the files are written, the run is not remembered, so it is not a pass)."""
+    from driftcli.history import HistoryError, record
+    from driftcli.sections.history.config import HistoryConfig
+
+    cfg = result.config
+    if not isinstance(cfg, DriftConfig) or cfg.section(HistoryConfig).url is None:
+        return
+    if failed is None:
+        try:
+            record(result)
+            return
+        except HistoryError as exc:
+            failed = exc
+    _stderr().print(
+        f"error: {failed}; the report files were written but this run was not recorded "
+        f"(the run alone would exit {int(result.exit_code)})",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(int(ExitCode.USAGE))
+
+
 @app.command()
 def report(
     reference: Annotated[str, typer.Argument(help="Reference data: file, glob or folder.")],
@@ -318,6 +432,7 @@ def report(
     html_out: HtmlOpt = None,
     junit_out: JunitOpt = None,
     md_out: MarkdownOpt = None,
+    prometheus_out: PrometheusOpt = None,
     output: OutputOpt = None,
     segment_by: SegmentOpt = None,
     columns: ColumnsOpt = None,
@@ -339,7 +454,14 @@ def report(
     separator: SeparatorOpt = None,
     column_errors: ColumnErrorsOpt = None,
     engine: EngineOpt = "polars",
+    history: HistoryOpt = None,
+    run_key: RunKeyOpt = None,
+    on_duplicate: OnDuplicateOpt = None,
     github: GithubOpt = None,
+    pushgateway: PushgatewayOpt = None,
+    alertmanager: AlertmanagerOpt = None,
+    webhook: WebhookOpt = None,
+    model_name: ModelNameOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -360,13 +482,23 @@ def report(
         path = config or discover_config()
         base = load_config(path) if path is not None else DriftConfig()
         cfg = base.with_options(**flags)
-        named = {"json": json_out, "html": html_out, "junit": junit_out, "markdown": md_out}
+        named = {
+            "json": json_out,
+            "html": html_out,
+            "junit": junit_out,
+            "markdown": md_out,
+            "prometheus": prometheus_out,
+        }
         targets = _targets(cfg.outputs, named, output or [])
         # Check every output before the run: a bad path fails fast, and a run that exits 2
         # writes nothing.
         check_targets(targets)
+        cfg, store_error = _history_before(cfg, reference, current)
         err = _stderr()
         result = _run(reference, current, cfg, engine, not quiet and err.is_terminal)
+        # Notify before writing, so the JSON lists the deliveries; a failed delivery is
+        # reported, never fatal: the files are still written and the verdict stands.
+        result = _deliver(result, cfg, dict(targets))
         # A reader that closed the pipe (`drift report ... | head -3`) must not change the
         # exit code: the run's verdict stands.
         write_outputs(result, targets)
@@ -377,6 +509,7 @@ def report(
 
             with _closed_pipe_ok(sys.stderr):
                 print_summary(result, err, verbose=verbose)
+        _history_after(result, store_error)
         raise typer.Exit(int(result.exit_code))
 
     _guard(debug, body)
@@ -385,7 +518,7 @@ def report(
 #: `drift report` parameters that are not config options.
 _NOT_CONFIG = frozenset(
     {"reference", "current", "config", "json_out", "html_out", "junit_out", "md_out", "output",
-     "github", "verbose", "engine", "quiet", "debug"}
+     "github", "verbose", "engine", "quiet", "debug", "prometheus_out"}
 )  # fmt: skip
 
 
@@ -448,6 +581,11 @@ def list_tests() -> None:
 
     with _closed_pipe_ok(sys.stdout):
         emit(_console(stderr=False), tests_table())
+
+
+from driftcli.history.cli import app as _history_app  # noqa: E402  (drift history ...)
+
+app.add_typer(_history_app, name="history")
 
 
 def main() -> None:

@@ -84,6 +84,9 @@ class ConfigTable:
     options: Callable[[Any, Mapping[str, Any]], Any] | None = None
     #: The flags ``options`` reads (for the unknown-option check).
     option_names: tuple[str, ...] = ()
+    #: False keeps the table out of the config echoed by reports (``to_dict``): for tables
+    #: that name delivery targets (URLs that may carry secrets), not results.
+    echo: bool = True
 
 
 _TABLES: dict[str, ConfigTable] = {}
@@ -359,7 +362,9 @@ class DriftConfig:
             },
         }
         order = tables()
-        out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "early"})
+        out.update(
+            {t.key: self.table(t.key).to_dict() for t in order if t.placement == "early" and t.echo}
+        )
         out.update(
             {
                 "correction": self.correction.value,
@@ -372,7 +377,9 @@ class DriftConfig:
                 "outputs": dict(self.outputs),
             }
         )
-        out.update({t.key: self.table(t.key).to_dict() for t in order if t.placement == "late"})
+        out.update(
+            {t.key: self.table(t.key).to_dict() for t in order if t.placement == "late" and t.echo}
+        )
         return out
 
 

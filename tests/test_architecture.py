@@ -33,8 +33,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("driftcli.columns", "driftcli.engines"),
     ("driftcli.sections.registry",),
     ("driftcli.sections",),
-    ("driftcli.outputs",),
-    ("driftcli.run", "driftcli.starter"),
+    ("driftcli.outputs", "driftcli.notify"),
+    ("driftcli.run", "driftcli.starter", "driftcli.history"),
     ("driftcli.cli", "driftcli.__main__", "driftcli"),
 ]
 

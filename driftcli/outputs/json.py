@@ -51,6 +51,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         **_sections(report, "early"),
         "correction": report.correction.to_dict(),
         **_sections(report, "late"),
+        # Only when a notification was attempted: runs without any keep their JSON unchanged.
+        **({"deliveries": [d.to_dict() for d in report.deliveries]} if report.deliveries else {}),
     }
 
 

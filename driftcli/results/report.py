@@ -23,7 +23,7 @@ from driftcli.results.records import (
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import FailOn, Outcome
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 S = TypeVar("S", bound=Section)
 
@@ -38,6 +38,28 @@ class RunConfig(Protocol):
     def segment_by(self) -> tuple[str, ...]: ...
 
     def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt to deliver a report's results somewhere (Pushgateway, Alertmanager, a
+    webhook): its ``target`` has every secret masked, ``error`` is None when ``ok``."""
+
+    name: str
+    target: str
+    ok: bool
+    attempts: int
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "target": self.target,
+            "ok": self.ok,
+            "error": self.error,
+            "attempts": self.attempts,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,8 @@ class Report:
     notices: tuple[str, ...] = ()
     #: Wall-clock seconds the run took (not in the JSON: it varies run to run).
     duration: float | None = field(default=None, compare=False)
+    #: Notifications sent after the run (``driftcli.notify``); in the JSON only when any was.
+    deliveries: tuple[Delivery, ...] = ()
 
     @property
     def exit_code(self) -> ExitCode:

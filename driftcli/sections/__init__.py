@@ -7,6 +7,7 @@ See driftcli/sections/registry.py and docs/architecture.md.
 """
 
 from driftcli.sections.concept_drift.spec import SECTION as _CONCEPT_DRIFT
+from driftcli.sections.history.spec import SECTION as _HISTORY
 from driftcli.sections.integrity.spec import SECTION as _INTEGRITY
 from driftcli.sections.online.spec import SECTION as _ONLINE
 from driftcli.sections.performance.spec import SECTION as _PERFORMANCE
@@ -20,3 +21,4 @@ register_section(_WINDOWS)
 register_section(_CONCEPT_DRIFT)
 register_section(_ONLINE)
 register_section(_INTEGRITY)
+register_section(_HISTORY)

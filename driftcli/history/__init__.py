@@ -1,0 +1,123 @@
+"""Run history: every run remembered in a SQLite or PostgreSQL store.
+
+For Python callers, what ``drift report --history URL`` does::
+
+    from driftcli import DriftConfig, run_report
+    from driftcli.history import attach, record
+    from driftcli.sections.history.config import HistoryConfig
+
+    config = DriftConfig(history=HistoryConfig(url="sqlite:///drift-history.db", model="churn"))
+    config = attach(config, "ref.parquet", "cur.parquet")  # stored runs, duplicate check
+    report = run_report("ref.parquet", "cur.parquet", config)  # rules across runs, trends
+    run_id = record(report)                                      # one transaction
+
+:func:`attach` reads the model's last runs into the ``[history]`` table (the run history
+section computes its trends and rules from them) and refuses a batch stored before (unless
+``on_duplicate`` says otherwise); :func:`record` appends the finished run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from driftcli.config import DriftConfig
+from driftcli.history.capture import capture, fingerprint
+from driftcli.history.runs import HistoryStore, open_store
+from driftcli.history.store import (
+    SCHEMA_VERSION,
+    DuplicateRunError,
+    HistoryError,
+    HistoryStoreError,
+)
+from driftcli.results.report import Report
+from driftcli.sections.history.config import HistoryConfig, mask_url
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DuplicateRunError",
+    "HistoryError",
+    "HistoryStore",
+    "HistoryStoreError",
+    "attach",
+    "default_model",
+    "mark_unavailable",
+    "open_store",
+    "record",
+]
+
+
+def default_model(config: DriftConfig) -> str:
+    """The model runs are filed under without ``model``: the config file's stem
+    (``churn.toml`` -> ``churn``; a pyproject.toml's folder name), else ``default``."""
+    if config.origin is None:
+        return "default"
+    p = Path(config.origin)
+    return p.resolve().parent.name or "default" if p.name == "pyproject.toml" else p.stem
+
+
+def attach(config: DriftConfig, reference: object, current: object) -> DriftConfig:
+    """``config`` with the history store's runs loaded for this run; unchanged without a store.
+
+    Raises DuplicateRunError when the model already has a run with this run key (or these
+    input files) and ``on_duplicate`` is ``refuse``; HistoryStoreError when the store cannot
+    be opened or read.
+    """
+    h = config.section(HistoryConfig)
+    if h.url is None:
+        return config
+    model = h.model or default_model(config)
+    fp = fingerprint(reference, current)
+    key = h.run_key or fp
+    with open_store(h.url) as store:
+        found = store.find_run(model, key) if key and h.on_duplicate != "append" else None
+        if found is not None and h.on_duplicate == "refuse":
+            what = f"run key {h.run_key!r}" if h.run_key else "the same input files"
+            raise DuplicateRunError(
+                f"history store {mask_url(h.url)}: model {model!r} already has a run for "
+                f"{what} (run {found}); pass --on-duplicate replace to replace it, "
+                "--on-duplicate append to keep both, or a new --run-key"
+            )
+        past = store.past_runs(model, h.needed_runs + 1)
+    table = replace(h, model=model, past=past, fingerprint=fp, replaces=found)
+    return config.replace(history=table)
+
+
+def mark_unavailable(config: DriftConfig, error: BaseException) -> DriftConfig:
+    """``config`` with the history store marked unavailable: the run goes on, its rules
+    across runs are not evaluated and the report says why."""
+    h = config.section(HistoryConfig)
+    model = h.model or default_model(config)
+    return config.replace(history=replace(h, model=model, past=(), unavailable=str(error)))
+
+
+def record(
+    report: Report,
+    url: str | None = None,
+    *,
+    model: str | None = None,
+    run_key: str | None = None,
+    on_duplicate: str | None = None,
+    reference: object = None,
+    current: object = None,
+) -> int:
+    """Append a finished run to the history store; its run id.
+
+    Without arguments the settings come from the report's ``[history]`` table (as
+    :func:`attach` left them). ``reference``/``current`` (paths) give the input fingerprint
+    when :func:`attach` did not run.
+    """
+    cfg = report.config
+    h = cfg.section(HistoryConfig) if isinstance(cfg, DriftConfig) else HistoryConfig()
+    url = url or h.url
+    if url is None:
+        raise HistoryError("no history store: pass a URL (e.g. sqlite:///drift-history.db)")
+    if model is None:
+        model = h.model or (default_model(cfg) if isinstance(cfg, DriftConfig) else "default")
+    fp = h.fingerprint
+    if fp is None and reference is not None and current is not None:
+        fp = fingerprint(reference, current)
+    mode = on_duplicate or h.on_duplicate
+    rec = capture(report, model, run_key=run_key or h.run_key, fp=fp)
+    with open_store(url) as store:
+        return store.append(rec, mode)

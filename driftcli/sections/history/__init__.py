@@ -1,0 +1,1 @@
+"""Run history: trends over the stored runs of a model and the rules across runs."""

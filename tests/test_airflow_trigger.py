@@ -1,6 +1,6 @@
 """The Airflow retraining trigger: the DAG-run request for Airflow 2 (/api/v1, basic auth) and
-Airflow 3 (/api/v2, bearer token, strict body) checked on a local HTTP server. A real Airflow
-was not run (see README, "Monitoring stack")."""
+Airflow 3 (/api/v2, bearer token, strict body) checked on a local HTTP server. The run in a
+real Airflow 3 is tests/test_airflow_real.py; Airflow 2 is checked here only."""
 
 from __future__ import annotations
 

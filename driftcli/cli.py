@@ -499,9 +499,9 @@ def report(
         # Notify before writing, so the JSON lists the deliveries; a failed delivery is
         # reported, never fatal: the files are still written and the verdict stands.
         result = _deliver(result, cfg, dict(targets))
+        write_outputs(result, targets)
         # A reader that closed the pipe (`drift report ... | head -3`) must not change the
         # exit code: the run's verdict stands.
-        write_outputs(result, targets)
         with _closed_pipe_ok(sys.stdout):  # the annotations go to stdout
             _publish_github(result, github, dict(targets))
         if not quiet:

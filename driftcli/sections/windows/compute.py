@@ -56,6 +56,7 @@ from driftcli.sections.windows.result import (
     WindowResult,
     WindowRuleOutcome,
     WindowSection,
+    exceeding_runs,
 )
 from driftcli.timeline import WindowSpec, split_windows
 
@@ -198,27 +199,6 @@ def _lean(c: ColumnResult) -> WindowColumn:
     )
 
 
-def _exceeding_runs(
-    windows: list[WindowResult], by: Literal["time", "rows"]
-) -> list[tuple[int, int]]:
-    """(first, last) list positions of every run of consecutive exceeding windows."""
-    runs: list[tuple[int, int]] = []
-    for pos, w in enumerate(windows):
-        if not w.exceeds:
-            continue
-        prev = windows[pos - 1] if pos else None
-        adjacent = (
-            prev is not None
-            and prev.exceeds
-            and (by == "rows" or (prev.end is not None and prev.end == w.start))
-        )
-        if adjacent:
-            runs[-1] = (runs[-1][0], pos)
-        else:
-            runs.append((pos, pos))
-    return runs
-
-
 def _span(windows: list[WindowResult], run: tuple[int, int]) -> str:
     first, last = windows[run[0]], windows[run[1]]
     return first.label if run[0] == run[1] else f"{first.label} to {last.label}"
@@ -227,7 +207,7 @@ def _span(windows: list[WindowResult], run: tuple[int, int]) -> str:
 def _rule_outcome(
     windows: list[WindowResult], rule: WindowRule, share: float, by: Literal["time", "rows"]
 ) -> WindowRuleOutcome:
-    runs = _exceeding_runs(windows, by)
+    runs = exceeding_runs(windows, by)
     longest = max((last - first + 1 for first, last in runs), default=0)
     qualifying = [r for r in runs if r[1] - r[0] + 1 >= rule.consecutive]
     above = f"dataset drift share above {share * 100:g}%"

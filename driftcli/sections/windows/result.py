@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -103,6 +103,29 @@ class WindowSection(Section):
             "rule_outcome": _rule_outcome(self.rule_outcome),
             "windows": [_window(x, self.roles) for x in self.windows],
         }
+
+
+def exceeding_runs(
+    windows: Sequence[WindowResult], by: Literal["time", "rows"]
+) -> list[tuple[int, int]]:
+    """(first, last) list positions of every run of consecutive windows above the drift share
+    limit (by time, a run continues only where a window starts as the one before it ends): the
+    rule's outcome and its words in the HTML and the terminal both read them from here."""
+    runs: list[tuple[int, int]] = []
+    for pos, w in enumerate(windows):
+        if not w.exceeds:
+            continue
+        prev = windows[pos - 1] if pos else None
+        adjacent = (
+            prev is not None
+            and prev.exceeds
+            and (by == "rows" or (prev.end is not None and prev.end == w.start))
+        )
+        if adjacent:
+            runs[-1] = (runs[-1][0], pos)
+        else:
+            runs.append((pos, pos))
+    return runs
 
 
 def _rule(r: WindowRule | None) -> dict[str, Any] | None:

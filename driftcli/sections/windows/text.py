@@ -5,34 +5,13 @@ from __future__ import annotations
 
 from driftcli.outputs.text import fmt_share, fmt_time
 from driftcli.results.vocabulary import Outcome
-from driftcli.sections.windows.result import WindowResult, WindowSection
+from driftcli.sections.windows.result import WindowSection, exceeding_runs
 
 
-def exceeding_runs(ws: WindowSection) -> list[tuple[WindowResult, WindowResult]]:
-    """(first, last) window of every run of consecutive windows above the drift share limit
-    (by time, a run continues only where a window starts as the one before it ends)."""
-    runs: list[tuple[WindowResult, WindowResult]] = []
-    prev: WindowResult | None = None
-    for w in ws.windows:
-        if w.exceeds:
-            adjacent = (
-                prev is not None
-                and prev.exceeds
-                and (ws.by == "rows" or (prev.end is not None and prev.end == w.start))
-            )
-            if adjacent:
-                runs[-1] = (runs[-1][0], w)
-            else:
-                runs.append((w, w))
-        prev = w
-    return runs
-
-
-def span(run: tuple[WindowResult, WindowResult]) -> str:
-    first, last = run
-    if first is last:
-        return fmt_time(first.label)
-    return f"{fmt_time(first.label)} to {fmt_time(last.label)}"
+def span(ws: WindowSection, run: tuple[int, int]) -> str:
+    """The labels of a run's first and last window, to the second."""
+    first, last = ws.windows[run[0]].label, ws.windows[run[1]].label
+    return fmt_time(first) if run[0] == run[1] else f"{fmt_time(first)} to {fmt_time(last)}"
 
 
 def rule_text(ws: WindowSection) -> dict[str, str]:
@@ -58,7 +37,7 @@ def rule_text(ws: WindowSection) -> dict[str, str]:
         rest = f"no window {above}; {need}"
     else:
         rest = f"at most {run(o.longest_run)} {above}; {need}"
-    spans = [span(r) for r in exceeding_runs(ws)]
+    spans = [span(ws, r) for r in exceeding_runs(ws.windows, ws.by)]
     shown = ", ".join(spans[:5]) + (f" and {len(spans) - 5} more" if len(spans) > 5 else "")
     detail = f"windows {above}: {shown}; " if spans else ""
     return {

@@ -110,24 +110,10 @@ def evaluate(rule: HistoryRule, index: int, seq: list[_Point], gap_note: str) ->
     this = seq[-1]
     if rule.kind == "drift_share":
         limit, need = rule.drift_share_above or 0.0, rule.runs or 1
-        streak = _streak(seq, [p.drift_share is not None and p.drift_share > limit for p in seq])
+        flags = [p.drift_share is not None and p.drift_share > limit for p in seq]
         shares = ", ".join(f"{_label(p)} {_pct(p.drift_share)}" for p in reversed(seq[-need:]))
-        if len(streak) >= need:
-            return HistoryRuleOutcome(
-                index,
-                rule,
-                fail,
-                f"dataset drift share above {limit:.0%} in {need} consecutive runs ({shares})",
-                tuple(p.id for p in streak[-need:]),
-            )
-        return HistoryRuleOutcome(
-            index,
-            rule,
-            Outcome.PASS,
-            f"dataset drift share above {limit:.0%} in {len(streak)} consecutive "
-            f"{'run' if len(streak) == 1 else 'runs'} of the {need} that fail "
-            f"({shares}){gap_note}",
-        )
+        what = f"dataset drift share above {limit:.0%}"
+        return _streak_outcome(index, rule, fail, seq, flags, need, what, shares, gap_note)
     if rule.kind == "column":
         name, k, n = rule.column or "", rule.drifted_in or 1, rule.of_last or 1
         window = seq[-n:]
@@ -156,26 +142,41 @@ def evaluate(rule: HistoryRule, index: int, seq: list[_Point], gap_note: str) ->
         v = p.metrics.get(metric)
         return v is not None and (v < level if side == "below" else v > level)
 
-    streak = _streak(seq, [bad(p) for p in seq])
     values = ", ".join(
         f"{_label(p)} {'-' if p.metrics.get(metric) is None else f'{p.metrics[metric]:.4g}'}"
         for p in reversed(seq[-need:])
     )
+    what = f"{metric} {side} {level:g}"
+    return _streak_outcome(
+        index, rule, fail, seq, [bad(p) for p in seq], need, what, values, gap_note
+    )
+
+
+def _streak_outcome(
+    index: int,
+    rule: HistoryRule,
+    fail: Outcome,
+    seq: list[_Point],
+    flags: list[bool],
+    need: int,
+    what: str,
+    values: str,
+    gap_note: str,
+) -> HistoryRuleOutcome:
+    """A consecutive-runs rule: ``fail`` when the runs ending with this one where ``flags``
+    holds number ``need`` or more, else a pass saying how long the streak is."""
+    streak = _streak(seq, flags)
     if len(streak) >= need:
         return HistoryRuleOutcome(
             index,
             rule,
             fail,
-            f"{metric} {side} {level:g} in {need} consecutive runs ({values})",
+            f"{what} in {need} consecutive runs ({values})",
             tuple(p.id for p in streak[-need:]),
         )
-    return HistoryRuleOutcome(
-        index,
-        rule,
-        Outcome.PASS,
-        f"{metric} {side} {level:g} in {len(streak)} consecutive of the {need} runs that "
-        f"fail ({values}){gap_note}",
-    )
+    runs = "run" if len(streak) == 1 else "runs"
+    message = f"{what} in {len(streak)} consecutive {runs} of the {need} that fail ({values})"
+    return HistoryRuleOutcome(index, rule, Outcome.PASS, message + gap_note)
 
 
 def _column_trends(trend: Sequence[_Point], limit: int = 50) -> tuple[ColumnTrend, ...]:

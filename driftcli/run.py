@@ -284,7 +284,7 @@ def run_report(
             analysis=analysis,
         )
         computed = run_sections(context)
-    report = _report(context, data, (sources[0].label, sources[1].label), correction, computed)
+    report = _report(context, data, correction, computed)
     return dataclasses.replace(report, duration=time.perf_counter() - started)
 
 
@@ -305,12 +305,11 @@ def _plan(
 def _report(
     ctx: RunContext,
     data: _Data,
-    labels: tuple[str, str],
     correction: CorrectionInfo,
     computed: Mapping[str, Section | None],
 ) -> Report:
     """The Report: the column results, the sections and the verdict decided from them."""
-    config, columns, segments = ctx.config, ctx.columns, ctx.segments
+    config, columns, segments, labels = ctx.config, ctx.columns, ctx.segments, ctx.labels
     dataset = ctx.analysis.verdict(columns)
     breaches, warnings = decide(
         config.fail_on,

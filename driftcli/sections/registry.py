@@ -36,7 +36,7 @@ from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.report import Report
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import Kind
-from driftcli.timeline import parse_time_column
+from driftcli.timeline import Window, parse_time_column, split_windows
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,6 +87,16 @@ class RunContext:
         return parse_time_column(self.current, time_column).sort(
             time_column, maintain_order=True, nulls_last=True
         )
+
+    @functools.cached_property
+    def current_windows(self) -> tuple[list[Window], int] | None:
+        """The current rows split into the config's windows, and the count of rows without a
+        timestamp: split once for every section that works per window (drift over time,
+        online metrics); None without a window."""
+        spec = self.config.window_spec
+        if spec is None:
+            return None
+        return split_windows(self.timed_current, spec, self.config.time_column)
 
 
 #: ``view(section, report, page)``: the template context of a section's HTML partial, or

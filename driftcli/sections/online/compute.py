@@ -49,7 +49,13 @@ from driftcli.results.vocabulary import Outcome
 from driftcli.sections.online.config import Label, OnlineConfig
 from driftcli.sections.online.result import LimitOutcome, OnlineSection, OnlineStats, OnlineWindow
 from driftcli.sections.registry import RunContext
-from driftcli.timeline import WindowSpec, parse_time_column, split_windows, window_label
+from driftcli.timeline import (
+    Window,
+    WindowSpec,
+    parse_time_column,
+    split_windows,
+    window_label,
+)
 
 
 def compute(ctx: RunContext) -> OnlineSection | None:
@@ -58,7 +64,10 @@ def compute(ctx: RunContext) -> OnlineSection | None:
     if not online.enabled:
         return None
     config = ctx.config
-    return run_online(ctx.reference, ctx.current, online, config.time_column, config.window_spec)
+    return run_online(
+        ctx.reference, ctx.current, online, config.time_column, config.window_spec,
+        ctx.current_windows,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,8 +378,10 @@ def run_online(
     config: OnlineConfig,
     time_column: str | None = None,
     window: WindowSpec | None = None,
+    split: tuple[list[Window], int] | None = None,
 ) -> OnlineSection:
-    """Compute the online metrics overall and per window and check the limits."""
+    """Compute the online metrics overall and per window and check the limits; ``split``:
+    the windows of ``current`` when another section already made them (RunContext)."""
     for role, column in (("latency", config.latency), ("status", config.status)):
         if column is not None and column not in current.columns:
             raise InputError(
@@ -397,7 +408,7 @@ def run_online(
 
     windows: list[OnlineWindow] = []
     if window is not None:
-        parts, _ = split_windows(current, window, time_column)
+        parts, _ = split if split is not None else split_windows(current, window, time_column)
         for w in parts:
             stats = _stats(w.frame, config, config.latency, config.status, time_column)
             windows.append(OnlineWindow(w.index, w.label, w.start, w.end, stats))

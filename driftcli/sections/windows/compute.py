@@ -58,7 +58,7 @@ from driftcli.sections.windows.result import (
     WindowSection,
     exceeding_runs,
 )
-from driftcli.timeline import WindowSpec, split_windows
+from driftcli.timeline import Window, WindowSpec, split_windows
 
 
 def compute(ctx: RunContext) -> WindowSection | None:
@@ -106,6 +106,7 @@ def compute(ctx: RunContext) -> WindowSection | None:
         performance=perf_spec,
         performance_reference=perf_reference,
         roles=ctx.roles,
+        split=ctx.current_windows,
     )
 
 
@@ -125,6 +126,7 @@ def run_windows(
     performance: PerformanceSpec | None = None,
     performance_reference: Mapping[str, float | None] | None = None,
     roles: Mapping[str, str] | None = None,
+    split: tuple[list[Window], int] | None = None,
 ) -> WindowSection:
     """Split ``current`` into windows, analyse each, and apply the consecutive-window rule.
 
@@ -133,7 +135,8 @@ def run_windows(
     tested window with that window's rows; with ``performance`` (its task fixed) each tested
     window's metrics come from :func:`driftcli.performance.evaluate` (no bootstrap).
     """
-    windows, missing = split_windows(current, spec, time_column)
+    # ``split``: the windows another section already made of ``current`` (RunContext)
+    windows, missing = split if split is not None else split_windows(current, spec, time_column)
     floor = rule.min_rows if rule is not None and rule.min_rows is not None else min_rows
     share = rule.max_drift_share if rule is not None else None
     results: list[WindowResult] = []

@@ -34,7 +34,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("driftcli.sections.registry",),
     ("driftcli.sections",),
     ("driftcli.outputs", "driftcli.notify"),
-    ("driftcli.run", "driftcli.starter", "driftcli.history"),
+    ("driftcli.run", "driftcli.starter", "driftcli.history", "driftcli.audit"),
+    ("driftcli.fleet",),
     ("driftcli.cli", "driftcli.__main__", "driftcli"),
 ]
 

@@ -1,0 +1,61 @@
+"""A tamper-evident audit trail of runs: one chained JSON Lines record per run.
+
+Each ``drift report`` or ``drift fleet run`` appends a record (who, where, which driftcli,
+the config's hash, the inputs' fingerprints, the verdict) carrying the hash of the record
+before it, so an edited, deleted or reordered record breaks the chain at that point::
+
+    from driftcli.audit import append, input_fingerprint, report_verdict, run_record, verify
+
+    body = run_record(
+        command="report",
+        exit_code=int(report.exit_code),
+        model="churn",
+        config=report.config.to_dict(),
+        inputs=[input_fingerprint("ref.parquet", rows=1000), ...],
+        verdict=report_verdict(report),
+    )
+    append("audit/drift-audit.jsonl", body)
+    verify("audit/drift-audit.jsonl").ok
+
+See docs/audit.md.
+"""
+
+from driftcli.audit.export import (
+    CSV_COLUMNS,
+    ExportFormat,
+    export,
+    parse_since,
+    render_export,
+    write_export,
+)
+from driftcli.audit.record import (
+    DEFAULT_HASH_LIMIT_BYTES,
+    GENESIS,
+    config_hash,
+    input_fingerprint,
+    mask_text,
+    report_verdict,
+    run_record,
+)
+from driftcli.audit.trail import Break, VerifyResult, append, record_hash, verify
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_HASH_LIMIT_BYTES",
+    "GENESIS",
+    "Break",
+    "ExportFormat",
+    "VerifyResult",
+    "append",
+    "config_hash",
+    "export",
+    "input_fingerprint",
+    "mask_text",
+    "parse_since",
+    "record_hash",
+    "render_export",
+    "report_verdict",
+    "run_record",
+    "verify",
+    "write_export",
+]

@@ -140,7 +140,11 @@ def render_export(
         doc = {
             "trail": os.fspath(path),
             "since": _start(since).isoformat() if since is not None else None,
-            **result.to_dict(),
+            "verified": result.ok,
+            "first_break": result.first_break.to_dict() if result.first_break else None,
+            "records_intact": result.records,
+            "last_seq": result.last_seq,
+            "last_hash": result.last_hash,
             "exported": len(selected),
             "records": [r for _, r in selected],
         }

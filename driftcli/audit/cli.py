@@ -39,7 +39,8 @@ class Format(str, enum.Enum):
 
 
 TrailArg = Annotated[
-    Path, typer.Argument(help="The audit trail file (JSON Lines).", show_default=False)
+    Path,
+    typer.Argument(help="The audit trail file (JSON Lines).", metavar="PATH", show_default=False),
 ]
 
 
@@ -72,6 +73,7 @@ def verify_cmd(
         str | None,
         typer.Option(
             "--expect-last-hash",
+            metavar="HEX",
             help="A record hash stored earlier (the 'hash' this command printed): fail "
             "unless a record has it. Catches deleted last records and a rewritten trail.",
         ),
@@ -79,7 +81,10 @@ def verify_cmd(
     min_records: Annotated[
         int | None,
         typer.Option(
-            "--min-records", min=0, help="Fail when the trail holds fewer records than this."
+            "--min-records",
+            min=0,
+            metavar="N",
+            help="Fail when the trail holds fewer records than this.",
         ),
     ] = None,
 ) -> None:
@@ -115,6 +120,7 @@ def export_cmd(
         str,
         typer.Option(
             "--since",
+            metavar="DATE",
             help="Records from this date on: YYYY-MM-DD (from its start, UTC) or an ISO "
             "date-time such as 2025-03-01T12:00:00Z.",
             show_default=False,
@@ -129,7 +135,8 @@ def export_cmd(
         ),
     ] = Format.jsonl,
     output: Annotated[
-        str, typer.Option("--output", "-o", help="The file to write, or - for stdout.")
+        str,
+        typer.Option("--output", "-o", metavar="FILE", help="The file to write, or - for stdout."),
     ] = "-",
 ) -> None:
     """Export the records from a date on, for compliance reporting.

@@ -288,6 +288,23 @@ def run_report(
     return dataclasses.replace(report, duration=time.perf_counter() - started)
 
 
+def check_run(
+    reference: SourceLike, current: SourceLike, config: DriftConfig | None = None
+) -> None:
+    """What :func:`run_report` checks before it reads any data: both sources open, their
+    schemas have every configured column, each section's own checks pass and the two sides
+    share a column. Reads only the schemas (``drift fleet validate``); raises ConfigError or
+    InputError as run_report would."""
+    config = config or DriftConfig()
+    sources = (
+        open_source(reference, config.reference_format, "reference", config.separator),
+        open_source(current, config.current_format, "current", config.separator),
+    )
+    schemas = (sources[0].schema(), sources[1].schema())
+    _check(config, *schemas)
+    _plan(config, sources, schemas)
+
+
 def _plan(
     config: DriftConfig, sources: tuple[Source, Source], schemas: tuple[pl.Schema, pl.Schema]
 ) -> list[ColumnPlan]:

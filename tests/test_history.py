@@ -349,9 +349,13 @@ def test_an_old_v1_store_is_migrated_and_keeps_its_runs(tmp_path: Path) -> None:
     assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")] == [
         1,
         2,
+        3,
     ]
+    # version 3: each run's health by area and its report's location (what fleet status reads)
+    columns = {r[1] for r in con.execute("PRAGMA table_info(run)")}
+    assert {"health", "report"} <= columns
     con.close()
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
 
 
 def test_a_store_from_a_newer_driftcli_is_refused(tmp_path: Path) -> None:

@@ -19,10 +19,12 @@ section computes its trends and rules from them) and refuses a batch stored befo
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
+from driftcli._version import __version__
 from driftcli.config import DriftConfig
-from driftcli.history.capture import capture, fingerprint
+from driftcli.history.capture import RunRecord, capture, fingerprint
 from driftcli.history.runs import HistoryStore, open_store
 from driftcli.history.store import (
     SCHEMA_VERSION,
@@ -44,6 +46,7 @@ __all__ = [
     "mark_unavailable",
     "open_store",
     "record",
+    "record_failure",
 ]
 
 
@@ -100,6 +103,7 @@ def record(
     on_duplicate: str | None = None,
     reference: object = None,
     current: object = None,
+    report_location: str | None = None,
 ) -> int:
     """Append a finished run to the history store; its run id.
 
@@ -118,6 +122,46 @@ def record(
     if fp is None and reference is not None and current is not None:
         fp = fingerprint(reference, current)
     mode = on_duplicate or h.on_duplicate
-    rec = capture(report, model, run_key=run_key or h.run_key, fp=fp)
+    rec = capture(
+        report, model, run_key=run_key or h.run_key, fp=fp, report_location=report_location
+    )
     with open_store(url) as store:
         return store.append(rec, mode)
+
+
+def record_failure(
+    url: str,
+    model: str,
+    error: str,
+    *,
+    started_at: datetime,
+    run_key: str | None = None,
+    on_duplicate: str = "refuse",
+    exit_code: int = 2,
+) -> int:
+    """Append a run that did not complete (an input or config error): status ``error``, the
+    message as its failing finding, no results. What a fleet records for a broken model, so
+    its scorecard and staleness know the last completed run."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    rec = RunRecord(
+        model=model,
+        started_at=started_at.astimezone(timezone.utc).replace(microsecond=0).isoformat(),
+        finished_at=now.isoformat(),
+        data_start=None,
+        data_end=None,
+        status="error",
+        exit_code=exit_code,
+        driftcli_version=__version__,
+        config_hash="",
+        fingerprint=None,
+        inputs="[]",
+        n_reference=0,
+        n_current=0,
+        run_key=run_key,
+        columns=(),
+        datasets=(),
+        metrics=(),
+        findings=(("fail", error),),
+    )
+    with open_store(url) as store:
+        return store.append(rec, on_duplicate)

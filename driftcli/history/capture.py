@@ -42,6 +42,11 @@ class RunRecord:
     datasets: tuple[tuple[Any, ...], ...]  # scope, tested, drifted, share, drifted
     metrics: tuple[tuple[Any, ...], ...]  # scope, name, value
     findings: tuple[tuple[str, str], ...]  # severity, message
+    #: Outcome by area: {"drift": "fail", "performance": "pass", ...} (JSON); None for a run
+    #: that did not complete.
+    health: str | None = None
+    #: Where the run's report was written (its HTML, else JSON), when known.
+    report: str | None = None
 
 
 def input_files(source: str) -> list[dict[str, Any]]:
@@ -80,6 +85,21 @@ def config_hash(report: Report) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def health(report: Report) -> dict[str, str]:
+    """The run's outcome by area: ``drift`` (fail: the data or a segment has dataset drift;
+    warn: some column drifted; else pass), then each section's outcome by its key."""
+    scopes = [report.dataset] + [s.dataset for s in report.segments]
+    if any(d is not None and d.drifted for d in scopes):
+        drift = "fail"
+    elif report.drifted_columns:
+        drift = "warn"
+    else:
+        drift = "pass"
+    out = {"drift": drift}
+    out.update({key: s.outcome.value for key, s in report.sections.items() if s is not None})
+    return out
+
+
 def _iso(t: datetime) -> str:
     return t.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -91,6 +111,7 @@ def capture(
     run_key: str | None = None,
     fp: str | None = None,
     exit_code: int | None = None,
+    report_location: str | None = None,
 ) -> RunRecord:
     """The rows of one run."""
     finished = report.generated_at
@@ -161,4 +182,6 @@ def capture(
         metrics=tuple(metrics),
         findings=tuple(("fail", m) for m in report.breaches)
         + tuple(("warn", m) for m in report.warnings),
+        health=json.dumps(health(report), sort_keys=True),
+        report=report_location,
     )

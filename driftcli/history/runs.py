@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -140,7 +141,8 @@ class HistoryStore:
         cur.execute(
             "INSERT INTO run (model_id, started_at, finished_at, data_start, data_end, status, "
             "exit_code, driftcli_version, config_hash, fingerprint, inputs, n_reference, "
-            "n_current, run_key, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "n_current, run_key, dedupe_key, health, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "RETURNING id",
             (
                 model_id,
@@ -158,6 +160,8 @@ class HistoryStore:
                 rec.n_current,
                 rec.run_key,
                 key,
+                rec.health,
+                rec.report,
             ),
         )
         run_id = int(cur.fetchone()[0])
@@ -220,6 +224,33 @@ class HistoryStore:
             cur.execute(sql, (*params, limit))
             rows = cur.fetchall()
         return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
+
+    def latest(self, model: str, limit: int) -> list[dict[str, Any]]:
+        """The model's last ``limit`` runs, newest first, as a fleet scorecard reads them: the
+        run's fields, its ``health`` by area (a dict; {} for a run that did not complete), its
+        ``report`` location and its failing ``findings`` (at most 5)."""
+        rows = self.runs(model, limit)
+        if not rows:
+            return rows
+        ids = [int(r["id"]) for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        with self.errors("read"), self.backend.transaction(write=False) as cur:
+            cur.execute(f"SELECT id, health, report FROM run WHERE id IN ({marks})", tuple(ids))
+            extra = {int(i): (h, rep) for i, h, rep in cur.fetchall()}
+            cur.execute(
+                f"SELECT run_id, message FROM finding WHERE severity = 'fail' AND run_id IN "
+                f"({marks}) ORDER BY run_id",
+                tuple(ids),
+            )
+            found: dict[int, list[str]] = {i: [] for i in ids}
+            for run_id, message in cur.fetchall():
+                found[int(run_id)].append(message)
+        for r in rows:
+            h, rep = extra[int(r["id"])]
+            r["health"] = json.loads(h) if h else {}
+            r["report"] = rep
+            r["findings"] = found[int(r["id"])][:5]
+        return rows
 
     def count(self) -> int:
         """How many runs the store holds (all models)."""

@@ -104,6 +104,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE UNIQUE INDEX run_dedupe ON run(model_id, dedupe_key)",
         "CREATE INDEX column_result_col ON column_result(col, scope)",
     ),
+    3: (
+        # a run's health by area (drift, performance, integrity, ...; JSON) and where its
+        # report was written: what `drift fleet status` shows without recomputing
+        "ALTER TABLE run ADD COLUMN health TEXT",
+        "ALTER TABLE run ADD COLUMN report TEXT",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -126,11 +126,11 @@ def firing_alerts(report: Report, ctx: Context) -> list[dict[str, Any]]:
 
     def add(name: str, segment: str, summary: str, description: str) -> None:
         labels = {
+            "severity": severity,  # alert_labels may set it (a fleet's escalation does)
             **ctx.config.alert_labels,
             "alertname": name,
             "model": ctx.model,
             "segment": segment,
-            "severity": severity,
         }
         annotations = {"summary": summary, "description": description + where}
         if ctx.report_location:

@@ -1,0 +1,39 @@
+"""Fleets: many models from one command, policy by tier, a scorecard and an audit trail.
+
+For Python callers, what ``drift fleet run fleet.toml`` does::
+
+    from driftcli.fleet import load_fleet, run_fleet, write_fleet_outputs
+
+    fleet = load_fleet("fleet.toml")
+    result = run_fleet(fleet)                # every model, [fleet] parallel at once
+    write_fleet_outputs(result, fleet.output_dir)
+    print(result.exit_code)                  # the worst model after tier policy
+
+:func:`fleet_status` builds the same scorecard from the run history alone, and
+:func:`validate_fleet` checks every model's config and paths without computing.
+"""
+
+from __future__ import annotations
+
+from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec, TierPolicy, load_fleet
+from driftcli.fleet.outputs import fleet_schema, write_fleet_outputs
+from driftcli.fleet.result import FleetResult, ModelRow
+from driftcli.fleet.run import run_fleet
+from driftcli.fleet.status import fleet_status
+from driftcli.fleet.validate import Problem, validate_fleet
+
+__all__ = [
+    "BrokenModel",
+    "Fleet",
+    "FleetResult",
+    "ModelRow",
+    "ModelSpec",
+    "Problem",
+    "TierPolicy",
+    "fleet_schema",
+    "fleet_status",
+    "load_fleet",
+    "run_fleet",
+    "validate_fleet",
+    "write_fleet_outputs",
+]

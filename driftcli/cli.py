@@ -314,6 +314,15 @@ ModelNameOpt = Annotated[
         "runs are stored under (default: [prometheus] model, or the config's stem for history).",
     ),
 ]
+AuditOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--audit",
+        envvar="DRIFT_AUDIT",
+        help="Append this run to a tamper-evident audit trail (a JSON Lines file; also from "
+        "$DRIFT_AUDIT); `drift audit verify` checks it.",
+    ),
+]
 WebhookOpt = Annotated[
     str | None,
     typer.Option(
@@ -398,19 +407,20 @@ def _history_before(
         return mark_unavailable(cfg, exc), exc
 
 
-def _history_after(result: Report, failed: DriftError | None) -> None:
-    """Record the run in the history store; exit 2 when the store failed (see README,
-    "Run history": the files are written, the run is not remembered, so it is not a pass)."""
+def _history_after(result: Report, failed: DriftError | None, location: str | None) -> int:
+    """Record the run in the history store; the exit code: the run's, or 2 when the store
+    failed (see README, "Run history": the files are written, the run is not remembered, so
+    it is not a pass)."""
     from driftcli.history import HistoryError, record
     from driftcli.sections.history.config import HistoryConfig
 
     cfg = result.config
     if not isinstance(cfg, DriftConfig) or cfg.section(HistoryConfig).url is None:
-        return
+        return int(result.exit_code)
     if failed is None:
         try:
-            record(result)
-            return
+            record(result, report_location=None if location == "-" else location)
+            return int(result.exit_code)
         except HistoryError as exc:
             failed = exc
     _stderr().print(
@@ -420,7 +430,66 @@ def _history_after(result: Report, failed: DriftError | None) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    raise typer.Exit(int(ExitCode.USAGE))
+    return int(ExitCode.USAGE)
+
+
+def _audit(
+    path: str | None,
+    reference: str,
+    current: str,
+    exit_code: int,
+    result: Report | None = None,
+    error: DriftError | None = None,
+    cfg: DriftConfig | None = None,
+) -> int:
+    """Append the run (or the error that stopped it) to the audit trail; the exit code, 2
+    when the trail cannot be appended to (a compliance record that was not written is not a
+    pass; the report files are written)."""
+    if path is None:
+        return exit_code
+    from driftcli.audit import append, input_fingerprint, report_verdict, run_record
+
+    try:
+        rows: dict[str, int | None] = {"reference": None, "current": None}
+        if result is not None:
+            rows = {"reference": result.reference.rows, "current": result.current.rows}
+        inputs = [
+            {"side": side, **input_fingerprint(source, rows=rows[side])}
+            for side, source in (("reference", reference), ("current", current))
+        ]
+        config = result.config if result is not None else cfg
+        append(
+            path,
+            run_record(
+                command="report",
+                exit_code=exit_code,
+                model=_model_name(config),
+                config=config.to_dict() if config is not None else None,
+                inputs=inputs,
+                verdict=report_verdict(result) if result is not None else None,
+                error=str(error) if error is not None else None,
+            ),
+        )
+    except DriftError as exc:
+        _stderr().print(
+            f"error: audit trail {path}: {exc}; the report files were written but this run "
+            f"was not audited (the run alone would exit {exit_code})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return int(ExitCode.USAGE)
+    return exit_code
+
+
+def _model_name(cfg: object) -> str | None:
+    """The model's name for the audit trail: [prometheus] model / --model-name when set."""
+    if not isinstance(cfg, DriftConfig):
+        return None
+    from driftcli.outputs.prometheus import DEFAULT_MODEL, PrometheusConfig
+
+    name = cfg.section(PrometheusConfig).model
+    return None if name == DEFAULT_MODEL else name
 
 
 @app.command()
@@ -462,6 +531,7 @@ def report(
     alertmanager: AlertmanagerOpt = None,
     webhook: WebhookOpt = None,
     model_name: ModelNameOpt = None,
+    audit: AuditOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -477,11 +547,22 @@ def report(
     flags = {k: v for k, v in locals().items() if k not in _NOT_CONFIG}
 
     def body() -> None:
-        from driftcli.outputs.write import check_targets, write_outputs
+        cfg: DriftConfig | None = None
+        try:
+            cfg = _config(flags)
+            _report(cfg)
+        except DriftError as exc:  # audited, then the one-line message and exit 2
+            _audit(audit, reference, current, int(ExitCode.USAGE), error=exc, cfg=cfg)
+            raise
 
+    def _config(flags: dict[str, object]) -> DriftConfig:
         path = config or discover_config()
         base = load_config(path) if path is not None else DriftConfig()
-        cfg = base.with_options(**flags)
+        return base.with_options(**flags)
+
+    def _report(cfg: DriftConfig) -> None:
+        from driftcli.outputs.write import check_targets, write_outputs
+
         named = {
             "json": json_out,
             "html": html_out,
@@ -509,8 +590,9 @@ def report(
 
             with _closed_pipe_ok(sys.stderr):
                 print_summary(result, err, verbose=verbose)
-        _history_after(result, store_error)
-        raise typer.Exit(int(result.exit_code))
+        location = dict(targets).get("html") or dict(targets).get("json")
+        code = _history_after(result, store_error, location)
+        raise typer.Exit(_audit(audit, reference, current, code, result=result))
 
     _guard(debug, body)
 
@@ -518,7 +600,7 @@ def report(
 #: `drift report` parameters that are not config options.
 _NOT_CONFIG = frozenset(
     {"reference", "current", "config", "json_out", "html_out", "junit_out", "md_out", "output",
-     "github", "verbose", "engine", "quiet", "debug", "prometheus_out"}
+     "github", "verbose", "engine", "quiet", "debug", "prometheus_out", "audit"}
 )  # fmt: skip
 
 
@@ -586,6 +668,14 @@ def list_tests() -> None:
 from driftcli.history.cli import app as _history_app  # noqa: E402  (drift history ...)
 
 app.add_typer(_history_app, name="history")
+
+from driftcli.fleet.cli import app as _fleet_app  # noqa: E402  (drift fleet ...)
+
+app.add_typer(_fleet_app, name="fleet")
+
+from driftcli.audit.cli import app as _audit_app  # noqa: E402  (drift audit ...)
+
+app.add_typer(_audit_app, name="audit")
 
 
 def main() -> None:

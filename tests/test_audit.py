@@ -7,6 +7,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import subprocess
 import sys
 from datetime import date, datetime, timezone
@@ -485,3 +486,31 @@ def test_the_cli_module_imports_only_typer_and_the_standard_library_at_load() ->
         if line.startswith(("import ", "from ")) and "__future__" not in line
     ]
     assert top and set(top) <= {"typer", "enum", "collections", "pathlib", "typing"}, top
+
+
+def test_drift_report_appends_its_runs_and_its_errors_to_the_trail(tmp_path: Path) -> None:
+    """`drift report --audit` (or $DRIFT_AUDIT) records a finished run with its verdict and
+    inputs, and a run stopped by an input error with the error and exit code 2."""
+    root = Path(__file__).resolve().parents[1]
+    trail = tmp_path / "audit.jsonl"
+    ref, cur = root / "sample_data" / "reference.parquet", root / "sample_data" / "current.parquet"
+    config = root / "sample_data" / "drift.toml"
+    run = [sys.executable, "-m", "driftcli", "report", str(ref), str(cur), "-q",
+           "-c", str(config), "--json", str(tmp_path / "s.json")]  # fmt: skip
+    done = subprocess.run([*run, "--audit", str(trail)], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    env = {**os.environ, "DRIFT_AUDIT": str(trail)}
+    missing = [sys.executable, "-m", "driftcli", "report", str(ref), str(tmp_path / "nope.parquet")]
+    failed = subprocess.run([*missing, "-q"], capture_output=True, text=True, env=env)
+    assert failed.returncode == 2 and "nope.parquet" in failed.stderr
+    result = verify(trail)
+    assert result.ok and result.records == 2
+    first, second = (json.loads(line) for line in trail.read_text().splitlines())
+    assert first["command"] == "report" and first["exit_code"] == 1
+    assert first["verdict"]["status"] == "fail" and first["verdict"]["breaches"]
+    assert [i["side"] for i in first["inputs"]] == ["reference", "current"]
+    assert first["inputs"][0]["sha256"] == hashlib.sha256(ref.read_bytes()).hexdigest()
+    assert first["inputs"][1]["rows"] == json.loads((tmp_path / "s.json").read_text())[
+        "current"]["rows"]  # fmt: skip
+    assert second["exit_code"] == 2 and "nope.parquet" in second["error"]
+    assert second["verdict"] is None and second["prev_hash"] == first["hash"]

@@ -20,7 +20,7 @@ def _tool(name: str) -> list[str]:
 
 def test_ruff_lint_is_clean() -> None:
     proc = subprocess.run(
-        [*_tool("ruff"), "check", "driftcli", "tests", "bench"],
+        [*_tool("ruff"), "check", "driftcli", "tests", "bench", "examples"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -31,7 +31,7 @@ def test_ruff_lint_is_clean() -> None:
 
 def test_ruff_format_is_clean() -> None:
     proc = subprocess.run(
-        [*_tool("ruff"), "format", "--check", "driftcli", "tests", "bench"],
+        [*_tool("ruff"), "format", "--check", "driftcli", "tests", "bench", "examples"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -64,11 +64,13 @@ def main() -> None:
     }
     for name, (seed, first, drift_from, last) in models.items():
         rng = np.random.default_rng(seed)
-        _write(_frame(rng, date(2026, 10, 1), 31, 31 * REFERENCE_ROWS_PER_DAY, 0.0), DATA / name / "reference.parquet")
+        reference = _frame(rng, date(2026, 10, 1), 31, 31 * REFERENCE_ROWS_PER_DAY, 0.0)
+        _write(reference, DATA / name / "reference.parquet")
         day = first
         while day <= last:
             shift = 0.6 if drift_from is not None and day >= drift_from else 0.0
-            _write(_frame(rng, day, 1, CURRENT_ROWS, shift), DATA / name / "current" / f"{day.isoformat()}.parquet")
+            current = _frame(rng, day, 1, CURRENT_ROWS, shift)
+            _write(current, DATA / name / "current" / f"{day.isoformat()}.parquet")
             day += timedelta(days=1)
 
 

@@ -51,7 +51,7 @@ def test_settings_resolve_fleet_then_tier_then_model(tmp_path: Path) -> None:
     (tmp_path / "fleet.toml").write_text(
         '[fleet]\ninclude = ["m/*.toml"]\n'
         '[defaults]\nreference = "r.parquet"\ncurrent = "c.parquet"\ndrift_share = 0.5\n'
-        "bins = 12\n[defaults.column.income]\ntest = \"ks\"\nthreshold = 0.01\n"
+        'bins = 12\n[defaults.column.income]\ntest = "ks"\nthreshold = 0.01\n'
         "[tiers.critical]\ndrift_share = 0.2\n[tiers.critical.column.income]\nthreshold = 0.05\n"
         "[tiers.standard]\n"
     )
@@ -97,7 +97,7 @@ def test_bad_model_declarations_are_that_models_error_not_the_fleets(tmp_path: P
         ('[fleet]\ninclude = ["nothing/*.toml"]\n', "matches no model file"),
         ("[fleet]\n", "the fleet has no models"),
         ('[[models]]\nname = "a"\n[[models]]\nname = "a"\n', "names must be unique"),
-        ("[tiers.x]\nfail_job_on = [\"often\"]\n", "fail_job_on must be a list of"),
+        ('[tiers.x]\nfail_job_on = ["often"]\n', "fail_job_on must be a list of"),
         ('[tiers.x]\nmax_data_age = "soon"\n', "expected a duration"),
         ("[fleet]\nmodels = 1\n", r"\[fleet\]: unknown key 'models'; valid keys: name, include"),
     ],

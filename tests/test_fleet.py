@@ -291,6 +291,8 @@ def test_one_failing_model_never_stops_the_others(example: Path) -> None:
 
 def test_status_applies_the_run_gap_sla_as_of_now(example: Path) -> None:
     fleet = load_fleet(example / "fleet.toml").select(["credit-risk", "churn"])
+    with pytest.raises(ConfigError, match=r"no run history yet .* run `drift fleet run"):
+        fleet_status(fleet)
     run_fleet(fleet, date(2026, 11, 28), parallel=1)
     later = datetime.now(timezone.utc) + timedelta(days=3)
     status: FleetResult = fleet_status(fleet, now=later)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from driftcli.errors import ConfigError
 from driftcli.exitcodes import ExitCode
 from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec
 from driftcli.fleet.policy import breach_streak, decide, staleness
@@ -98,6 +100,12 @@ def fleet_status(fleet: Fleet, now: datetime | None = None) -> FleetResult:
     tier policy applied as of ``now`` (default: now)."""
     from driftcli.history import open_store
 
+    prefix = "sqlite:///"
+    if fleet.history.startswith(prefix) and not Path(fleet.history[len(prefix) :]).exists():
+        raise ConfigError(
+            f"{fleet.path}: no run history yet ({fleet.history[len(prefix) :]} does not exist); "
+            f"run `drift fleet run {fleet.path}` first"
+        )
     now = now or datetime.now(timezone.utc)
     specs: list[ModelSpec | BrokenModel] = [*fleet.models, *fleet.broken]
     rows = []

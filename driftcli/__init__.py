@@ -9,43 +9,47 @@ Typical use::
     print(report.status, report.exit_code)
 """
 
-from driftcli import inputs as _inputs  # noqa: F401  (registers the input formats)
-from driftcli import notify as _notify  # noqa: F401  (registers [notify] and [trigger])
-from driftcli import outputs as _outputs  # noqa: F401  (registers the output formats)
-from driftcli import sections as _sections  # noqa: F401  (registers the report sections)
+from __future__ import annotations
+
+import importlib.util
+from typing import TYPE_CHECKING
+
 from driftcli._version import __version__
-from driftcli.columns.thresholds import AutoThresholdConfig
-from driftcli.config import ColumnConfig, DriftConfig, load_config
-from driftcli.errors import ConfigError, DriftError, InputError
-from driftcli.exitcodes import ExitCode
-from driftcli.outputs.atomic import write_text_atomic
-from driftcli.outputs.builtin import to_text
-from driftcli.outputs.json import report_schema, to_dict, to_json
-from driftcli.outputs.write import render_outputs, write_outputs
-from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
-from driftcli.results.report import Report
-from driftcli.results.section import Finding, Section
-from driftcli.results.vocabulary import (
-    Correction,
-    FailOn,
-    Kind,
-    Outcome,
-    SegmentStatus,
-    Severity,
-    Status,
-)
-from driftcli.run import run_report
-from driftcli.sections.concept_drift.config import ConceptConfig
-from driftcli.sections.concept_drift.result import ConceptSection
-from driftcli.sections.integrity.config import IntegrityConfig
-from driftcli.sections.integrity.result import IntegrityReport
-from driftcli.sections.online.config import OnlineConfig
-from driftcli.sections.online.result import OnlineSection
-from driftcli.sections.performance.config import ModelConfig, PerformanceRule
-from driftcli.sections.performance.result import PerformanceSection
-from driftcli.sections.prediction_drift.result import PredictionDriftSection
-from driftcli.sections.windows.config import WindowRule
-from driftcli.sections.windows.result import WindowSection
+
+if TYPE_CHECKING:
+    from driftcli.columns.thresholds import AutoThresholdConfig
+    from driftcli.config import ColumnConfig, DriftConfig, load_config
+    from driftcli.errors import ConfigError, DriftError, InputError
+    from driftcli.exitcodes import ExitCode
+    from driftcli.outputs.atomic import write_text_atomic
+    from driftcli.outputs.builtin import to_text
+    from driftcli.outputs.html import to_html
+    from driftcli.outputs.json import report_schema, to_dict, to_json
+    from driftcli.outputs.write import render_outputs, write_outputs
+    from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
+    from driftcli.results.report import Report
+    from driftcli.results.section import Finding, Section
+    from driftcli.results.vocabulary import (
+        Correction,
+        FailOn,
+        Kind,
+        Outcome,
+        SegmentStatus,
+        Severity,
+        Status,
+    )
+    from driftcli.run import run_report
+    from driftcli.sections.concept_drift.config import ConceptConfig
+    from driftcli.sections.concept_drift.result import ConceptSection
+    from driftcli.sections.integrity.config import IntegrityConfig
+    from driftcli.sections.integrity.result import IntegrityReport
+    from driftcli.sections.online.config import OnlineConfig
+    from driftcli.sections.online.result import OnlineSection
+    from driftcli.sections.performance.config import ModelConfig, PerformanceRule
+    from driftcli.sections.performance.result import PerformanceSection
+    from driftcli.sections.prediction_drift.result import PredictionDriftSection
+    from driftcli.sections.windows.config import WindowRule
+    from driftcli.sections.windows.result import WindowSection
 
 __all__ = [
     "AutoThresholdConfig",
@@ -94,8 +98,24 @@ __all__ = [
 ]
 
 
-def to_html(report: Report) -> str:
-    """The self-contained HTML report of a run."""
-    from driftcli.outputs.html import to_html as _to_html
+def _load() -> None:
+    """Import the public API (driftcli/_api.py) into this module: the first use of any of its
+    names registers the input formats, notify, output formats and sections, as before."""
+    from driftcli import _api
 
-    return _to_html(report)
+    globals().update({name: getattr(_api, name) for name in __all__})
+
+
+def __getattr__(name: str) -> object:
+    """PEP 562: the public API loads on first use, so ``import driftcli.cli`` (``drift
+    --help``) stays light. A submodule's name (``from driftcli import cli``) imports only it."""
+    if name in __all__:
+        _load()
+        return globals()[name]
+    if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

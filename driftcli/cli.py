@@ -1,6 +1,10 @@
 """The ``drift`` command: parse options, call the library, write outputs, choose the exit code.
 
 No statistics here: everything the CLI does is one library call away for Python users.
+
+Start-up stays light (``drift --help``): at module level only typer and driftcli modules that
+import no third-party library; each command body loads the library (:func:`_library`) and
+imports what it uses. tests/test_cli.py checks the heavy libraries stay out.
 """
 
 from __future__ import annotations
@@ -11,29 +15,43 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
-from rich.console import Console
 
+from driftcli import builtin_names
 from driftcli._version import __version__
-from driftcli.config import DriftConfig, discover_config, load_config
 from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
-from driftcli.inputs.registry import format_names
-from driftcli.notify import config as _notify_config  # noqa: F401  (registers [notify])
-from driftcli.outputs.atomic import write_text_atomic
-from driftcli.outputs.registry import renderers
-from driftcli.results.report import Report
 from driftcli.results.vocabulary import FailOn
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from driftcli.config import DriftConfig
+    from driftcli.results.report import Report
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 no breach; 1 breach at the --fail-on level; "
     "2 usage, config or input error; 3 internal error (rerun with --debug)."
 )
 
+
+class _Group(typer.core.TyperGroup):
+    """typer's group whose ``--help`` is False, not None, when not given: typer coerces a None
+    through pydantic (~0.15 s to import), which ``drift report --help`` and ``drift history
+    --help`` would pay only to parse the group's own absent ``--help``."""
+
+    def get_help_option(self, ctx: Any) -> typer.core.TyperOption | None:  # typer._click.Context
+        option = super().get_help_option(ctx)
+        if option is not None and option.default is None:
+            option.default = False
+        return option
+
+
 app = typer.Typer(
     name="drift",
+    cls=_Group,
     help="Batch drift reports for data and models. " + EXIT_CODES_HELP,
     add_completion=False,
     no_args_is_help=True,
@@ -44,7 +62,17 @@ app = typer.Typer(
 T = TypeVar("T")
 
 
+def _library() -> None:
+    """Load the library as ``import driftcli`` does: every input and output format, notifier
+    and report section registered. Each command body calls it first."""
+    from driftcli import registries
+
+    registries.load()
+
+
 def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
     console = Console(stderr=stderr, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Logs and CI output are read in wide windows; rich would fold at 80 columns.
@@ -72,6 +100,7 @@ def _guard(debug: bool, body: Callable[[], T]) -> T:
     """Run a command body: user errors exit 2 with one line, bugs exit 3."""
     err = _stderr()
     try:
+        _library()
         return body()
     except typer.Exit:
         raise
@@ -115,7 +144,7 @@ def _root(
     """Batch drift reports for data and models."""
 
 
-_FORMATS = format_names()
+_FORMATS = builtin_names.input_formats_text()
 
 # The options of `drift report`, one line each in its signature.
 ConfigOpt = Annotated[
@@ -147,7 +176,7 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         help="Write an output as FORMAT=PATH (repeat for several; '-' for stdout). Formats: "
-        + ", ".join(r.name for r in renderers())
+        + ", ".join(builtin_names.OUTPUT_FORMATS)
         + ".",
     ),
 ]
@@ -411,6 +440,7 @@ def _history_after(result: Report, failed: DriftError | None, location: str | No
     """Record the run in the history store; the exit code: the run's, or 2 when the store
     failed (see README, "Run history": the files are written, the run is not remembered, so
     it is not a pass)."""
+    from driftcli.config import DriftConfig
     from driftcli.history import HistoryError, record
     from driftcli.sections.history.config import HistoryConfig
 
@@ -484,6 +514,8 @@ def _audit(
 
 def _model_name(cfg: object) -> str | None:
     """The model's name for the audit trail: [prometheus] model / --model-name when set."""
+    from driftcli.config import DriftConfig
+
     if not isinstance(cfg, DriftConfig):
         return None
     from driftcli.outputs.prometheus import DEFAULT_MODEL, PrometheusConfig
@@ -556,6 +588,8 @@ def report(
             raise
 
     def _config(flags: dict[str, object]) -> DriftConfig:
+        from driftcli.config import DriftConfig, discover_config, load_config
+
         path = config or discover_config()
         base = load_config(path) if path is not None else DriftConfig()
         return base.with_options(**flags)
@@ -612,6 +646,7 @@ def schema() -> None:
     """
     import json
 
+    _library()
     from driftcli.outputs.json import report_schema
 
     sys.stdout.write(json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n")
@@ -637,7 +672,7 @@ def init(
     """
 
     def body() -> None:
-        from driftcli.errors import ConfigError
+        from driftcli.outputs.atomic import write_text_atomic
         from driftcli.starter import starter_config
 
         if output != "-" and os.path.exists(output) and not force:
@@ -658,6 +693,7 @@ def list_tests() -> None:
 
     Example: drift tests
     """
+    _library()
     from driftcli.outputs.termkit import emit
     from driftcli.outputs.testlist import tests_table
 

@@ -34,7 +34,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("driftcli.sections.registry",),
     ("driftcli.sections",),
     ("driftcli.outputs", "driftcli.notify"),
-    ("driftcli.run", "driftcli.starter", "driftcli.history", "driftcli.audit"),
+    (
+        "driftcli.run",
+        "driftcli.starter",
+        "driftcli.history",
+        "driftcli.audit",
+        "driftcli.registries",
+    ),
     ("driftcli.fleet",),
     ("driftcli.cli", "driftcli.__main__", "driftcli"),
 ]

@@ -262,3 +262,15 @@ def test_an_engine_registered_from_test_code_prepares_every_column() -> None:
         unregister_engine("recording")
     with pytest.raises(ConfigError, match="unknown engine 'recording'; valid engines: polars"):
         run_report(make_frame(50, 1), make_frame(50, 2), engine="recording")
+
+
+def test_the_help_texts_names_are_the_registered_formats() -> None:
+    """``drift --help`` lists the formats from driftcli/builtin_names.py, without importing
+    them: a format registered without its name there fails here."""
+    from driftcli import builtin_names
+    from driftcli.inputs.registry import format_names, readers
+    from driftcli.outputs.registry import renderers
+
+    assert tuple(r.name for r in readers()) == builtin_names.INPUT_FORMATS
+    assert tuple(r.name for r in renderers()) == builtin_names.OUTPUT_FORMATS
+    assert builtin_names.input_formats_text() == format_names()

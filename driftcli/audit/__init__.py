@@ -18,26 +18,57 @@ before it, so an edited, deleted or reordered record breaks the chain at that po
     verify("audit/drift-audit.jsonl").ok
 
 See docs/audit.md.
+
+The package loads lazily (``drift audit --help`` imports ``driftcli.audit.cli``, hence this
+package): the names load on first use.
 """
 
-from driftcli.audit.export import (
-    CSV_COLUMNS,
-    ExportFormat,
-    export,
-    parse_since,
-    render_export,
-    write_export,
-)
-from driftcli.audit.record import (
-    DEFAULT_HASH_LIMIT_BYTES,
-    GENESIS,
-    config_hash,
-    input_fingerprint,
-    mask_text,
-    report_verdict,
-    run_record,
-)
-from driftcli.audit.trail import Break, VerifyResult, append, record_hash, verify
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from driftcli.audit.exports import (
+        CSV_COLUMNS,
+        ExportFormat,
+        export,
+        parse_since,
+        render_export,
+        write_export,
+    )
+    from driftcli.audit.record import (
+        DEFAULT_HASH_LIMIT_BYTES,
+        GENESIS,
+        config_hash,
+        input_fingerprint,
+        mask_text,
+        report_verdict,
+        run_record,
+    )
+    from driftcli.audit.trail import Break, VerifyResult, append, record_hash, verify
+
+#: The re-exported names and their modules, imported on first use (PEP 562).
+_LAZY = {
+    "CSV_COLUMNS": "driftcli.audit.exports",
+    "ExportFormat": "driftcli.audit.exports",
+    "export": "driftcli.audit.exports",
+    "parse_since": "driftcli.audit.exports",
+    "render_export": "driftcli.audit.exports",
+    "write_export": "driftcli.audit.exports",
+    "DEFAULT_HASH_LIMIT_BYTES": "driftcli.audit.record",
+    "GENESIS": "driftcli.audit.record",
+    "config_hash": "driftcli.audit.record",
+    "input_fingerprint": "driftcli.audit.record",
+    "mask_text": "driftcli.audit.record",
+    "report_verdict": "driftcli.audit.record",
+    "run_record": "driftcli.audit.record",
+    "Break": "driftcli.audit.trail",
+    "VerifyResult": "driftcli.audit.trail",
+    "append": "driftcli.audit.trail",
+    "record_hash": "driftcli.audit.trail",
+    "verify": "driftcli.audit.trail",
+}
 
 __all__ = [
     "CSV_COLUMNS",
@@ -59,3 +90,15 @@ __all__ = [
     "verify",
     "write_export",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -148,7 +148,7 @@ def export_cmd(
     """
 
     def body() -> int:
-        from driftcli.audit.export import parse_since, render_export
+        from driftcli.audit.exports import parse_since, render_export
         from driftcli.outputs.atomic import write_text_atomic
 
         start = parse_since(since)

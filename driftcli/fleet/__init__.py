@@ -11,16 +11,40 @@ For Python callers, what ``drift fleet run fleet.toml`` does::
 
 :func:`fleet_status` builds the same scorecard from the run history alone, and
 :func:`validate_fleet` checks every model's config and paths without computing.
+
+The package loads lazily (``drift fleet --help`` imports ``driftcli.fleet.cli``, hence this
+package): the names below load on first use.
 """
 
 from __future__ import annotations
 
-from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec, TierPolicy, load_fleet
-from driftcli.fleet.outputs import fleet_schema, write_fleet_outputs
-from driftcli.fleet.result import FleetResult, ModelRow
-from driftcli.fleet.run import run_fleet
-from driftcli.fleet.status import fleet_status
-from driftcli.fleet.validate import Problem, validate_fleet
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec, TierPolicy, load_fleet
+    from driftcli.fleet.outputs import fleet_schema, write_fleet_outputs
+    from driftcli.fleet.result import FleetResult, ModelRow
+    from driftcli.fleet.run import run_fleet
+    from driftcli.fleet.status import fleet_status
+    from driftcli.fleet.validate import Problem, validate_fleet
+
+#: The re-exported names and their modules, imported on first use (PEP 562).
+_LAZY = {
+    "BrokenModel": "driftcli.fleet.config",
+    "Fleet": "driftcli.fleet.config",
+    "ModelSpec": "driftcli.fleet.config",
+    "TierPolicy": "driftcli.fleet.config",
+    "load_fleet": "driftcli.fleet.config",
+    "fleet_schema": "driftcli.fleet.outputs",
+    "write_fleet_outputs": "driftcli.fleet.outputs",
+    "FleetResult": "driftcli.fleet.result",
+    "ModelRow": "driftcli.fleet.result",
+    "run_fleet": "driftcli.fleet.run",
+    "fleet_status": "driftcli.fleet.status",
+    "Problem": "driftcli.fleet.validate",
+    "validate_fleet": "driftcli.fleet.validate",
+}
 
 __all__ = [
     "BrokenModel",
@@ -37,3 +61,15 @@ __all__ = [
     "validate_fleet",
     "write_fleet_outputs",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

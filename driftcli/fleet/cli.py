@@ -51,9 +51,11 @@ def _err(text: str) -> None:
 
 def _guard(debug: bool, body: Callable[[], None]) -> None:
     """User errors exit 2 with one line, bugs exit 3 (as ``drift report``)."""
+    from driftcli import registries
     from driftcli.errors import DriftError
 
     try:
+        registries.load()
         body()
     except typer.Exit:
         raise

@@ -14,26 +14,39 @@ For Python callers, what ``drift report --history URL`` does::
 :func:`attach` reads the model's last runs into the ``[history]`` table (the run history
 section computes its trends and rules from them) and refuses a batch stored before (unless
 ``on_duplicate`` says otherwise); :func:`record` appends the finished run.
+
+The package loads lazily (``drift history --help`` imports ``driftcli.history.cli``, hence this
+package): the functions import what they use, and the names below load on first use.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from driftcli._version import __version__
-from driftcli.config import DriftConfig
-from driftcli.history.capture import RunRecord, capture, fingerprint
-from driftcli.history.runs import HistoryStore, open_store
-from driftcli.history.store import (
-    SCHEMA_VERSION,
-    DuplicateRunError,
-    HistoryError,
-    HistoryStoreError,
-)
-from driftcli.results.report import Report
-from driftcli.sections.history.config import HistoryConfig, mask_url
+if TYPE_CHECKING:
+    from driftcli.config import DriftConfig
+    from driftcli.history.runs import HistoryStore, open_store
+    from driftcli.history.store import (
+        SCHEMA_VERSION,
+        DuplicateRunError,
+        HistoryError,
+        HistoryStoreError,
+    )
+    from driftcli.results.report import Report
+
+#: The re-exported names and their modules, imported on first use (PEP 562).
+_LAZY = {
+    "HistoryStore": "driftcli.history.runs",
+    "open_store": "driftcli.history.runs",
+    "SCHEMA_VERSION": "driftcli.history.store",
+    "DuplicateRunError": "driftcli.history.store",
+    "HistoryError": "driftcli.history.store",
+    "HistoryStoreError": "driftcli.history.store",
+}
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -48,6 +61,18 @@ __all__ = [
     "record",
     "record_failure",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def default_model(config: DriftConfig) -> str:
@@ -66,6 +91,11 @@ def attach(config: DriftConfig, reference: object, current: object) -> DriftConf
     input files) and ``on_duplicate`` is ``refuse``; HistoryStoreError when the store cannot
     be opened or read.
     """
+    from driftcli.history.capture import fingerprint
+    from driftcli.history.runs import open_store
+    from driftcli.history.store import DuplicateRunError
+    from driftcli.sections.history.config import HistoryConfig, mask_url
+
     h = config.section(HistoryConfig)
     if h.url is None:
         return config
@@ -89,6 +119,8 @@ def attach(config: DriftConfig, reference: object, current: object) -> DriftConf
 def mark_unavailable(config: DriftConfig, error: BaseException) -> DriftConfig:
     """``config`` with the history store marked unavailable: the run goes on, its rules
     across runs are not evaluated and the report says why."""
+    from driftcli.sections.history.config import HistoryConfig
+
     h = config.section(HistoryConfig)
     model = h.model or default_model(config)
     return config.replace(history=replace(h, model=model, past=(), unavailable=str(error)))
@@ -111,6 +143,12 @@ def record(
     :func:`attach` left them). ``reference``/``current`` (paths) give the input fingerprint
     when :func:`attach` did not run.
     """
+    from driftcli.config import DriftConfig
+    from driftcli.history.capture import capture, fingerprint
+    from driftcli.history.runs import open_store
+    from driftcli.history.store import HistoryError
+    from driftcli.sections.history.config import HistoryConfig
+
     cfg = report.config
     h = cfg.section(HistoryConfig) if isinstance(cfg, DriftConfig) else HistoryConfig()
     url = url or h.url
@@ -142,6 +180,10 @@ def record_failure(
     """Append a run that did not complete (an input or config error): status ``error``, the
     message as its failing finding, no results. What a fleet records for a broken model, so
     its scorecard and staleness know the last completed run."""
+    from driftcli._version import __version__
+    from driftcli.history.capture import RunRecord
+    from driftcli.history.runs import open_store
+
     now = datetime.now(timezone.utc).replace(microsecond=0)
     rec = RunRecord(
         model=model,

@@ -2,6 +2,9 @@
 
 The store is ``--history URL``, else the config's ``history`` (``--config``, or
 ./pyproject.toml's [tool.drift]).
+
+Like every sub-app of ``drift``, this module imports only typer at module level (``drift
+--help`` imports it); each command body loads the library through :func:`_guard`.
 """
 
 from __future__ import annotations
@@ -10,18 +13,17 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from driftcli.config import DriftConfig, discover_config, load_config
 from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
-from driftcli.history.runs import open_store
-from driftcli.outputs import termkit as tk
-from driftcli.outputs.termkit import Cell, Col, Grid, fmt_number
-from driftcli.sections.history.config import HistoryConfig, parse_duration
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from driftcli.outputs.termkit import Cell, Col
 
 app = typer.Typer(
     name="history",
@@ -49,11 +51,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout instead of
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 
 def _guard(body: Callable[[], None]) -> None:
-    """User errors (bad option, unreachable store) exit 2 with one line."""
+    """Load the library (every registry, as ``import driftcli`` does), then run ``body``: user
+    errors (bad option, unreachable store) exit 2 with one line."""
+    from rich.console import Console
+
+    from driftcli import registries
+
+    registries.load()
     try:
         body()
     except typer.Exit:
@@ -67,6 +77,9 @@ def _guard(body: Callable[[], None]) -> None:
 
 def _url(history: str | None, config: Path | None) -> str:
     """The store's URL: ``--history``, else the config's."""
+    from driftcli.config import DriftConfig, discover_config, load_config
+    from driftcli.sections.history.config import HistoryConfig
+
     if history:
         return history
     path = config or discover_config()
@@ -89,7 +102,9 @@ def _share(x: float | None) -> str:
 
 
 def _emit(cols: Sequence[Col], rows: Sequence[Sequence[Cell]]) -> None:
-    tk.emit(_console(), Grid(cols, rows))
+    from driftcli.outputs import termkit as tk
+
+    tk.emit(_console(), tk.Grid(cols, rows))
 
 
 @app.command("list")
@@ -106,6 +121,9 @@ def list_runs(
     """
 
     def body() -> None:
+        from driftcli.history.runs import open_store
+        from driftcli.outputs.termkit import Col
+
         with open_store(_url(history, config)) as store:
             runs = store.runs(model, limit)
         if as_json:
@@ -159,6 +177,9 @@ def column(
     """
 
     def body() -> None:
+        from driftcli.history.runs import open_store
+        from driftcli.outputs.termkit import Col, fmt_number
+
         with open_store(_url(history, config)) as store:
             rows = store.column(name, model, last, scope)
         if as_json:
@@ -208,6 +229,10 @@ def show(
     """
 
     def body() -> None:
+        from driftcli.history.runs import open_store
+        from driftcli.outputs import termkit as tk
+        from driftcli.outputs.termkit import Col, fmt_number
+
         with open_store(_url(history, config)) as store:
             run = store.show(run_id)
         if run is None:
@@ -264,6 +289,11 @@ def prune(
     """
 
     def body() -> None:
+        from rich.console import Console
+
+        from driftcli.history.runs import open_store
+        from driftcli.sections.history.config import parse_duration
+
         period = parse_duration(keep, "--keep")
         with open_store(_url(history, config)) as store:
             n = store.prune(period, model)

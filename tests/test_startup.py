@@ -1,0 +1,104 @@
+"""``drift --help`` stays light: the command's start-up imports none of the heavy libraries,
+and the library still loads whole (every registry populated) on first use of a name.
+
+Checked in fresh interpreters by what they import, never by timing; bench/bench_help.py
+times it (target: under 0.3 s).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import driftcli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Loaded by a run, never by ``drift --help``.
+HEAVY = ("polars", "numpy", "scipy", "jinja2", "plotly", "pyarrow", "rich", "pydantic")
+
+
+def _fresh(code: str) -> dict[str, object]:
+    """Run ``code`` in a new interpreter; the JSON it prints last."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    code = (
+        "import json, sys\n"
+        "import driftcli.cli\n"
+        f"print(json.dumps({{'heavy': [m for m in {HEAVY!r} if m in sys.modules]}}))\n"
+    )
+    assert _fresh(code) == {"heavy": []}
+
+
+def test_help_of_the_commands_loads_no_heavy_library() -> None:
+    """``drift --help`` and ``--help`` of report, history, fleet and audit, as the console
+    script runs them (typer parses the group's options too)."""
+    for args in ([], ["report"], ["history"], ["fleet"], ["audit"]):
+        code = (
+            "import json, sys\n"
+            "from driftcli.cli import app\n"
+            f"sys.argv = ['drift', *{args!r}, '--help']\n"
+            "try:\n"
+            "    app()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            f"print(json.dumps({{'heavy': [m for m in {HEAVY!r} if m in sys.modules]}}))\n"
+        )
+        assert _fresh(code) == {"heavy": []}, args
+
+
+def test_the_first_public_name_loads_the_library_with_every_registry() -> None:
+    code = (
+        "import json, sys\n"
+        "import driftcli\n"
+        "before = 'polars' in sys.modules\n"
+        "config = driftcli.DriftConfig()\n"
+        "from driftcli.inputs.registry import readers\n"
+        "from driftcli.notify.notifiers import notifiers\n"
+        "from driftcli.outputs.registry import renderers\n"
+        "from driftcli.sections.registry import sections\n"
+        "print(json.dumps({'before': before, 'inputs': [r.name for r in readers()],\n"
+        "    'notifiers': [n.name for n in notifiers()],\n"
+        "    'outputs': [r.name for r in renderers()],\n"
+        "    'sections': [s.key for s in sections()]}))\n"
+    )
+    from driftcli.inputs.registry import readers
+    from driftcli.notify.notifiers import notifiers
+    from driftcli.outputs.registry import renderers
+    from driftcli.sections.registry import sections
+
+    loaded = _fresh(code)
+    assert loaded.pop("before") is False
+    # The same registries as this test process, which imported driftcli's names (conftest).
+    assert loaded == {
+        "inputs": [r.name for r in readers()],
+        "notifiers": [n.name for n in notifiers()],
+        "outputs": [r.name for r in renderers()],
+        "sections": [s.key for s in sections()],
+    }
+    assert loaded["inputs"] and loaded["notifiers"] and loaded["outputs"] and loaded["sections"]
+
+
+def test_every_public_name_resolves_and_is_listed_by_dir() -> None:
+    for name in driftcli.__all__:
+        assert getattr(driftcli, name) is not None, name
+    assert set(driftcli.__all__) <= set(dir(driftcli))
+    from driftcli import _api
+
+    assert all(getattr(driftcli, n) is getattr(_api, n) for n in driftcli.__all__)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    try:
+        driftcli.no_such_name  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("driftcli.no_such_name resolved")

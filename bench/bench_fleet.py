@@ -103,7 +103,7 @@ def _tree_rss(pid: int) -> int:
 
 def measure(fleet_file: Path, parallel: int) -> dict[str, float]:
     """One fresh ``drift fleet run``: wall seconds, peak RSS of the largest process and of
-    the whole tree (MB)."""
+    the whole tree (MB), CPU seconds of the tree and the cores it kept busy on average."""
     out = fleet_file.parent / "out"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -123,14 +123,18 @@ def measure(fleet_file: Path, parallel: int) -> dict[str, float]:
     proc.returncode = code
     if code not in (0, 1):
         raise SystemExit(f"drift fleet run exited {code}")
-    # ru_maxrss of wait4: the largest of the process and its (waited) descendants, in KiB
+    # ru_maxrss of wait4: the largest of the process and its (waited) descendants, in KiB;
+    # the CPU times include the worker processes it waited for
     largest = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     doc = json.loads((out / "fleet.json").read_text())
     return {
         "parallel": parallel,
         "wall_s": round(wall, 2),
         "largest_process_peak_mb": round(largest, 1),
         "tree_peak_mb": round(peak_tree / 2**20, 1),
+        "cpu_s": round(cpu, 1),
+        "cores_busy": round(cpu / wall, 2),
         "models": len(doc["models"]),
         "exit_code": doc["exit_code"],
     }

@@ -355,3 +355,18 @@ def test_example_data_is_what_the_generator_writes(tmp_path: Path) -> None:
     for rel in kept:
         made_frame = pl.read_parquet(tmp_path / "data" / rel)
         assert made_frame.equals(pl.read_parquet(EXAMPLE / "data" / rel))
+
+
+def test_an_audit_trail_that_cannot_be_appended_to_is_exit_2_after_the_outputs(
+    example: Path,
+) -> None:
+    (example / "out").mkdir()
+    (example / "out" / "audit.jsonl").write_text('{"seq": 1, "torn')  # a torn last line
+    proc = drift(
+        "fleet", "run", example / "fleet.toml", "--date", "2026-11-28", "--only", "churn", "-q"
+    )
+    assert proc.returncode == 2
+    assert "audit trail" in proc.stderr and "drift audit verify" in proc.stderr
+    doc = json.loads((example / "out" / "fleet.json").read_text())
+    assert doc["exit_code"] == 2 and doc["audit_error"].startswith("audit trail")
+    assert _rows(doc)["churn"]["state"] == "pass"

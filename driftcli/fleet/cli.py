@@ -161,6 +161,9 @@ def run(
         if not quiet:
             _print(result)
             _err(f"wrote {written['html']} and {written['json']}")
+        if result.audit_error:
+            _err(f"error: {result.audit_error}; the outputs were written but the runs were not "
+                 "all audited")  # fmt: skip
         raise typer.Exit(int(result.exit_code))
 
     _guard(debug, body)

@@ -119,12 +119,17 @@ class FleetResult:
     tiers: Sequence[Mapping[str, Any]] = ()
     #: Fleet outputs written, format -> path.
     outputs: Mapping[str, str] = field(default_factory=dict)
+    #: Why the audit trail could not be appended to (the run is then exit 2).
+    audit_error: str | None = None
 
     @property
     def exit_code(self) -> ExitCode:
-        """The worst row after tier policy: 3 a bug, 2 a model that could not run, 1 a
-        finding its tier fails the job on, else 0."""
-        return ExitCode(max((r.exit_code for r in self.rows), default=int(ExitCode.USAGE)))
+        """The worst row after tier policy: 3 a bug, 2 a model that could not run (or an
+        audit trail that could not be written), 1 a finding its tier fails the job on, else 0."""
+        worst = max((r.exit_code for r in self.rows), default=int(ExitCode.USAGE))
+        if self.audit_error is not None:
+            worst = max(worst, int(ExitCode.USAGE))
+        return ExitCode(worst)
 
     def counts(self) -> dict[str, int]:
         """Models per state, every state listed."""
@@ -147,6 +152,7 @@ class FleetResult:
             "exit_code": int(self.exit_code),
             "counts": self.counts(),
             "jobs_failed_by": sorted(r.name for r in self.rows if r.exit_code),
+            "audit_error": self.audit_error,
             "tiers": [dict(t) for t in self.tiers],
             "models": [r.to_dict() for r in self.rows],
         }

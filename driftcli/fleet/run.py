@@ -13,6 +13,7 @@ For Python callers, what ``drift fleet run fleet.toml`` does::
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -22,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
 from driftcli.fleet.config import Fleet
 from driftcli.fleet.result import FleetResult, ModelRow
@@ -129,10 +130,21 @@ def run_fleet(
     t0 = time.perf_counter()
     rows: list[ModelRow] = []
 
+    audit_errors: list[str] = []
+
+    def audited(append: Callable[[], None]) -> None:
+        """Append to the audit trail unless it already failed; a failure is kept for the
+        result (exit 2 after every model ran and the outputs are written)."""
+        if fleet.audit is None or audit_errors:
+            return
+        try:
+            append()
+        except DriftError as exc:
+            audit_errors.append(f"audit trail {fleet.audit}: {exc}")
+
     def done(row: ModelRow) -> None:
         rows.append(row)
-        if fleet.audit is not None:
-            _audit_model(fleet, row)
+        audited(lambda: _audit_model(fleet, row))
         if progress is not None:
             progress(row, len(rows), len(work))
 
@@ -163,8 +175,9 @@ def run_fleet(
         parallel=workers,
         tiers=[t.to_dict() for t in fleet.tiers.values()],
     )
-    if fleet.audit is not None:
-        _audit_fleet(fleet, result)
+    audited(lambda: _audit_fleet(fleet, result))
+    if audit_errors:
+        result = dataclasses.replace(result, audit_error=audit_errors[0])
     return result
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from driftcli.errors import DriftError
+from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
 from driftcli.fleet.config import BrokenModel, ModelSpec, TierPolicy
 from driftcli.fleet.policy import breach_streak, decide, staleness
@@ -78,6 +78,11 @@ def _run(job: ModelJob, spec: ModelSpec, started: datetime, t0: float) -> ModelR
     cfg = config_from_mapping(spec.settings, f"{spec.source} (model {spec.name})")
     folder = job.output_dir / spec.name
     outputs = dict(cfg.outputs) or dict(DEFAULT_OUTPUTS)
+    if "-" in outputs.values():
+        raise ConfigError(
+            f"{spec.source}: outputs: a fleet model cannot write to stdout ('-'); give a file "
+            "name (written under the model's output folder)"
+        )
     targets = [
         (fmt, p if p == "-" or Path(p).is_absolute() else str(folder / p))
         for fmt, p in outputs.items()

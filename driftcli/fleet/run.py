@@ -101,8 +101,13 @@ def _crashed(job: ModelJob, exc: BaseException) -> ModelRow:
         exit_code=int(ExitCode.INTERNAL),
         fails_job=True,
         job_reasons=("error",),
-        error=f"the worker process running this model died ({type(exc).__name__}); it may "
-        "have run out of memory: lower [fleet] parallel",
+        error=(
+            f"the worker process running this model died ({type(exc).__name__}); it may have "
+            "run out of memory: lower [fleet] parallel"
+            if isinstance(exc, BrokenProcessPool)
+            else f"internal error: {type(exc).__name__}: {exc}. This is a bug in driftcli; "
+            "please report it."
+        ),
         source=spec.source,
     )
 
@@ -162,7 +167,7 @@ def run_fleet(
             for fut in as_completed(futures):
                 try:
                     row = fut.result()
-                except BrokenProcessPool as exc:
+                except Exception as exc:  # noqa: BLE001 - a dead worker or a bug: that model's row
                     row = _crashed(futures[fut], exc)
                 done(row)
     result = FleetResult(

@@ -370,3 +370,13 @@ def test_an_audit_trail_that_cannot_be_appended_to_is_exit_2_after_the_outputs(
     doc = json.loads((example / "out" / "fleet.json").read_text())
     assert doc["exit_code"] == 2 and doc["audit_error"].startswith("audit trail")
     assert _rows(doc)["churn"]["state"] == "pass"
+
+
+def test_status_shows_a_model_whose_declaration_broke_since_its_last_run(example: Path) -> None:
+    run_fleet(load_fleet(example / "fleet.toml").select(["churn"]), date(2026, 11, 28), parallel=1)
+    (example / "models" / "churn.toml").write_text('name = "churn"\ntier = "gold"\n')
+    rows = {r.name: r for r in fleet_status(load_fleet(example / "fleet.toml")).rows}
+    churn = rows["churn"]
+    assert churn.status == "error" and churn.exit_code == 2 and churn.last_run is not None
+    assert "its declaration is broken" in (churn.error or "") and "'gold'" in (churn.error or "")
+    assert "no run in the history store yet" in (rows["recsys"].error or "")

@@ -18,7 +18,13 @@ def _row(
     spec: ModelSpec | BrokenModel, fleet: Fleet, runs: list[dict[str, Any]], now: datetime
 ) -> ModelRow:
     policy = fleet.tiers.get(spec.tier)
-    if not runs:
+    if isinstance(spec, BrokenModel) or not runs:
+        # a declaration that cannot be read now cannot run next time, whatever it did before
+        why = (
+            f"its declaration is broken: {spec.error}"
+            if isinstance(spec, BrokenModel)
+            else "no run in the history store yet: run `drift fleet run`"
+        )
         return ModelRow(
             name=spec.name,
             owner=spec.owner,
@@ -27,28 +33,24 @@ def _row(
             exit_code=int(ExitCode.USAGE),
             fails_job=True,
             job_reasons=("error",),
-            error="no run in the history store yet: run `drift fleet run`"
-            + (f" (and its declaration is broken: {spec.error})" if isinstance(spec, BrokenModel)
-               else ""),
+            last_run=runs[0]["finished_at"] if runs else None,
+            error=why,
             source=spec.source,
-        )  # fmt: skip
+        )
     latest = runs[0]
     completed = [r for r in runs if r["status"] != "error"]
     last_ok = completed[0] if completed else None
     status = latest["status"]
     streak = breach_streak(status == "fail", [r["status"] for r in runs[1:]])
-    stale, reason, age = False, None, None
-    if policy is not None:
-        sla = staleness(
-            policy,
-            now,
-            last_ok["data_end"] if last_ok else None,
-            last_ok["finished_at"] if last_ok else None,
-        )
-        stale, reason, age = sla.stale, sla.reason, sla.data_age_seconds
-        decision = decide(policy, status, streak, stale)
-    else:
-        decision = decide(fleet.tiers[next(iter(fleet.tiers))], "error", 0, False)
+    assert policy is not None  # a readable declaration names a defined tier
+    sla = staleness(
+        policy,
+        now,
+        last_ok["data_end"] if last_ok else None,
+        last_ok["finished_at"] if last_ok else None,
+    )
+    stale, reason, age = sla.stale, sla.reason, sla.data_age_seconds
+    decision = decide(policy, status, streak, stale)
     error = None
     if status == "error":
         error = "; ".join(latest["findings"]) or "the last run did not complete"

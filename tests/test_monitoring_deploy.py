@@ -102,3 +102,25 @@ def test_stack_configs_are_valid() -> None:
         timeout=60,
     )
     assert proc.returncode == 0 and "SUCCESS" in proc.stdout, proc.stdout + proc.stderr
+
+
+FLEET_RULES = DEPLOY / "prometheus" / "driftcli-fleet-rules.yml"
+FLEET_RULE_TESTS = DEPLOY / "prometheus" / "driftcli-fleet-rules.test.yml"
+FLEET_ALERTS = {"DriftcliFleetModelStale", "DriftcliFleetModelEscalated", "DriftcliFleetModelDown"}
+
+
+def test_fleet_rules_pass_their_unit_tests_and_name_only_fleet_metrics() -> None:
+    """The fleet's rules (on fleet.prom) route by the labels the fleet writes: fleet, model,
+    tier, owner; each alert has a unit test, and every metric they read is one fleet.prom
+    holds."""
+    from driftcli.fleet.outputs import FLEET_METRICS
+
+    assert "SUCCESS: 3 rules found" in _promtool("check", "rules", FLEET_RULES)
+    assert "SUCCESS" in _promtool("test", "rules", FLEET_RULE_TESTS)
+    text = FLEET_RULES.read_text()
+    assert set(re.findall(r"- alert: (\w+)", text)) == FLEET_ALERTS
+    assert set(re.findall(r"alertname: (\w+)", FLEET_RULE_TESTS.read_text())) == FLEET_ALERTS
+    exprs = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    names = set(METRIC_NAME.findall("\n".join(exprs)))
+    assert names and names <= set(FLEET_METRICS)
+    assert all("by (fleet, model, tier, owner)" in e for e in exprs if "expr:" in e)

@@ -161,6 +161,10 @@ _ROW_METRICS: dict[str, tuple[str, Callable[[ModelRow], float | None]]] = {
 }
 
 
+#: Every metric name fleet.prom holds.
+FLEET_METRICS = (*_ROW_METRICS, "driftcli_fleet_models", "driftcli_fleet_exit_code")
+
+
 def _timestamp(text: str | None) -> float | None:
     from driftcli.fleet.policy import parse_time
 

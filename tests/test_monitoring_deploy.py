@@ -94,7 +94,7 @@ def test_provisioning_points_at_the_dashboard_folder() -> None:
 
 def test_stack_configs_are_valid() -> None:
     """The Prometheus and Alertmanager configs of deploy/docker-compose.yml."""
-    assert "SUCCESS: 1 rule files found" in _promtool("check", "config", "prometheus.yml")
+    assert "SUCCESS: 2 rule files found" in _promtool("check", "config", "prometheus.yml")
     proc = subprocess.run(
         [binary("amtool"), "check-config", str(DEPLOY / "alertmanager" / "alertmanager.yml")],
         capture_output=True,

@@ -230,3 +230,35 @@ def test_a_process_killed_while_writing_leaves_the_run_absent_or_complete_on_pos
         assert store.count() == len(runs)
         store.append(synthetic_run("m", 2))
         assert store.count() == len(runs) + 1
+
+
+def test_a_fleet_on_postgresql_runs_escalates_and_reads_its_status(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The example fleet with its history in PostgreSQL: two daily runs in worker processes
+    escalate credit-risk, a broken model's error run is stored, and `drift fleet status`
+    reads the same scorecard back from the store."""
+    from datetime import date
+
+    from driftcli.fleet import fleet_status, load_fleet, run_fleet
+
+    example = tmp_path / "fleet"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "fleet", example,
+                    ignore=shutil.ignore_patterns("out"))  # fmt: skip
+    text = (example / "fleet.toml").read_text()
+    (example / "fleet.toml").write_text(
+        text.replace('history = "sqlite:///out/history.db"', f'history = "{pg_url}"')
+    )
+    fleet = load_fleet(example / "fleet.toml")
+    assert fleet.history == pg_url
+    run_fleet(fleet, date(2026, 11, 27), parallel=2)
+    result = run_fleet(fleet, date(2026, 11, 28), parallel=2)
+    rows = {r.name: r for r in result.rows}
+    assert (rows["credit-risk"].streak, rows["credit-risk"].escalated) == (2, True)
+    assert rows["nlp-intent"].status == "error" and rows["recsys"].stale
+    status = {r.name: r for r in fleet_status(fleet).rows}
+    assert {n: r.state for n, r in status.items()} == {n: r.state for n, r in rows.items()}
+    assert status["credit-risk"].health["drift"] == "fail"
+    assert status["credit-risk"].report == "credit-risk/report.html"
+    with open_store(pg_url) as store:
+        assert [r["status"] for r in store.runs("nlp-intent")] == ["error", "error"]

@@ -380,3 +380,48 @@ def test_status_shows_a_model_whose_declaration_broke_since_its_last_run(example
     assert churn.status == "error" and churn.exit_code == 2 and churn.last_run is not None
     assert "its declaration is broken" in (churn.error or "") and "'gold'" in (churn.error or "")
     assert "no run in the history store yet" in (rows["recsys"].error or "")
+
+
+def _spawned_workers(parent: int) -> list[int]:
+    """The pids of ``parent``'s spawned pool workers (not its resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat[1]) == parent and "spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_worker_process_costs_no_model_its_row(example: Path) -> None:
+    """The OOM killer (here: SIGKILL from the test) takes a worker and its pool down; the
+    models that had not finished are rerun one at a time, so every model still gets its own
+    row and the verdict is the same as an undisturbed run."""
+    import os
+    import signal
+    import time
+
+    cmd = [sys.executable, "-m", "driftcli", "fleet", "run", str(example / "fleet.toml"),
+           "--date", "2026-11-28", "--parallel", "2", "-q"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = _spawned_workers(proc.pid)
+        time.sleep(0.02)
+    assert workers, "no worker process appeared"
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 2, stderr  # as undisturbed: the broken model's exit 2
+    assert "notice: a worker process died;" in stderr and "rerun one at a time" in stderr
+    doc = json.loads((example / "out" / "fleet.json").read_text())
+    assert {n: r["state"] for n, r in _rows(doc).items()} == {
+        "churn": "pass", "credit-risk": "fail", "nlp-intent": "error", "recsys": "stale",
+    }  # fmt: skip
+    assert doc["notices"] and "rerun one at a time" in doc["notices"][0]
+    assert "worker process" not in json.dumps(doc["models"])  # no model lost its row

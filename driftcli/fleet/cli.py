@@ -161,6 +161,8 @@ def run(
         if not quiet:
             _print(result)
             _err(f"wrote {written['html']} and {written['json']}")
+        for notice in result.notices:
+            _err(f"notice: {notice}")
         if result.audit_error:
             _err(f"error: {result.audit_error}; the outputs were written but the runs were not "
                  "all audited")  # fmt: skip

@@ -121,6 +121,8 @@ class FleetResult:
     outputs: Mapping[str, str] = field(default_factory=dict)
     #: Why the audit trail could not be appended to (the run is then exit 2).
     audit_error: str | None = None
+    #: What the run had to work around (a worker process that died, and the reruns).
+    notices: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> ExitCode:
@@ -153,6 +155,7 @@ class FleetResult:
             "counts": self.counts(),
             "jobs_failed_by": sorted(r.name for r in self.rows if r.exit_code),
             "audit_error": self.audit_error,
+            "notices": list(self.notices),
             "tiers": [dict(t) for t in self.tiers],
             "models": [r.to_dict() for r in self.rows],
         }

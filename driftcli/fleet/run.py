@@ -153,23 +153,27 @@ def run_fleet(
         if progress is not None:
             progress(row, len(rows), len(work))
 
+    notices: list[str] = []
     fleet.output_dir.mkdir(parents=True, exist_ok=True)
     if workers == 1:
         for job in work:
             done(run_model(job))
     else:
         threads = max(1, (os.cpu_count() or 1) // workers)
-        ctx = multiprocessing.get_context("spawn")
-        with _worker_env(threads), ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            futures: dict[Future[ModelRow], ModelJob] = {
-                pool.submit(run_model, job): job for job in work
-            }
-            for fut in as_completed(futures):
-                try:
-                    row = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker or a bug: that model's row
-                    row = _crashed(futures[fut], exc)
-                done(row)
+        with _worker_env(threads):
+            lost = _pooled(work, workers, done)
+            if lost:
+                # A worker died (the OOM killer, a signal, a crash in native code) and took the
+                # pool with it. Which model killed it is unknown: rerun each model that had not
+                # finished alone, in a fresh process, so only a model that dies again loses
+                # its row.
+                notices.append(
+                    f"a worker process died; {len(lost)} model(s) that had not finished were "
+                    f"rerun one at a time: {', '.join(j.spec.name for j in lost)}"
+                )
+                for job in lost:
+                    if _pooled([job], 1, done):
+                        done(_crashed(job, BrokenProcessPool()))
     result = FleetResult(
         name=fleet.name,
         fleet_file=str(fleet.path),
@@ -183,7 +187,28 @@ def run_fleet(
     audited(lambda: _audit_fleet(fleet, result))
     if audit_errors:
         result = dataclasses.replace(result, audit_error=audit_errors[0])
-    return result
+    return dataclasses.replace(result, notices=tuple(notices))
+
+
+def _pooled(
+    work: Sequence[ModelJob], workers: int, done: Callable[[ModelRow], None]
+) -> list[ModelJob]:
+    """Run ``work`` in a pool of ``workers`` spawned processes, calling ``done`` with each
+    row; the jobs lost because a worker process died (the pool is then broken)."""
+    lost: list[ModelJob] = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        futures: dict[Future[ModelRow], ModelJob] = {pool.submit(run_model, j): j for j in work}
+        for fut in as_completed(futures):
+            try:
+                row = fut.result()
+            except BrokenProcessPool:
+                lost.append(futures[fut])
+                continue
+            except Exception as exc:  # noqa: BLE001 - a bug: that model's row, not the fleet
+                row = _crashed(futures[fut], exc)
+            done(row)
+    return sorted(lost, key=lambda j: j.spec.name)
 
 
 def _audit_model(fleet: Fleet, row: ModelRow) -> None:

@@ -552,3 +552,51 @@ def test_online_card_colour_follows_the_limit(visit: Any, full_page: Path) -> No
     series, note = page.evaluate(css.format("--series")), page.evaluate(css.format("--note"))
     assert bars == [series] * 6 + [note]
     v.check_clean()
+
+
+def _fleet_page(tmp_path: Path) -> Path:
+    """A scorecard of four models in two tiers, one per state but warn."""
+    from driftcli.fleet.outputs import to_html as fleet_html
+    from driftcli.fleet.result import FleetResult, ModelRow
+
+    def row(name: str, tier: str, owner: str, status: str, **kw: Any) -> ModelRow:
+        return ModelRow(name=name, owner=owner, tier=tier, status=status,
+                        exit_code=kw.pop("exit_code", 0), fails_job=kw.pop("fails_job", False),
+                        health={"drift": "pass", "staleness": "pass"}, **kw)  # fmt: skip
+
+    rows = (
+        row("churn", "standard", "team-growth", "pass", drift_share=0.0, report="churn/r.html"),
+        row("credit-risk", "critical", "team-risk", "fail", exit_code=1, fails_job=True,
+            drift_share=0.5, streak=2, escalated=True, trend=(0.4, 0.5, 0.5)),
+        row("nlp-intent", "standard", "team-nlp", "error", exit_code=2, fails_job=True,
+            error="no column 'language'"),
+        row("recsys", "critical", "team-reco", "pass", exit_code=1, fails_job=True,
+            stale=True, stale_reason="newest data 8.0 days old", drift_share=0.1),
+    )  # fmt: skip
+    result = FleetResult("demo", "fleet.toml", "2026-11-28", "2026-11-29T00:00:00+00:00", rows)
+    path = tmp_path / "fleet.html"
+    path.write_text(fleet_html(result), encoding="utf-8")
+    return path
+
+
+def test_fleet_scorecard_sorts_and_filters_offline(visit: Any, tmp_path: Path) -> None:
+    v = visit(_fleet_page(tmp_path))
+    page = v.page
+    names = "Array.from(document.querySelectorAll('#fleet tbody tr:not([hidden]) td:nth-child(2)')).map(e => e.textContent.trim())"  # noqa: E501
+    assert page.evaluate(names) == ["churn", "credit-risk", "nlp-intent", "recsys"]
+    page.click("#fleet th[data-key=state] button")  # worst first
+    assert page.evaluate(names) == ["nlp-intent", "recsys", "credit-risk", "churn"]
+    page.click("#fleet th[data-key=state] button")
+    assert page.evaluate(names) == ["churn", "credit-risk", "recsys", "nlp-intent"]
+    page.click("#fleet th[data-key=share] button")  # largest drift share first, blank last
+    assert page.evaluate(names) == ["credit-risk", "recsys", "churn", "nlp-intent"]
+    page.fill("#q", "team-risk")
+    assert page.evaluate(names) == ["credit-risk"]
+    assert page.locator("#shown").inner_text() == "1 of 4 models shown"
+    page.fill("#q", "")
+    page.select_option("#tier", "critical")
+    assert sorted(page.evaluate(names)) == ["credit-risk", "recsys"]
+    page.select_option("#state", "stale")
+    assert page.evaluate(names) == ["recsys"]
+    assert page.locator("a[href='churn/r.html']").count() == 1
+    v.check_clean()

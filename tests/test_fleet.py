@@ -425,3 +425,27 @@ def test_a_killed_worker_process_costs_no_model_its_row(example: Path) -> None:
     }  # fmt: skip
     assert doc["notices"] and "rerun one at a time" in doc["notices"][0]
     assert "worker process" not in json.dumps(doc["models"])  # no model lost its row
+
+
+def test_junit_names_each_areas_own_findings_and_fails_only_what_the_tier_fails() -> None:
+    from driftcli.fleet.outputs import to_junit
+    from driftcli.fleet.result import ModelRow
+
+    def row(name: str, reasons: tuple[str, ...]) -> ModelRow:
+        return ModelRow(
+            name=name, owner="o", tier="t", status="fail", exit_code=1 if reasons else 0,
+            fails_job=bool(reasons), job_reasons=reasons,
+            health={"drift": "pass", "performance": "fail", "integrity": "warn",
+                    "staleness": "pass"},
+            area_findings={"performance": ("accuracy fell 0.08, beyond 0.05",)},
+        )  # fmt: skip
+
+    result = FleetResult("f", "fleet.toml", "2026-11-28", "2026-11-28T00:00:00+00:00",
+                         (row("gate", ("drift",)), row("watch", ())))  # fmt: skip
+    xml = JUnitXml.fromstring(to_junit(result))
+    suites = {s.name: {c.name: c for c in s} for s in xml}
+    failed = suites["fleet.gate"]["performance"].result
+    assert failed and failed[0].message == "accuracy fell 0.08, beyond 0.05"
+    assert not suites["fleet.watch"]["performance"].result  # reported, not failed
+    assert "does not fail the job" in (suites["fleet.watch"]["performance"].system_out or "")
+    assert not suites["fleet.gate"]["drift"].result

@@ -86,8 +86,8 @@ def _area_text(row: ModelRow, area: str) -> str:
             base = f"{row.columns_drifted} of {row.columns_tested} columns drifted"
             return base + (f" (consecutive breached runs: {row.streak})" if row.streak else "")
         return "drift"
-    found = [b for b in row.breaches if area in b.lower()]
-    return found[0] if found else f"{area}: {row.health.get(area)}"
+    found = row.area_findings.get(area, ())
+    return "; ".join(found) if found else f"{area}: {row.health.get(area)}"
 
 
 def _line(text: str) -> str:

@@ -55,6 +55,9 @@ class ModelRow:
     #: The model's HTML report (else JSON), relative to the fleet's output folder.
     report: str | None = None
     breaches: tuple[str, ...] = ()
+    #: The failing findings of each report section, by its key (``performance``,
+    #: ``integrity``, ...): what the scorecard and JUnit say about that area.
+    area_findings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     error: str | None = None
     #: Drift share of the model's last runs, oldest first (this one last).
     trend: tuple[float | None, ...] = ()
@@ -96,6 +99,7 @@ class ModelRow:
         out.pop("config")
         out["state"] = self.state
         out["health"] = dict(self.health)
+        out["area_findings"] = {k: list(v) for k, v in self.area_findings.items()}
         out["breaches"] = list(self.breaches)
         out["job_reasons"] = list(self.job_reasons)
         out["trend"] = list(self.trend)

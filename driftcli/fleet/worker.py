@@ -149,6 +149,7 @@ def _run(job: ModelJob, spec: ModelSpec, started: datetime, t0: float) -> ModelR
         duration_seconds=round(time.perf_counter() - t0, 3),
         report=_relative(location, job.output_dir),
         breaches=tuple(report.breaches[:5]),
+        area_findings=_area_findings(report),
         trend=tuple(shares[-TREND_RUNS:]),
         failed_deliveries=tuple(
             f"{d.name} ({d.target}): {d.error}" for d in report.deliveries if not d.ok
@@ -166,6 +167,20 @@ def _earlier_runs(job: ModelJob, model: str, replaced: int | None) -> list[dict[
     with open_store(job.history) as store:
         rows = store.latest(model, TREND_RUNS + 1)
     return [r for r in rows if r["id"] != replaced][:TREND_RUNS]
+
+
+def _area_findings(report: Any) -> dict[str, tuple[str, ...]]:
+    """Each section's failing findings (at most 5), by its key; sections without any left out."""
+    from driftcli.results.vocabulary import Severity
+
+    out = {}
+    for key, section in report.sections.items():
+        if section is None:
+            continue
+        failing = tuple(f.message for f in section.findings() if f.severity is Severity.FAIL)
+        if failing:
+            out[key] = failing[:5]
+    return out
 
 
 def _health(report: Any) -> dict[str, str]:

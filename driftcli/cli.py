@@ -469,7 +469,7 @@ def _audit(
     current: str,
     exit_code: int,
     result: Report | None = None,
-    error: DriftError | None = None,
+    error: str | None = None,
     cfg: DriftConfig | None = None,
 ) -> int:
     """Append the run (or the error that stopped it) to the audit trail; the exit code, 2
@@ -497,7 +497,7 @@ def _audit(
                 config=config.to_dict() if config is not None else None,
                 inputs=inputs,
                 verdict=report_verdict(result) if result is not None else None,
-                error=str(error) if error is not None else None,
+                error=error,
             ),
         )
     except DriftError as exc:
@@ -583,8 +583,14 @@ def report(
         try:
             cfg = _config(flags)
             _report(cfg)
+        except typer.Exit:  # the run's own exit code, audited by _report
+            raise
         except DriftError as exc:  # audited, then the one-line message and exit 2
-            _audit(audit, reference, current, int(ExitCode.USAGE), error=exc, cfg=cfg)
+            _audit(audit, reference, current, int(ExitCode.USAGE), error=str(exc), cfg=cfg)
+            raise
+        except Exception as exc:  # a bug: audited too, then exit 3 as _guard decides
+            why = f"internal error: {type(exc).__name__}: {exc}"
+            _audit(audit, reference, current, int(ExitCode.INTERNAL), error=why, cfg=cfg)
             raise
 
     def _config(flags: dict[str, object]) -> DriftConfig:

@@ -449,3 +449,18 @@ def test_junit_names_each_areas_own_findings_and_fails_only_what_the_tier_fails(
     assert not suites["fleet.watch"]["performance"].result  # reported, not failed
     assert "does not fail the job" in (suites["fleet.watch"]["performance"].system_out or "")
     assert not suites["fleet.gate"]["drift"].result
+
+
+def test_a_failed_rerun_of_the_same_date_replaces_its_run_and_its_last_success(
+    example: Path,
+) -> None:
+    from driftcli.history import open_store
+
+    fleet = load_fleet(example / "fleet.toml").select(["churn"])
+    assert run_fleet(fleet, date(2026, 11, 28), parallel=1).rows[0].status == "pass"
+    (example / "data" / "churn" / "current" / "2026-11-28.parquet").unlink()
+    row = run_fleet(fleet, date(2026, 11, 28), parallel=1).rows[0]
+    assert row.status == "error" and "2026-11-28.parquet" in (row.error or "")
+    assert row.last_success is None  # the day's successful run was replaced by this one
+    with open_store(fleet.history) as store:
+        assert [r["status"] for r in store.runs("churn")] == ["error"]

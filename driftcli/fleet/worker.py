@@ -241,13 +241,18 @@ def _error_row(
     try:
         from driftcli.history import record_failure
 
-        earlier = _earlier_runs(job, spec.name, None)
+        key = f"fleet:{job.run_date.isoformat()}"
+        earlier = [
+            r
+            for r in _earlier_runs(job, spec.name, None)
+            if not (job.on_duplicate == "replace" and r["run_key"] == key)  # replaced below
+        ]
         record_failure(
             job.history,
             spec.name,
             message,
             started_at=started,
-            run_key=f"fleet:{job.run_date.isoformat()}",
+            run_key=key,
             on_duplicate=job.on_duplicate,
             exit_code=int(code),
         )

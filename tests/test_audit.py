@@ -514,3 +514,18 @@ def test_drift_report_appends_its_runs_and_its_errors_to_the_trail(tmp_path: Pat
         "current"]["rows"]  # fmt: skip
     assert second["exit_code"] == 2 and "nope.parquet" in second["error"]
     assert second["verdict"] is None and second["prev_hash"] == first["hash"]
+
+
+def test_drift_report_with_a_torn_trail_writes_its_files_and_exits_2(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    trail = tmp_path / "audit.jsonl"
+    trail.write_text('{"seq": 1, "tor')
+    ref = root / "sample_data" / "reference.parquet"
+    summary = tmp_path / "s.json"
+    cmd = [sys.executable, "-m", "driftcli", "report", str(ref), str(ref), "-q",
+           "--json", str(summary), "--audit", str(trail)]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "audit trail" in proc.stderr and "the run alone would exit 0" in proc.stderr
+    assert json.loads(summary.read_text())["status"] == "pass"
+    assert trail.read_text() == '{"seq": 1, "tor'  # nothing chained onto the torn line

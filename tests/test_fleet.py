@@ -449,6 +449,12 @@ def test_junit_names_each_areas_own_findings_and_fails_only_what_the_tier_fails(
     assert not suites["fleet.watch"]["performance"].result  # reported, not failed
     assert "does not fail the job" in (suites["fleet.watch"]["performance"].system_out or "")
     assert not suites["fleet.gate"]["drift"].result
+    # a message with a character XML 1.0 cannot carry is escaped, not a broken document
+    broken = FleetResult("f", "fleet.toml", "2026-11-28", "2026-11-28T00:00:00+00:00",
+                         (ModelRow(name="x", owner="o", tier="t", status="error", exit_code=2,
+                                   fails_job=True, error="no column 'a\x01b'"),))  # fmt: skip
+    case = next(iter(next(iter(JUnitXml.fromstring(to_junit(broken))))))
+    assert case.result[0].message == "no column 'a\\x01b'"
 
 
 def test_a_failed_rerun_of_the_same_date_replaces_its_run_and_its_last_success(

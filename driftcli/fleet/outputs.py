@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from driftcli.fleet.result import AREAS, FleetResult, ModelRow
+from driftcli.outputs.junit import xml_safe
 
 SCHEMA_PATH = Path(__file__).with_name("fleet.schema.json")
 #: The files a fleet run writes in its output folder, format -> file name.
@@ -109,6 +110,10 @@ def to_junit(result: FleetResult) -> str:
     root.set("failures", str(failures))
     root.set("errors", str(errors))
     root.set("time", f"{result.duration_seconds or 0.0:.3f}")
+    for el in root.iter():  # messages may hold characters XML 1.0 cannot carry
+        el.text = xml_safe(el.text) if el.text else el.text
+        for key, value in el.attrib.items():
+            el.set(key, xml_safe(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 

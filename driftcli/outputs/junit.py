@@ -58,7 +58,7 @@ _HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _text(value: str) -> str:
+def xml_safe(value: str) -> str:
     """``value`` with every character XML cannot carry written as its Python escape."""
     return _ILLEGAL.sub(lambda m: ascii(m.group())[1:-1], value)
 
@@ -77,9 +77,9 @@ def _time(value: float) -> str:
 
 
 def _element(tag: str, attrs: Mapping[str, str], text: str = "") -> ET.Element:
-    element = ET.Element(tag, {k: _text(v) for k, v in attrs.items()})
+    element = ET.Element(tag, {k: xml_safe(v) for k, v in attrs.items()})
     if text:
-        element.text = _text(text)
+        element.text = xml_safe(text)
     return element
 
 

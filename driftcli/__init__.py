@@ -14,7 +14,19 @@ from __future__ import annotations
 import importlib.util
 from typing import TYPE_CHECKING
 
+from driftcli import _loader
 from driftcli._version import __version__
+
+
+def _load_registries() -> None:
+    from driftcli import registries
+
+    registries.load()
+
+
+# A submodule imported directly (``from driftcli.config import load_config``) still finds
+# every config table registered when it first reads them.
+_loader.set_loader(_load_registries)
 
 if TYPE_CHECKING:
     from driftcli.columns.thresholds import AutoThresholdConfig

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol, TypeVar
 
+from driftcli._loader import ensure_loaded
 from driftcli.columns.correction import parse_correction
 from driftcli.columns.thresholds import (
     AUTO,
@@ -107,6 +108,7 @@ def unregister_table(key: str) -> None:
 
 def tables() -> list[ConfigTable]:
     """The registered config tables, early ones first, each group in registration order."""
+    ensure_loaded()
     found = list(_TABLES.values())
     return [t for t in found if t.placement == "early"] + [
         t for t in found if t.placement == "late"
@@ -298,6 +300,7 @@ class DriftConfig:
     def section(self, cls: type[T]) -> T:
         """The section table of type ``cls`` (``config.section(ModelConfig)``): as set, or
         its default."""
+        ensure_loaded()
         for t in _TABLES.values():
             if t.type is cls:
                 value = self.sections.get(t.key)
@@ -306,6 +309,7 @@ class DriftConfig:
 
     def table(self, key: str) -> Any:
         """The section table registered as ``key``: as set, or its default."""
+        ensure_loaded()
         if key not in _TABLES:
             raise KeyError(f"no config table {key!r} is registered")
         return self.sections.get(key, _TABLES[key].type())
@@ -481,6 +485,8 @@ def _threshold_text(value: str) -> float | str:
 def _section_tables(given: Mapping[str, Any]) -> dict[str, Any]:
     """The section tables of a DriftConfig, each checked against its registered type."""
     out: dict[str, Any] = {}
+    if given:
+        ensure_loaded()
     for key, value in given.items():
         table = _TABLES.get(key)
         if table is None:

@@ -102,3 +102,16 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("driftcli.no_such_name resolved")
+
+
+def test_an_internal_module_imported_directly_finds_every_config_table(tmp_path: Path) -> None:
+    """``from driftcli.config import load_config`` without a public name first: the section
+    tables ([model], [notify], ...) are registered when the config registry is first read."""
+    config = tmp_path / "drift.toml"
+    config.write_text('[model]\ntarget = "target"\n[notify]\nretries = 1\n')
+    code = (
+        "import json\n"
+        "from driftcli.config import load_config\n"
+        f"print(json.dumps({{'tables': sorted(load_config({str(config)!r}).sections)}}))\n"
+    )
+    assert _fresh(code) == {"tables": ["model", "notify"]}

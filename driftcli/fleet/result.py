@@ -121,8 +121,6 @@ class FleetResult:
     duration_seconds: float | None = None
     parallel: int | None = None
     tiers: Sequence[Mapping[str, Any]] = ()
-    #: Fleet outputs written, format -> path.
-    outputs: Mapping[str, str] = field(default_factory=dict)
     #: Why the audit trail could not be appended to (the run is then exit 2).
     audit_error: str | None = None
     #: What the run had to work around (a worker process that died, and the reruns).

@@ -257,12 +257,3 @@ def _audit_fleet(fleet: Fleet, result: FleetResult) -> None:
             extra={"fleet": fleet.name, "run_date": result.run_date, "models": len(result.rows)},
         ),
     )
-
-
-def describe(rows: Sequence[ModelRow]) -> list[str]:
-    """One line per model for a terminal: state, name, tier, owner and why."""
-    out = []
-    for r in rows:
-        why = r.error or r.stale_reason or ("; ".join(r.breaches[:1]) if r.breaches else "")
-        out.append(f"{r.state:5}  {r.name}  ({r.tier}, {r.owner})  {why}".rstrip())
-    return out

@@ -143,10 +143,6 @@ class Fleet:
         """The folder relative paths start from: the fleet file's."""
         return self.path.parent
 
-    def tier(self, name: str) -> TierPolicy:
-        """The tier's policy (a model's tier is checked to exist when the fleet is read)."""
-        return self.tiers[name]
-
     def select(self, only: Sequence[str]) -> Fleet:
         """The fleet restricted to the named models (ConfigError naming an unknown one)."""
         if not only:

@@ -25,7 +25,7 @@ from datetime import time as dtime
 
 from driftcli.errors import ConfigError, DriftError
 from driftcli.exitcodes import ExitCode
-from driftcli.fleet.config import Fleet
+from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec
 from driftcli.fleet.result import FleetResult, ModelRow
 from driftcli.fleet.worker import ModelJob, run_model
 
@@ -62,33 +62,21 @@ def _worker_env(threads: int) -> Iterator[None]:
 
 def jobs(fleet: Fleet, run_date: date, as_of: datetime) -> list[ModelJob]:
     """One job per model (the broken ones too: each becomes its error row), by name."""
-    out = [
+    specs: list[ModelSpec | BrokenModel] = [*fleet.models, *fleet.broken]
+    return [
         ModelJob(
-            spec=m,
-            policy=fleet.tier(m.tier),
+            spec=spec,
+            policy=fleet.tiers.get(spec.tier),
             run_date=run_date,
             as_of=as_of,
             base=fleet.base,
             output_dir=fleet.output_dir,
             history=fleet.history,
             on_duplicate=fleet.on_duplicate,
+            audit=fleet.audit is not None,
         )
-        for m in fleet.models
+        for spec in sorted(specs, key=lambda s: s.name)
     ]
-    out += [
-        ModelJob(
-            spec=b,
-            policy=fleet.tiers.get(b.tier),
-            run_date=run_date,
-            as_of=as_of,
-            base=fleet.base,
-            output_dir=fleet.output_dir,
-            history=fleet.history,
-            on_duplicate=fleet.on_duplicate,
-        )
-        for b in fleet.broken
-    ]
-    return sorted(out, key=lambda j: j.spec.name)
 
 
 def _crashed(job: ModelJob, exc: BaseException) -> ModelRow:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from driftcli.exitcodes import ExitCode
+from driftcli.fleet.config import BrokenModel, ModelSpec
 
 #: Areas of the scorecard, in column order; a model's health holds these and any other
 #: section's outcome.
@@ -67,6 +68,25 @@ class ModelRow:
     inputs: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
     #: The model's effective config (the audit trail keeps its hash).
     config: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    @classmethod
+    def failed(
+        cls, spec: ModelSpec | BrokenModel, error: str, exit_code: int, **more: Any
+    ) -> ModelRow:
+        """The row of a model that could not run: status ``error``, failing the job whatever
+        its tier, ``error`` saying why; ``more`` sets other fields (staleness, last run)."""
+        return cls(
+            name=spec.name,
+            owner=spec.owner,
+            tier=spec.tier,
+            status="error",
+            exit_code=exit_code,
+            fails_job=True,
+            job_reasons=("error",),
+            error=error,
+            source=spec.source,
+            **more,
+        )
 
     @property
     def state(self) -> str:

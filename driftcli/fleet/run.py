@@ -80,24 +80,14 @@ def jobs(fleet: Fleet, run_date: date, as_of: datetime) -> list[ModelJob]:
 
 
 def _crashed(job: ModelJob, exc: BaseException) -> ModelRow:
-    spec = job.spec
-    return ModelRow(
-        name=spec.name,
-        owner=spec.owner,
-        tier=spec.tier,
-        status="error",
-        exit_code=int(ExitCode.INTERNAL),
-        fails_job=True,
-        job_reasons=("error",),
-        error=(
-            f"the worker process running this model died ({type(exc).__name__}); it may have "
-            "run out of memory: lower [fleet] parallel"
-            if isinstance(exc, BrokenProcessPool)
-            else f"internal error: {type(exc).__name__}: {exc}. This is a bug in driftcli; "
-            "please report it."
-        ),
-        source=spec.source,
+    why = (
+        f"the worker process running this model died ({type(exc).__name__}); it may have run "
+        "out of memory: lower [fleet] parallel"
+        if isinstance(exc, BrokenProcessPool)
+        else f"internal error: {type(exc).__name__}: {exc}. This is a bug in driftcli; please "
+        "report it."
     )
+    return ModelRow.failed(job.spec, why, int(ExitCode.INTERNAL))
 
 
 def run_fleet(

@@ -25,18 +25,8 @@ def _row(
             if isinstance(spec, BrokenModel)
             else "no run in the history store yet: run `drift fleet run`"
         )
-        return ModelRow(
-            name=spec.name,
-            owner=spec.owner,
-            tier=spec.tier,
-            status="error",
-            exit_code=int(ExitCode.USAGE),
-            fails_job=True,
-            job_reasons=("error",),
-            last_run=runs[0]["finished_at"] if runs else None,
-            error=why,
-            source=spec.source,
-        )
+        last_run = runs[0]["finished_at"] if runs else None
+        return ModelRow.failed(spec, why, int(ExitCode.USAGE), last_run=last_run)
     latest = runs[0]
     completed = [r for r in runs if r["status"] != "error"]
     last_ok = completed[0] if completed else None

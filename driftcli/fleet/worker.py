@@ -234,8 +234,6 @@ def _error_row(
     """The row of a model that could not run, recorded in the history (so the scorecard and
     the staleness SLA know it) when the store works."""
     spec = job.spec
-    owner = spec.owner
-    tier = spec.tier
     last_success = None
     stale, reason = False, None
     earlier: list[dict[str, Any]] = []
@@ -265,21 +263,15 @@ def _error_row(
     if job.policy is not None:
         sla = staleness(job.policy, job.as_of, None, last_success)
         stale, reason = sla.stale, sla.reason
-    return ModelRow(
-        name=spec.name,
-        owner=owner,
-        tier=tier,
-        status="error",
-        exit_code=int(code),
-        fails_job=True,
-        job_reasons=("error",),
+    return ModelRow.failed(
+        spec,
+        message,
+        int(code),
         health={"staleness": "fail" if stale else "pass"} if job.policy else {},
         stale=stale,
         stale_reason=reason,
         last_run=_iso(datetime.now(timezone.utc)),
         last_success=last_success,
         duration_seconds=round(time.perf_counter() - t0, 3),
-        error=message,
         trend=tuple(r["drift_share"] for r in reversed(done[:TREND_RUNS])),
-        source=spec.source,
     )

@@ -16,7 +16,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "driftcli"
 #: Layers from the bottom; a module may import its own layer or a lower one. The first
 #: matching prefix decides a module's layer.
 LAYERS: list[tuple[str, ...]] = [
-    ("driftcli.errors", "driftcli.exitcodes", "driftcli._version", "driftcli._loader"),
+    (
+        "driftcli.errors",
+        "driftcli.exitcodes",
+        "driftcli._version",
+        "driftcli._loader",
+        "driftcli._lazy",
+    ),
     ("driftcli.results",),
     (
         "driftcli.stats",

@@ -18,8 +18,9 @@ package): the names below load on first use.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from driftcli._lazy import lazy_names
 
 if TYPE_CHECKING:
     from driftcli.fleet.config import BrokenModel, Fleet, ModelSpec, TierPolicy, load_fleet
@@ -63,13 +64,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(_LAZY, __all__, globals())

@@ -21,11 +21,12 @@ package): the functions import what they use, and the names below load on first 
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from driftcli._lazy import lazy_names
 
 if TYPE_CHECKING:
     from driftcli.config import DriftConfig
@@ -63,16 +64,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(_LAZY, __all__, globals())
 
 
 def default_model(config: DriftConfig) -> str:

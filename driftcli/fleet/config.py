@@ -334,9 +334,6 @@ def _history_url(value: object, base: Path, source: str) -> str:
 def load_fleet(path: str | Path) -> Fleet:
     """Read a fleet file and every model it names. A model file that cannot be read or whose
     settings are wrong becomes a :class:`BrokenModel`; a wrong fleet file raises ConfigError."""
-    from driftcli import registries
-
-    registries.load()  # the config tables (sections, [notify], ...) a model may set
     p = Path(path)
     data = _read_toml(p, "fleet file")
     source = str(p)

@@ -43,9 +43,6 @@ class ModelJob:
 
 def run_model(job: ModelJob) -> ModelRow:
     """The model's row. Never raises for the model's own problems."""
-    from driftcli import registries
-
-    registries.load()  # a fresh worker process has registered nothing yet
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     spec = job.spec

@@ -574,18 +574,27 @@ def _column_tables(raw_cols: object, source: str) -> dict[str, ColumnConfig]:
     return columns
 
 
+def read_toml(
+    path: Path, what: str = "config file", where: str = "the --config path"
+) -> dict[str, Any]:
+    """A TOML file's tables; ConfigError naming the file and ``what`` it is when it is missing
+    (check ``where``), unreadable or not valid TOML."""
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found; check {where}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the file's syntax") from None
+
+
 def load_config(path: str | Path) -> DriftConfig:
     """Read a drift.toml (top-level keys) or a pyproject.toml ([tool.drift])."""
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: config file not found; check the --config path") from None
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read config file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: invalid TOML ({exc}); fix the file's syntax") from None
+    data = read_toml(p)
     if p.name == "pyproject.toml":
         table = data.get("tool", {}).get("drift")
         if table is None:

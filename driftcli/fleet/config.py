@@ -31,19 +31,14 @@ from __future__ import annotations
 
 import glob
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from driftcli.config import config_from_mapping, read_toml
 from driftcli.errors import ConfigError, reject_unknown_keys
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 from driftcli.sections.history.config import parse_duration
 
 #: A tier's policy keys; every other key of ``[tiers.NAME]`` is a drift.toml setting.
@@ -208,19 +203,6 @@ def deep_merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_toml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: {what} not found; check the path") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the file's syntax") from None
-
-
 def _string(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where} must be a non-empty string, got {value!r}")
@@ -278,8 +260,6 @@ def _model(
     defaults: Mapping[str, Any],
     tiers: Mapping[str, TierPolicy],
 ) -> ModelSpec:
-    from driftcli.config import config_from_mapping
-
     name = _string(raw.get("name"), f"{source}: name")
     if not _NAME.match(name):
         raise ConfigError(
@@ -335,7 +315,7 @@ def load_fleet(path: str | Path) -> Fleet:
     """Read a fleet file and every model it names. A model file that cannot be read or whose
     settings are wrong becomes a :class:`BrokenModel`; a wrong fleet file raises ConfigError."""
     p = Path(path)
-    data = _read_toml(p, "fleet file")
+    data = read_toml(p, "fleet file", "the path")
     source = str(p)
     reject_unknown_keys(data, ("fleet", "defaults", "tiers", "models"), source)
     head = data.get("fleet", {})
@@ -378,7 +358,7 @@ def load_fleet(path: str | Path) -> Fleet:
             )
         for f in files:
             try:
-                declared.append((f, _read_toml(Path(f), "model file"), None))
+                declared.append((f, read_toml(Path(f), "model file", "the path"), None))
             except ConfigError as exc:
                 declared.append((f, None, str(exc)))
     inline = data.get("models", [])

@@ -8,6 +8,7 @@ from typing import Any
 
 from driftcli.exitcodes import ExitCode
 from driftcli.fleet.config import BrokenModel, ModelSpec
+from driftcli.fleet.policy import Decision, Staleness
 
 #: Areas of the scorecard, in column order; a model's health holds these and any other
 #: section's outcome.
@@ -84,6 +85,38 @@ class ModelRow:
             fails_job=True,
             job_reasons=("error",),
             error=error,
+            source=spec.source,
+            **more,
+        )
+
+    @classmethod
+    def judged(
+        cls,
+        spec: ModelSpec | BrokenModel,
+        status: str,
+        streak: int,
+        decision: Decision,
+        sla: Staleness,
+        health: Mapping[str, str],
+        **more: Any,
+    ) -> ModelRow:
+        """The row of a run its tier judged: ``status`` with the policy's ``decision`` and the
+        staleness verdict ``sla`` (added to ``health``); ``more`` sets the run's figures."""
+        return cls(
+            name=spec.name,
+            owner=spec.owner,
+            tier=spec.tier,
+            status=status,
+            exit_code=decision.exit_code,
+            fails_job=decision.fails_job,
+            job_reasons=decision.reasons,
+            health={**health, "staleness": "fail" if sla.stale else "pass"},
+            streak=streak,
+            escalated=decision.escalated,
+            severity=decision.severity,
+            stale=sla.stale,
+            stale_reason=sla.reason,
+            data_age_seconds=sla.data_age_seconds,
             source=spec.source,
             **more,
         )

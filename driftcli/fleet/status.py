@@ -39,40 +39,29 @@ def _row(
         last_ok["data_end"] if last_ok else None,
         last_ok["finished_at"] if last_ok else None,
     )
-    stale, reason, age = sla.stale, sla.reason, sla.data_age_seconds
-    decision = decide(policy, status, streak, stale)
+    decision = decide(policy, status, streak, sla.stale)
     error = None
     if status == "error":
         error = "; ".join(latest["findings"]) or "the last run did not complete"
-    health = {**latest["health"], "staleness": "fail" if stale else "pass"}
-    return ModelRow(
-        name=spec.name,
-        owner=spec.owner,
-        tier=spec.tier,
-        status=status,
-        exit_code=decision.exit_code,
-        fails_job=decision.fails_job,
-        job_reasons=decision.reasons,
-        health=health,
-        streak=streak,
-        escalated=decision.escalated,
-        severity=decision.severity,
-        stale=stale,
-        stale_reason=reason,
+    return ModelRow.judged(
+        spec,
+        status,
+        streak,
+        decision,
+        sla,
+        latest["health"],
         drift_share=latest["drift_share"],
         columns_drifted=latest["columns_drifted"],
         columns_tested=latest["columns_tested"],
         rows_reference=latest["n_reference"] if status != "error" else None,
         rows_current=latest["n_current"] if status != "error" else None,
         data_end=last_ok["data_end"] if last_ok else None,
-        data_age_seconds=age,
         last_run=latest["finished_at"],
         last_success=last_ok["finished_at"] if last_ok else None,
         report=_relative(latest["report"], fleet),
         breaches=tuple(latest["findings"]) if status != "error" else (),
         error=error,
         trend=tuple(r["drift_share"] for r in reversed(completed[:TREND_RUNS])),
-        source=spec.source,
     )
 
 

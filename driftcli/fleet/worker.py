@@ -121,27 +121,19 @@ def _run(job: ModelJob, spec: ModelSpec, started: datetime, t0: float) -> ModelR
     write_outputs(report, targets)
     record(report, report_location=location)
     shares = [r["drift_share"] for r in reversed(earlier)] + [report.dataset.drift_share]
-    return ModelRow(
-        name=spec.name,
-        owner=spec.owner,
-        tier=spec.tier,
-        status=status,
-        exit_code=decision.exit_code,
-        fails_job=decision.fails_job,
-        job_reasons=decision.reasons,
-        health={**_health(report), "staleness": "fail" if sla.stale else "pass"},
-        streak=streak,
-        escalated=decision.escalated,
-        severity=decision.severity,
-        stale=sla.stale,
-        stale_reason=sla.reason,
+    return ModelRow.judged(
+        spec,
+        status,
+        streak,
+        decision,
+        sla,
+        _health(report),
         drift_share=report.dataset.drift_share,
         columns_drifted=report.dataset.columns_drifted,
         columns_tested=report.dataset.columns_tested,
         rows_reference=report.reference.rows,
         rows_current=report.current.rows,
         data_end=data_end,
-        data_age_seconds=sla.data_age_seconds,
         last_run=_iso(report.generated_at),
         last_success=_iso(report.generated_at),
         duration_seconds=round(time.perf_counter() - t0, 3),
@@ -152,7 +144,6 @@ def _run(job: ModelJob, spec: ModelSpec, started: datetime, t0: float) -> ModelR
         failed_deliveries=tuple(
             f"{d.name} ({d.target}): {d.error}" for d in report.deliveries if not d.ok
         ),
-        source=spec.source,
         inputs=tuple(_inputs(report)) if job.audit else (),
         config=report.config.to_dict() if job.audit else None,
     )

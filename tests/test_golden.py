@@ -2,9 +2,11 @@
 in tests/golden/, and the HTML differs at most in whitespace (see tests/golden_cases.py).
 
 Byte-identity holds in the environment the files were written in (tests/golden/
-environment.json: Python, NumPy, SciPy and Polars versions, as CI installs them). Elsewhere
-(Python 3.10 gets older NumPy and SciPy) floating point may differ in the last digit, so the
-JSON is compared number by number to 1e-9 relative, and the rendered text is not compared.
+environment.json: Python, NumPy, SciPy and Polars versions, as CI installs them, and the
+x86-64 level NumPy dispatches to: its exp and log differ in the last bit between AVX2 and
+AVX-512, which moves the bench data's scores). Elsewhere (Python 3.10 gets older NumPy and
+SciPy; another CPU) floating point may differ in the last digit, so the JSON is compared
+number by number to 1e-9 relative, and the rendered text is not compared.
 """
 
 from __future__ import annotations
@@ -26,11 +28,24 @@ from tests.conftest import ROOT
 from tests.golden_cases import CASES, GOLDEN, outputs, squeeze
 
 UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
+
+
+def _cpu_level() -> str:
+    """The highest x86-64 level NumPy dispatches to here (``X86_V4`` with AVX-512)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # NumPy 1.x
+        return "unknown"
+    levels = [lvl for lvl in ("X86_V4", "X86_V3", "X86_V2") if features.get(lvl)]
+    return levels[0] if levels else platform.machine()
+
+
 ENVIRONMENT = {
     "python": ".".join(platform.python_version_tuple()[:2]),
     "numpy": np.__version__,
     "scipy": scipy.__version__,
     "polars": pl.__version__,
+    "cpu": _cpu_level(),
 }
 ENV_FILE = GOLDEN / "environment.json"
 

@@ -276,7 +276,13 @@ ColumnErrorsOpt = Annotated[
     ),
 ]
 EngineOpt = Annotated[
-    str, typer.Option("--engine", help="Compute engine (default: polars, in memory).")
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (default): in memory while the data fits the memory budget "
+        "($DRIFT_MEMORY_BUDGET, else 80% of free memory), else stream; polars: in memory; "
+        "stream: a few columns at a time, for data larger than memory. Same numbers.",
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]
 VerboseOpt = Annotated[
@@ -554,7 +560,7 @@ def report(
     window: WindowOpt = None,
     separator: SeparatorOpt = None,
     column_errors: ColumnErrorsOpt = None,
-    engine: EngineOpt = "polars",
+    engine: EngineOpt = "auto",
     history: HistoryOpt = None,
     run_key: RunKeyOpt = None,
     on_duplicate: OnDuplicateOpt = None,

@@ -8,6 +8,7 @@ parses options, calls it and renders the result.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +22,10 @@ from driftcli.columns.analyse import Analysis, drift_score, uses_auto, workers
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
 from driftcli.config import DriftConfig
-from driftcli.engines.base import Engine
+from driftcli.engines.base import DataSource, Engine
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
-from driftcli.inputs.sources import Source, SourceLike, open_source
+from driftcli.inputs.sources import SourceLike
 from driftcli.results.records import (
     ColumnResult,
     CorrectionInfo,
@@ -32,12 +33,13 @@ from driftcli.results.records import (
     SourceInfo,
     TimeRange,
 )
-from driftcli.results.report import Report
+from driftcli.results.report import Report, RunEngine
 from driftcli.results.scopes import json_value
 from driftcli.results.section import Section
 from driftcli.results.verdict import decide, drift_breaches, drift_warnings
-from driftcli.results.vocabulary import Kind, Status
+from driftcli.results.vocabulary import Kind, SegmentStatus, Status
 from driftcli.sections.registry import (
+    PassAccumulator,
     RunContext,
     model_roles,
     run_sections,
@@ -47,6 +49,8 @@ from driftcli.sections.registry import (
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
+
+Schemas = tuple[pl.Schema, pl.Schema]
 
 
 def _check(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> None:
@@ -109,14 +113,17 @@ def _to_read(config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema) -
     return to_read
 
 
-def _read(
-    config: DriftConfig,
-    engine: Engine,
-    plans: Sequence[ColumnPlan],
-    sources: tuple[Source, Source],
-    schemas: tuple[pl.Schema, pl.Schema],
-) -> _Data:
-    """Read every column the run needs from both sides in one pass per side."""
+@dataclass(frozen=True)
+class _Layout:
+    """What a run reads: ``tested`` (tested, segment, period and time columns, both sides),
+    and each side's ``own`` columns the sections read beyond those."""
+
+    tested: list[str]
+    own: tuple[list[str], list[str]]
+    time_column: str | None
+
+
+def _layout(config: DriftConfig, plans: Sequence[ColumnPlan], schemas: Schemas) -> _Layout:
     ref_schema, cur_schema = schemas
     to_read = _to_read(config, plans, ref_schema)
     time_col = _time_column(config, ref_schema, cur_schema)
@@ -128,14 +135,24 @@ def _read(
     wanted += [config.time_column] if config.time_column is not None else []
     wanted = [c for c in dict.fromkeys(wanted) if c not in to_read]
     own = ([c for c in wanted if c in ref_schema], [c for c in wanted if c in cur_schema])
-    ref_df, cur_df = engine.read(*sources, to_read, own)
-    for src, df in zip(sources, (ref_df, cur_df), strict=True):
+    return _Layout(to_read, own, time_col)
+
+
+def _check_rows(sources: tuple[DataSource, DataSource], frames: Sequence[pl.DataFrame]) -> None:
+    for src, df in zip(sources, frames, strict=True):
         if df.height == 0:
             raise InputError(
                 f"{src.role} {src.label}: no rows to compare (only a header, or every row "
                 "filtered out); check that the file holds data"
             )
-    return _Data(ref_df, cur_df, ref_df.drop(own[0]), cur_df.drop(own[1]), time_col)
+
+
+def _read(engine: Engine, layout: _Layout, sources: tuple[DataSource, DataSource]) -> _Data:
+    """Read every column the run needs from both sides in one pass per side."""
+    own = layout.own
+    ref_df, cur_df = engine.read(*sources, layout.tested, own)
+    _check_rows(sources, (ref_df, cur_df))
+    return _Data(ref_df, cur_df, ref_df.drop(own[0]), cur_df.drop(own[1]), layout.time_column)
 
 
 def _compare(
@@ -167,6 +184,133 @@ def _compare(
     return apply_correction(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A run in column passes: ``shared`` columns (segments, period, time) and each side's
+    ``own`` (the sections' reads) are read once and held; ``chunks`` are read pass by pass
+    (the tested columns and the reads of sections that accumulate per pass)."""
+
+    shared: list[str]
+    own: tuple[list[str], list[str]]
+    columns: list[str]
+
+
+def _split(
+    config: DriftConfig, plans: Sequence[ColumnPlan], layout: _Layout, schemas: Schemas
+) -> _Split:
+    ref_schema, cur_schema = schemas
+    tested = {p.name for p in plans if p.skip is None}
+    shared = [c for c in layout.tested if c not in tested or c in config.segment_by]
+    per_pass = {
+        c
+        for c in section_columns(config, plans, ref_schema, cur_schema, per_pass=True)
+        if c in ref_schema and c in cur_schema and c not in shared
+    }
+    held = set(section_columns(config, plans, ref_schema, cur_schema, per_pass=False))
+    held |= {config.time_column} if config.time_column is not None else set()
+    own = tuple([c for c in side if c in held] for side in layout.own)
+    held |= set(shared)
+    columns = [
+        p.name for p in plans if p.name not in held and (p.name in tested or p.name in per_pass)
+    ]
+    return _Split(shared, (own[0], own[1]), columns)
+
+
+def _merge_segments(
+    analysis: Analysis, plans: Sequence[ColumnPlan], passes: Sequence[Sequence[SegmentResult]]
+) -> list[SegmentResult]:
+    """Each segment's results of every pass as one: its columns in plan order, its dataset
+    drift decided over all of them."""
+    if not passes:
+        return []
+    order = {p.name: i for i, p in enumerate(plans)}
+    out: list[SegmentResult] = []
+    for parts in zip(*passes, strict=True):
+        first = parts[0]
+        if first.status is not SegmentStatus.TESTED:
+            out.append(first)
+            continue
+        cols = sorted((c for part in parts for c in part.columns), key=lambda c: order[c.column])
+        out.append(dataclasses.replace(first, dataset=analysis.verdict(cols), columns=tuple(cols)))
+    return out
+
+
+def _rows_frame(height: int) -> pl.DataFrame:
+    return pl.DataFrame({"__rows": pl.Series([None] * height, dtype=pl.Null)})
+
+
+def _hstack(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+    """``right``'s columns beside ``left``'s (the same rows, read in the same order)."""
+    keep = left.drop("__rows") if "__rows" in left.columns else left
+    if not keep.width:
+        return right
+    return keep.hstack(right) if right.width else left
+
+
+def _compare_in_passes(
+    analysis: Analysis,
+    plans: Sequence[ColumnPlan],
+    kinds: dict[str, Kind | None],
+    sources: tuple[DataSource, DataSource],
+    split: _Split,
+    per_pass: int,
+    accumulators: Mapping[str, PassAccumulator],
+    progress: ProgressHook | None,
+) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
+    """Every column overall and per segment, ``per_pass`` columns at a time: each pass reads
+    its columns of both sides, tests them beside the shared columns and lets them go. The
+    results are those of one pass over everything (the same code on the same values)."""
+    config, engine = analysis.config, analysis.engine
+    base_ref, base_cur = engine.read(*sources, split.shared, split.own)
+    _check_rows(sources, (base_ref, base_cur))
+    shared = split.shared
+    tested_ref, tested_cur = (
+        df.select(shared) if shared else _rows_frame(df.height) for df in (base_ref, base_cur)
+    )
+    n_segments = _count_segments(config, tested_ref, tested_cur)
+    chunks = [split.columns[i : i + per_pass] for i in range(0, len(split.columns), per_pass)]
+    state = {"done": 0, "total": len(plans) + n_segments * len(chunks)}
+
+    def tick() -> None:
+        state["done"] += 1
+        if progress is not None:
+            progress(state["done"], state["total"])
+
+    analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
+    skipped = [p for p in plans if p.skip is not None]
+    results = {c.column: c for c in analysis.frame(skipped, kinds, tested_ref, tested_cur, tick)}
+    segment_passes: list[list[SegmentResult]] = []
+    held = set(base_ref.columns) | set(base_cur.columns)
+    for i, chunk in enumerate(chunks):
+        first = i == 0
+        mine = [
+            p for p in plans if p.skip is None and (p.name in chunk or (first and p.name in shared))
+        ]
+        ref, cur = engine.read(*sources, chunk, ([], []))
+        tested = [p.name for p in mine if p.name in chunk]
+        pass_ref, pass_cur = (
+            _hstack(t, df.select(tested)) for t, df in ((tested_ref, ref), (tested_cur, cur))
+        )
+        cols = analysis.frame(mine, kinds, pass_ref, pass_cur, tick)
+        kinds.update({c.column: c.kind for c in cols})
+        results.update({c.column: c for c in cols})
+        if config.segment_by:
+            segment_passes.append(analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick))
+        owned = [c for c in results.values() if c.column in chunk or (first and c.column in held)]
+        for acc in accumulators.values():
+            acc.add(_hstack(base_ref, ref), _hstack(base_cur, cur), owned, first)
+        del ref, cur, pass_ref, pass_cur
+    columns = [results[p.name] for p in plans]
+    _check_tested(columns)
+    kinds.update({c.column: c.kind for c in columns})
+    segments = _merge_segments(analysis, plans, segment_passes)
+    corrected = apply_correction(
+        columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
+    )
+    data = _Data(base_ref, base_cur, tested_ref, tested_cur, None)
+    return (data, *corrected)
 
 
 def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> int:
@@ -204,7 +348,7 @@ def _check_tested(columns: Sequence[ColumnResult]) -> None:
     )
 
 
-def _separator_hints(sources: tuple[Source, Source], config: DriftConfig) -> None:
+def _separator_hints(sources: tuple[DataSource, DataSource], config: DriftConfig) -> None:
     """InputError for a CSV read as one column that holds another separator in its name."""
     if config.separator is not None:
         return
@@ -243,32 +387,50 @@ def run_report(
     config: DriftConfig | None = None,
     *,
     progress: ProgressHook | None = None,
-    engine: str = "polars",
+    engine: str = "auto",
 ) -> Report:
     """Compare ``current`` with ``reference`` and return the Report every output renders.
 
     ``reference`` and ``current`` are each a path (file, glob or folder), a Polars DataFrame
-    or a LazyFrame. ``engine`` names the compute engine (:mod:`driftcli.engines`); every
-    engine gives the same numbers. Raises :class:`~driftcli.errors.ConfigError` or
+    or a LazyFrame. ``engine`` names the compute engine (:mod:`driftcli.engines`): ``auto``
+    (in memory while the data fits the memory budget, else in column passes), ``polars`` or
+    ``stream``; every engine gives the same numbers. Raises :class:`~driftcli.errors.ConfigError` or
     :class:`~driftcli.errors.InputError` for a user's mistake.
     """
     started = time.perf_counter()
     config = config or DriftConfig()
     eng = get_engine(engine)
     sources = (
-        open_source(reference, config.reference_format, "reference", config.separator),
-        open_source(current, config.current_format, "current", config.separator),
+        eng.open(reference, config.reference_format, "reference", config.separator),
+        eng.open(current, config.current_format, "current", config.separator),
     )
     schemas = (sources[0].schema(), sources[1].schema())
     _separator_hints(sources, config)
     _check(config, *schemas)
     plans = _plan(config, sources, schemas)
     kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
-    data = _read(config, eng, plans, sources, schemas)
+    layout = _layout(config, plans, schemas)
+    split = _split(config, plans, layout, schemas)
+    per_pass = eng.passes(*sources, split.columns) if split.columns else None
+    if per_pass is not None:
+        _check_passes(config, eng.name)
     with ThreadPoolExecutor(max_workers=workers()) as pool:
         roles = model_roles(config)
-        analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
-        columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
+        accumulators: dict[str, PassAccumulator] = {}
+        if per_pass is None:
+            data = _read(eng, layout, sources)
+            analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
+            columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
+        else:
+            accumulators = {
+                spec.key: spec.passes(config, plans) for spec in sections() if spec.passes
+            }
+            analysis = Analysis(config, eng, pool, roles, 0)
+            data, columns, segments, correction = _compare_in_passes(
+                analysis, plans, kinds, sources, split, per_pass, accumulators, progress
+            )
+            data = dataclasses.replace(data, time_column=layout.time_column)
+            analysis = dataclasses.replace(analysis, reference_rows=data.reference.height)
         context = RunContext(
             config=config,
             reference=data.reference,
@@ -283,9 +445,27 @@ def run_report(
             tested_reference=data.tested_reference,
             analysis=analysis,
         )
-        computed = run_sections(context)
+        computed = run_sections(context, accumulators)
     report = _report(context, data, correction, computed)
-    return dataclasses.replace(report, duration=time.perf_counter() - started)
+    passes = 0 if per_pass is None else math.ceil(len(split.columns) / per_pass)
+    return dataclasses.replace(
+        report,
+        duration=time.perf_counter() - started,
+        engine=RunEngine(eng.name, passes, per_pass or 0) if passes else None,
+    )
+
+
+def _check_passes(config: DriftConfig, engine: str) -> None:
+    """ConfigError for a section that needs every tested column at once, in a run that reads
+    them in passes."""
+    for spec in sections():
+        if spec.needs_all_columns(config):
+            raise ConfigError(
+                f"{spec.title} needs every tested column in memory at once, and this run "
+                f"reads them a few at a time (engine {engine}: the data is larger than the "
+                "memory budget); leave it out of this run, or run it with --engine polars "
+                "on a machine with the memory (or a larger DRIFT_MEMORY_BUDGET)"
+            )
 
 
 def check_run(
@@ -296,9 +476,10 @@ def check_run(
     share a column. Reads only the schemas (``drift fleet validate``); raises ConfigError or
     InputError as run_report would."""
     config = config or DriftConfig()
+    eng = get_engine("polars")
     sources = (
-        open_source(reference, config.reference_format, "reference", config.separator),
-        open_source(current, config.current_format, "current", config.separator),
+        eng.open(reference, config.reference_format, "reference", config.separator),
+        eng.open(current, config.current_format, "current", config.separator),
     )
     schemas = (sources[0].schema(), sources[1].schema())
     _check(config, *schemas)
@@ -306,7 +487,9 @@ def check_run(
 
 
 def _plan(
-    config: DriftConfig, sources: tuple[Source, Source], schemas: tuple[pl.Schema, pl.Schema]
+    config: DriftConfig,
+    sources: tuple[DataSource, DataSource],
+    schemas: tuple[pl.Schema, pl.Schema],
 ) -> list[ColumnPlan]:
     """Every column's plan; InputError when the two sides share no column to compare."""
     plans = plan_columns(config, *schemas)

@@ -5,8 +5,14 @@ segment or a window) into a :class:`PreparedColumn`: its kind, the sample the st
 take (:mod:`driftcli.stats.samples`), the two sides' summaries and the plot's pre-binned
 distribution. Everything after that (choosing the test, running it, the verdict, the
 correction, the sections) is the same whatever the engine, so engines differ only in how they
-get there: in memory with Polars (:mod:`driftcli.engines.memory`, the default), and later by
-streaming batches or on Spark, which must give the same numbers.
+get there: in memory with Polars (:mod:`driftcli.engines.memory`), in column passes for data
+larger than memory (:mod:`driftcli.engines.stream`), and every engine must give the same
+numbers (``tests/test_conformance.py``).
+
+An engine also opens the two sides (:meth:`Engine.open`, a :class:`DataSource`) and says how
+many columns it reads per pass (:meth:`Engine.passes`): None reads every needed column at once
+(in memory); a number makes the run compare the tested columns a few at a time, each pass
+reading its columns, testing them and letting them go (``run.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from typing import Protocol
 import polars as pl
 
 from driftcli.columns.plan import ColumnPlan
-from driftcli.inputs.sources import Source
+from driftcli.errors import InputError
+from driftcli.inputs.sources import SourceLike
 from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
@@ -69,13 +76,54 @@ class ReferenceCache:
     prefix: Mapping[str, PrefixSums | None] = field(default_factory=dict)
 
 
+class DataSource(Protocol):
+    """One side of a run as an engine opened it (:class:`driftcli.inputs.sources.Source` for
+    the Polars engines): how to name it in messages, and its schema."""
+
+    @property
+    def role(self) -> str:
+        """``reference`` or ``current``."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """The path, pattern or table as the user gave it."""
+        ...
+
+    def schema(self) -> pl.Schema:
+        """Column names and dtypes (InputError naming the source when it cannot be read)."""
+        ...
+
+    def separator_hint(self) -> str | None:
+        """For a CSV read as one column: the separator to use, else None."""
+        ...
+
+    def read_error(self, exc: BaseException) -> InputError:
+        """An InputError naming this source, for a failure while reading it."""
+        ...
+
+
 class Engine(Protocol):
-    """A compute engine: reads a run's columns and prepares each column of a scope."""
+    """A compute engine: opens and reads a run's sides and prepares each column of a scope."""
 
     name: str
 
+    def open(
+        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+    ) -> DataSource:
+        """One side, opened lazily (nothing but the schema is read)."""
+        ...
+
+    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+        """How many of the tested ``columns`` to read per pass; None: all at once."""
+        ...
+
     def read(
-        self, ref: Source, cur: Source, columns: list[str], extra: tuple[list[str], list[str]]
+        self,
+        ref: DataSource,
+        cur: DataSource,
+        columns: list[str],
+        extra: tuple[list[str], list[str]],
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``columns`` of both sides (plus each side's own ``extra``) in one pass per side."""
         ...

@@ -25,8 +25,8 @@ from driftcli.columns.kinds import (
     strings_parse_as_datetime,
 )
 from driftcli.columns.plan import ColumnPlan
-from driftcli.engines.base import Moments, PreparedColumn, ReferenceCache
-from driftcli.inputs.sources import Source
+from driftcli.engines.base import DataSource, Moments, PreparedColumn, ReferenceCache
+from driftcli.inputs.sources import Source, SourceLike, open_source
 from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
 from driftcli.stats.samples import (
@@ -183,13 +183,28 @@ class MemoryEngine:
 
     name = "polars"
 
+    def open(
+        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+    ) -> DataSource:
+        """A path, glob, folder or frame as a lazy Polars scan (:mod:`driftcli.inputs`)."""
+        return open_source(src, fmt, role, separator)
+
+    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+        """Every column at once: the data is held in memory."""
+        return None
+
     def read(
-        self, ref: Source, cur: Source, columns: list[str], extra: tuple[list[str], list[str]]
+        self,
+        ref: DataSource,
+        cur: DataSource,
+        columns: list[str],
+        extra: tuple[list[str], list[str]],
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Read ``columns`` from both sides (plus each side's own ``extra`` columns) in one
         pass per side."""
         frames: list[pl.DataFrame] = []
         for src, more in ((ref, extra[0]), (cur, extra[1])):
+            assert isinstance(src, Source)
             wanted = columns + [c for c in more if c not in columns]
             try:
                 if wanted:

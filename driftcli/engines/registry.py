@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from driftcli.engines.base import Engine
 from driftcli.engines.memory import MemoryEngine
+from driftcli.engines.stream import AutoEngine, StreamEngine
 from driftcli.errors import ConfigError
 
 _ENGINES: dict[str, Callable[[], Engine]] = {}
@@ -41,4 +42,6 @@ def get_engine(name: str) -> Engine:
     return factory()
 
 
+register_engine("auto", AutoEngine)
 register_engine("polars", MemoryEngine)
+register_engine("stream", StreamEngine)

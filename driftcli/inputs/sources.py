@@ -42,6 +42,8 @@ class Source:
     label: str
     lazy: pl.LazyFrame
     format: str | None = None
+    #: The files read (empty for a frame).
+    files: tuple[str, ...] = ()
 
     def schema(self) -> pl.Schema:
         """Column names and dtypes; read errors become InputError naming the source."""
@@ -171,4 +173,4 @@ def open_source(
     except Exception as exc:
         source = Source(role, text, pl.LazyFrame())
         raise source.read_error(exc) from exc
-    return Source(role, text, lazy, fmt)
+    return Source(role, text, lazy, fmt, tuple(files))

@@ -53,6 +53,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         **_sections(report, "late"),
         # Only when a notification was attempted: runs without any keep their JSON unchanged.
         **({"deliveries": [d.to_dict() for d in report.deliveries]} if report.deliveries else {}),
+        # Only for a run in column passes: in-memory runs keep their JSON unchanged.
+        **({"engine": report.engine.to_dict()} if report.engine is not None else {}),
     }
 
 

@@ -63,6 +63,24 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class RunEngine:
+    """How a run read its data when it did not hold every column at once: the engine, how many
+    column passes it made and at most how many tested columns each read."""
+
+    name: str
+    passes: int
+    columns_per_pass: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "passes": self.passes,
+            "columns_per_pass": self.columns_per_pass,
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The result of one run; render it with :func:`driftcli.write_outputs` (any renderer)."""
 
@@ -89,6 +107,8 @@ class Report:
     duration: float | None = field(default=None, compare=False)
     #: Notifications sent after the run (``driftcli.notify``); in the JSON only when any was.
     deliveries: tuple[Delivery, ...] = ()
+    #: Set when the run read its columns in passes (the stream engine); None: all at once.
+    engine: RunEngine | None = None
 
     @property
     def exit_code(self) -> ExitCode:

@@ -16,6 +16,13 @@ driftcli needs, so nothing else changes when a section is added:
 
 ``placement`` puts a section before the column drift in every output (``early``: data
 integrity) or after it (``late``). Findings feed the verdict in registry order.
+
+In a run that reads the tested columns a few at a time (the stream engine), a section's
+``reads`` are read once and held for the whole run, and ``compute`` runs as usual, unless it
+has ``passes``: then its reads are read pass by pass and its result is built by a
+:class:`PassAccumulator` that sees every pass (data integrity checks every column). A section
+that needs every tested column at once (drift over time) says so in ``needs_all_columns``, and
+such a run refuses it with a ConfigError naming the section.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import polars as pl
 
@@ -99,6 +106,22 @@ class RunContext:
         return split_windows(self.timed_current, spec, self.config.time_column)
 
 
+class PassAccumulator(Protocol):
+    """A section's result built pass by pass, in a run that reads its columns in passes."""
+
+    def add(
+        self, ref: pl.DataFrame, cur: pl.DataFrame, columns: Sequence[ColumnResult], first: bool
+    ) -> None:
+        """One pass: ``ref``/``cur`` hold the pass's columns beside the ones every pass
+        shares (segments, time, the other sections' reads); ``columns`` are the results of
+        the columns this pass owns (in the ``first`` pass, the shared ones too)."""
+        ...
+
+    def finish(self, context: RunContext) -> Section | None:
+        """The section's result once every pass was added."""
+        ...
+
+
 #: ``view(section, report, page)``: the template context of a section's HTML partial, or
 #: None to leave it out. ``page`` has ``rows`` (drill-down data) and ``charts`` (chart series)
 #: that the page embeds as JSON.
@@ -138,6 +161,11 @@ class SectionSpec:
     check: Callable[[DriftConfig, pl.Schema, pl.Schema], None] | None = None
     named_columns: Callable[[DriftConfig], Sequence[tuple[Sequence[str], str]]] = lambda _config: ()
     roles: Callable[[DriftConfig], Mapping[str, str]] = lambda _config: {}
+    #: Runs in column passes: the accumulator that builds the result pass by pass (its
+    #: ``reads`` are then read per pass); None: ``compute`` once on the columns it reads.
+    passes: Callable[[DriftConfig, Sequence[ColumnPlan]], PassAccumulator] | None = None
+    #: Whether, under a config, the section needs every tested column at once.
+    needs_all_columns: Callable[[DriftConfig], bool] = lambda _config: False
     terminal: Callable[[Any, Report, Console], None] | None = None
     html: HtmlView | None = None
     schema: Path | None = None
@@ -173,10 +201,15 @@ def placed(where: Literal["early", "late"]) -> list[SectionSpec]:
     return [s for s in _SECTIONS.values() if s.placement == where]
 
 
-def run_sections(context: RunContext) -> dict[str, Section | None]:
-    """Compute every registered section in registry order."""
+def run_sections(
+    context: RunContext, accumulated: Mapping[str, PassAccumulator] | None = None
+) -> dict[str, Section | None]:
+    """Compute every registered section in registry order; a section with an accumulator in
+    ``accumulated`` (a run in column passes) is finished from it instead."""
+    accumulated = accumulated or {}
     for spec in sections():
-        context.computed[spec.key] = spec.compute(context)
+        acc = accumulated.get(spec.key)
+        context.computed[spec.key] = acc.finish(context) if acc else spec.compute(context)
     return dict(context.computed)
 
 
@@ -189,8 +222,19 @@ def model_roles(config: DriftConfig) -> dict[str, str]:
 
 
 def section_columns(
-    config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema, cur: pl.Schema
+    config: DriftConfig,
+    plans: Sequence[ColumnPlan],
+    ref: pl.Schema,
+    cur: pl.Schema,
+    per_pass: bool | None = None,
 ) -> list[str]:
-    """Columns the sections read beyond the tested ones, in registry order, each once."""
-    names = [n for spec in sections() for n in spec.reads(config, plans, ref, cur)]
+    """Columns the sections read beyond the tested ones, in registry order, each once; with
+    ``per_pass`` only those of the sections that do (True) or do not (False) accumulate
+    pass by pass."""
+    names = [
+        n
+        for spec in sections()
+        if per_pass is None or (spec.passes is not None) == per_pass
+        for n in spec.reads(config, plans, ref, cur)
+    ]
     return list(dict.fromkeys(names))

@@ -218,11 +218,27 @@ def duplicate_check(
         return []
     if ref.width == 0 or "__rows" in ref.columns:
         return []
+    r, c = duplicate_share(ref.hash_rows(seed=0)), duplicate_share(cur.hash_rows(seed=0))
+    return duplicate_result(r, c, cfg)
 
-    def share(df: pl.DataFrame) -> float:
-        return 1.0 - df.hash_rows(seed=0).n_unique() / df.height
 
-    r, c = share(ref), share(cur)
+def duplicate_share(row_hashes: pl.Series) -> float:
+    """Share of rows whose hash repeats an earlier row's."""
+    return 1.0 - row_hashes.n_unique() / row_hashes.len()
+
+
+def combine_row_hashes(before: pl.Series | None, df: pl.DataFrame) -> pl.Series:
+    """Row hashes of ``df``'s columns combined with the hashes of earlier columns of the same
+    rows (``before``): equal rows over all the columns get equal hashes, so a run reading its
+    columns in passes counts the same duplicate rows as one reading them all at once."""
+    hashes = df.hash_rows(seed=0)
+    if before is None:
+        return hashes
+    return pl.DataFrame({"a": before, "b": hashes}).hash_rows(seed=0)
+
+
+def duplicate_result(r: float, c: float, cfg: IntegrityConfig) -> list[IntegrityResult]:
+    """The duplicates check from the two sides' duplicate shares."""
     rise = cfg.duplicate_rise
     tripped = c - r > rise
     return [
@@ -833,7 +849,10 @@ __all__ = [
     "ColumnScope",
     "attach_drift",
     "column_checks",
+    "combine_row_hashes",
     "duplicate_check",
+    "duplicate_result",
+    "duplicate_share",
     "row_count_check",
     "run_integrity",
     "schema_checks",

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.results.records import ColumnResult
-from driftcli.results.vocabulary import Kind
-from driftcli.sections.integrity.checks import ColumnScope, attach_drift, run_integrity
+from driftcli.results.vocabulary import Kind, Severity
+from driftcli.sections.integrity.checks import (
+    ColumnScope,
+    attach_drift,
+    column_checks,
+    combine_row_hashes,
+    duplicate_result,
+    duplicate_share,
+    row_count_check,
+    run_integrity,
+    schema_checks,
+)
 from driftcli.sections.integrity.config import IntegrityConfig
-from driftcli.sections.integrity.result import IntegrityReport
+from driftcli.sections.integrity.result import IntegrityReport, IntegrityResult
 from driftcli.sections.registry import RunContext
 
 
@@ -63,3 +74,57 @@ def compute(ctx: RunContext) -> IntegrityReport:
         ref, cur, ctx.reference_schema, ctx.current_schema, names, scopes, config, ctx.labels
     )
     return attach_drift(results, {c.column: (c.status.value, c.drifted) for c in ctx.columns})
+
+
+@dataclass
+class IntegrityPasses:
+    """Integrity built pass by pass, for a run that reads its columns in passes: each pass's
+    column checks as they come, and the duplicate rows from row hashes combined over the
+    passes. The result equals :func:`compute` on all the columns at once."""
+
+    config: IntegrityConfig
+    plans: Sequence[ColumnPlan]
+    results: list[IntegrityResult] = field(default_factory=list)
+    hashes: list[pl.Series | None] = field(default_factory=lambda: [None, None])
+    rows: tuple[int, int] = (0, 0)
+
+    def add(
+        self, ref: pl.DataFrame, cur: pl.DataFrame, columns: Sequence[ColumnResult], first: bool
+    ) -> None:
+        """The checks of the columns this pass owns (``columns``)."""
+        if not self.config.enabled:
+            return
+        owned = {c.column for c in columns}
+        own_ref, own_cur = (
+            df.select([c for c in df.columns if (first and c != "__rows") or c in owned])
+            for df in (ref, cur)
+        )
+        self.rows = (ref.height, cur.height)
+        if self.config.severity_of("duplicates") is not Severity.OFF:
+            for i, df in enumerate((own_ref, own_cur)):
+                if df.width:
+                    self.hashes[i] = combine_row_hashes(self.hashes[i], df)
+        configured = {p.name: p.kind for p in self.plans if p.kind_source == "config"}
+        both = set(ref.columns) & set(cur.columns)
+        scopes = [_scope(c, configured) for c in columns if c.column in both]
+        self.results += column_checks(ref, cur, scopes, self.config)
+
+    def finish(self, ctx: RunContext) -> IntegrityReport:
+        """Schema, rows and duplicates, then every column's checks in the columns' order."""
+        config = self.config
+        if not config.enabled:
+            return IntegrityReport()
+        names = [p.name for p in ctx.plans]
+        out = schema_checks(ctx.reference_schema, ctx.current_schema, names, config, ctx.labels)
+        out += row_count_check(*self.rows, config)
+        r, c = self.hashes
+        if r is not None and c is not None and r.len() and c.len():
+            out += duplicate_result(duplicate_share(r), duplicate_share(c), config)
+        order = {name: i for i, name in enumerate(names)}
+        out += sorted(self.results, key=lambda res: order.get(res.column or "", -1))
+        return attach_drift(out, {c.column: (c.status.value, c.drifted) for c in ctx.columns})
+
+
+def passes(config: DriftConfig, plans: Sequence[ColumnPlan]) -> IntegrityPasses:
+    """The accumulator of a run in column passes."""
+    return IntegrityPasses(config.section(IntegrityConfig), plans)

@@ -30,6 +30,7 @@ SECTION = SectionSpec(
         placement="early",
     ),
     reads=compute.reads,
+    passes=compute.passes,
     named_columns=_named,
     terminal=terminal.print_section,
     html=HtmlView(HERE / "section.html.j2", html.view, anchor="integrity", nav="Integrity"),

@@ -238,7 +238,7 @@ def test_a_fleet_on_postgresql_runs_escalates_and_reads_its_status(
     """The example fleet with its history in PostgreSQL: two daily runs in worker processes
     escalate credit-risk, a broken model's error run is stored, and `drift fleet status`
     reads the same scorecard back from the store."""
-    from datetime import date
+    from datetime import date, datetime, timezone
 
     from driftcli.fleet import fleet_status, load_fleet, run_fleet
 
@@ -256,7 +256,10 @@ def test_a_fleet_on_postgresql_runs_escalates_and_reads_its_status(
     rows = {r.name: r for r in result.rows}
     assert (rows["credit-risk"].streak, rows["credit-risk"].escalated) == (2, True)
     assert rows["nlp-intent"].status == "error" and rows["recsys"].stale
-    status = {r.name: r for r in fleet_status(fleet).rows}
+    # Status as of the moment the run for 2026-11-28 measured staleness at (the end of that
+    # day), not the calendar's now: the example's data has fixed dates.
+    as_of = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    status = {r.name: r for r in fleet_status(fleet, now=as_of).rows}
     assert {n: r.state for n, r in status.items()} == {n: r.state for n, r in rows.items()}
     assert status["credit-risk"].health["drift"] == "fail"
     assert status["credit-risk"].report == "credit-risk/report.html"

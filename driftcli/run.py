@@ -40,6 +40,7 @@ from driftcli.results.verdict import decide, drift_breaches, drift_warnings
 from driftcli.results.vocabulary import Kind, SegmentStatus, Status
 from driftcli.sections.registry import (
     PassAccumulator,
+    PassData,
     RunContext,
     model_roles,
     run_sections,
@@ -202,18 +203,21 @@ def _split(
 ) -> _Split:
     ref_schema, cur_schema = schemas
     tested = {p.name for p in plans if p.skip is None}
-    shared = [c for c in layout.tested if c not in tested or c in config.segment_by]
+    # Segment, period and time columns: every pass needs them beside its own columns.
+    special = {*config.segment_by, config.auto_threshold.time_column, layout.time_column}
+    shared = [c for c in layout.tested if c not in tested or c in special]
     per_pass = {
         c
         for c in section_columns(config, plans, ref_schema, cur_schema, per_pass=True)
         if c in ref_schema and c in cur_schema and c not in shared
     }
-    held = set(section_columns(config, plans, ref_schema, cur_schema, per_pass=False))
-    held |= {config.time_column} if config.time_column is not None else set()
-    own = tuple([c for c in side if c in held] for side in layout.own)
-    held |= set(shared)
+    held = section_columns(config, plans, ref_schema, cur_schema, per_pass=False)
+    held += [config.time_column] if config.time_column is not None else []
+    held = [c for c in dict.fromkeys(held) if c not in shared]
+    own = ([c for c in held if c in ref_schema], [c for c in held if c in cur_schema])
+    skip = {*held, *shared}
     columns = [
-        p.name for p in plans if p.name not in held and (p.name in tested or p.name in per_pass)
+        p.name for p in plans if p.name not in skip and (p.name in tested or p.name in per_pass)
     ]
     return _Split(shared, (own[0], own[1]), columns)
 
@@ -279,19 +283,30 @@ def _compare_in_passes(
             progress(state["done"], state["total"])
 
     analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
-    skipped = [p for p in plans if p.skip is not None]
-    results = {c.column: c for c in analysis.frame(skipped, kinds, tested_ref, tested_cur, tick)}
+    results: dict[str, ColumnResult] = {}
     segment_passes: list[list[SegmentResult]] = []
     held = set(base_ref.columns) | set(base_cur.columns)
+    # Tested columns held for the whole run (a model's columns the sections read too): tested
+    # in the first pass from the held frames.
+    in_chunks = set(split.columns)
+    held_tested = [p.name for p in plans if p.skip is None and p.name not in in_chunks]
+    held_tested = [c for c in held_tested if c not in shared]
     for i, chunk in enumerate(chunks):
         first = i == 0
+        # The first pass also takes the held columns and the columns not tested (skipped or
+        # in error: no values needed), so every segment lists them as in memory.
         mine = [
-            p for p in plans if p.skip is None and (p.name in chunk or (first and p.name in shared))
+            p
+            for p in plans
+            if (p.skip is None and p.name in chunk)
+            or (first and (p.skip is not None or p.name not in in_chunks))
         ]
         ref, cur = engine.read(*sources, chunk, ([], []))
         tested = [p.name for p in mine if p.name in chunk]
+        from_base = held_tested if first else []
         pass_ref, pass_cur = (
-            _hstack(t, df.select(tested)) for t, df in ((tested_ref, ref), (tested_cur, cur))
+            _hstack(t, pl.concat([b.select(from_base), df.select(tested)], how="horizontal"))
+            for t, b, df in ((tested_ref, base_ref, ref), (tested_cur, base_cur, cur))
         )
         cols = analysis.frame(mine, kinds, pass_ref, pass_cur, tick)
         kinds.update({c.column: c.kind for c in cols})
@@ -299,9 +314,12 @@ def _compare_in_passes(
         if config.segment_by:
             segment_passes.append(analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick))
         owned = [c for c in results.values() if c.column in chunk or (first and c.column in held)]
+        seen = PassData(
+            _hstack(base_ref, ref), _hstack(base_cur, cur), owned, first, kinds, analysis
+        )
         for acc in accumulators.values():
-            acc.add(_hstack(base_ref, ref), _hstack(base_cur, cur), owned, first)
-        del ref, cur, pass_ref, pass_cur
+            acc.add(seen)
+        del ref, cur, pass_ref, pass_cur, seen
     columns = [results[p.name] for p in plans]
     _check_tested(columns)
     kinds.update({c.column: c.kind for c in columns})
@@ -412,8 +430,6 @@ def run_report(
     layout = _layout(config, plans, schemas)
     split = _split(config, plans, layout, schemas)
     per_pass = eng.passes(*sources, split.columns) if split.columns else None
-    if per_pass is not None:
-        _check_passes(config, eng.name)
     with ThreadPoolExecutor(max_workers=workers()) as pool:
         roles = model_roles(config)
         accumulators: dict[str, PassAccumulator] = {}
@@ -453,19 +469,6 @@ def run_report(
         duration=time.perf_counter() - started,
         engine=RunEngine(eng.name, passes, per_pass or 0) if passes else None,
     )
-
-
-def _check_passes(config: DriftConfig, engine: str) -> None:
-    """ConfigError for a section that needs every tested column at once, in a run that reads
-    them in passes."""
-    for spec in sections():
-        if spec.needs_all_columns(config):
-            raise ConfigError(
-                f"{spec.title} needs every tested column in memory at once, and this run "
-                f"reads them a few at a time (engine {engine}: the data is larger than the "
-                "memory budget); leave it out of this run, or run it with --engine polars "
-                "on a machine with the memory (or a larger DRIFT_MEMORY_BUDGET)"
-            )
 
 
 def check_run(

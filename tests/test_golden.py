@@ -33,7 +33,9 @@ UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
 def _cpu_level() -> str:
     """The highest x86-64 level NumPy dispatches to here (``X86_V4`` with AVX-512)."""
     try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
+        from numpy._core._multiarray_umath import (  # type: ignore[import-not-found]
+            __cpu_features__ as features,
+        )
     except ImportError:  # NumPy 1.x
         return "unknown"
     levels = [lvl for lvl in ("X86_V4", "X86_V3", "X86_V2") if features.get(lvl)]

@@ -73,6 +73,14 @@ def _print_head(report: Report, console: Console) -> None:
     tk.field(console, "dataset", share)
     if report.correction.tests or tk.is_verbose():
         tk.field(console, "tests", report.correction.description)
+    if report.engine is not None:
+        e = report.engine
+        tk.field(
+            console,
+            "engine",
+            f"{e.name}: read in {e.passes} column passes of at most {e.columns_per_pass} "
+            "columns each (same numbers as in memory)",
+        )
     for b in report.breaches:
         tk.field(console, "breach", b, style="red")
     for label, items, style in (

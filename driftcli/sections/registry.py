@@ -20,9 +20,8 @@ integrity) or after it (``late``). Findings feed the verdict in registry order.
 In a run that reads the tested columns a few at a time (the stream engine), a section's
 ``reads`` are read once and held for the whole run, and ``compute`` runs as usual, unless it
 has ``passes``: then its reads are read pass by pass and its result is built by a
-:class:`PassAccumulator` that sees every pass (data integrity checks every column). A section
-that needs every tested column at once (drift over time) says so in ``needs_all_columns``, and
-such a run refuses it with a ConfigError naming the section.
+:class:`PassAccumulator` that sees every pass (data integrity checks every column; drift
+over time tests every column per window).
 """
 
 from __future__ import annotations
@@ -106,15 +105,26 @@ class RunContext:
         return split_windows(self.timed_current, spec, self.config.time_column)
 
 
+@dataclass(frozen=True)
+class PassData:
+    """One pass of a run in column passes, as a :class:`PassAccumulator` sees it."""
+
+    #: The pass's columns beside the ones every pass shares (segments, time, the sections'
+    #: reads), both sides.
+    reference: pl.DataFrame
+    current: pl.DataFrame
+    #: Results of the columns this pass owns (in the first pass, the shared ones too).
+    columns: Sequence[ColumnResult]
+    first: bool
+    kinds: Mapping[str, Kind | None]
+    analysis: Analysis
+
+
 class PassAccumulator(Protocol):
     """A section's result built pass by pass, in a run that reads its columns in passes."""
 
-    def add(
-        self, ref: pl.DataFrame, cur: pl.DataFrame, columns: Sequence[ColumnResult], first: bool
-    ) -> None:
-        """One pass: ``ref``/``cur`` hold the pass's columns beside the ones every pass
-        shares (segments, time, the other sections' reads); ``columns`` are the results of
-        the columns this pass owns (in the ``first`` pass, the shared ones too)."""
+    def add(self, data: PassData) -> None:
+        """One pass."""
         ...
 
     def finish(self, context: RunContext) -> Section | None:
@@ -164,8 +174,6 @@ class SectionSpec:
     #: Runs in column passes: the accumulator that builds the result pass by pass (its
     #: ``reads`` are then read per pass); None: ``compute`` once on the columns it reads.
     passes: Callable[[DriftConfig, Sequence[ColumnPlan]], PassAccumulator] | None = None
-    #: Whether, under a config, the section needs every tested column at once.
-    needs_all_columns: Callable[[DriftConfig], bool] = lambda _config: False
     terminal: Callable[[Any, Report, Console], None] | None = None
     html: HtmlView | None = None
     schema: Path | None = None

@@ -24,7 +24,7 @@ from driftcli.sections.integrity.checks import (
 )
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import IntegrityReport, IntegrityResult
-from driftcli.sections.registry import RunContext
+from driftcli.sections.registry import PassData, RunContext
 
 
 def reads(
@@ -88,13 +88,12 @@ class IntegrityPasses:
     hashes: list[pl.Series | None] = field(default_factory=lambda: [None, None])
     rows: tuple[int, int] = (0, 0)
 
-    def add(
-        self, ref: pl.DataFrame, cur: pl.DataFrame, columns: Sequence[ColumnResult], first: bool
-    ) -> None:
-        """The checks of the columns this pass owns (``columns``)."""
+    def add(self, data: PassData) -> None:
+        """The checks of the columns this pass owns."""
         if not self.config.enabled:
             return
-        owned = {c.column for c in columns}
+        ref, cur, first = data.reference, data.current, data.first
+        owned = {c.column for c in data.columns}
         own_ref, own_cur = (
             df.select([c for c in df.columns if (first and c != "__rows") or c in owned])
             for df in (ref, cur)
@@ -106,7 +105,7 @@ class IntegrityPasses:
                     self.hashes[i] = combine_row_hashes(self.hashes[i], df)
         configured = {p.name: p.kind for p in self.plans if p.kind_source == "config"}
         both = set(ref.columns) & set(cur.columns)
-        scopes = [_scope(c, configured) for c in columns if c.column in both]
+        scopes = [_scope(c, configured) for c in data.columns if c.column in both]
         self.results += column_checks(ref, cur, scopes, self.config)
 
     def finish(self, ctx: RunContext) -> IntegrityReport:

@@ -38,18 +38,21 @@ How rows are split into windows: :mod:`driftcli.timeline`. The rule's config tab
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
 from driftcli.columns.analyse import drift_score
 from driftcli.columns.correction import apply_correction
+from driftcli.columns.plan import ColumnPlan
+from driftcli.config import DriftConfig
 from driftcli.results.records import ColumnResult, DatasetVerdict
 from driftcli.results.vocabulary import Outcome, SegmentStatus
 from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
 from driftcli.sections.performance.result import PerformanceSection
-from driftcli.sections.registry import RunContext
+from driftcli.sections.registry import PassData, RunContext
 from driftcli.sections.windows.config import WindowRule
 from driftcli.sections.windows.result import (
     WindowColumn,
@@ -58,31 +61,52 @@ from driftcli.sections.windows.result import (
     WindowSection,
     exceeding_runs,
 )
-from driftcli.timeline import Window, WindowSpec, split_windows
+from driftcli.timeline import Window, WindowSpec, parse_time_column, split_windows
+
+
+def _window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) -> list[ColumnPlan]:
+    """The plans of the tested ``columns``, each with the test and threshold the whole-data
+    run used, in plan order."""
+    tested = {c.column: c for c in columns if c.tested}
+    return [
+        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
+        for p in plans
+        if p.name in tested
+    ]
 
 
 def compute(ctx: RunContext) -> WindowSection | None:
     """Every column the whole-data run tested, per window, with that run's test and threshold;
     None without a ``window``."""
     config = ctx.config
-    spec = config.window_spec
-    if spec is None:
+    if config.window_spec is None:
         return None
-    tested = {c.column: c for c in ctx.columns if c.tested}
-    plans = [
-        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
-        for p in ctx.plans
-        if p.name in tested
-    ]
+    plans = _window_plans(ctx.plans, ctx.columns)
     analysis = ctx.analysis
     ref = ctx.tested_reference
     prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool)
 
     def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
         cols = analysis.frame(plans, ctx.kinds, ref, frame, reference=prepared)
-        cols, _, _ = apply_correction(cols, [], config.correction, config.drift_share, drift_score)
-        return cols, analysis.verdict(cols)
+        return _corrected(ctx, cols)
 
+    return _section(ctx, analyse)
+
+
+def _corrected(
+    ctx: RunContext, cols: list[ColumnResult]
+) -> tuple[list[ColumnResult], DatasetVerdict]:
+    """One window's columns with the run's correction across them, and its dataset drift."""
+    config = ctx.config
+    cols, _, _ = apply_correction(cols, [], config.correction, config.drift_share, drift_score)
+    return cols, ctx.analysis.verdict(cols)
+
+
+def _section(ctx: RunContext, analyse: AnalyseWindow) -> WindowSection:
+    """The section from the run's windows, each tested window's columns from ``analyse``."""
+    config = ctx.config
+    spec = config.window_spec
+    assert spec is not None
     performance = ctx.computed.get("performance")
     perf_spec = perf_reference = None
     if isinstance(performance, PerformanceSection):
@@ -108,6 +132,72 @@ def compute(ctx: RunContext) -> WindowSection | None:
         roles=ctx.roles,
         split=ctx.current_windows,
     )
+
+
+def window_floor(rule: WindowRule | None, min_rows: int) -> int:
+    """The fewest rows a window needs to be tested."""
+    return rule.min_rows if rule is not None and rule.min_rows is not None else min_rows
+
+
+@dataclass
+class WindowPasses:
+    """Drift over time built pass by pass, for a run that reads its columns in passes: each
+    pass tests its columns in every window, and :meth:`finish` joins each window's columns
+    (plan order) and applies the correction across them. Equals :func:`compute` on all the
+    columns at once."""
+
+    config: DriftConfig
+    plans: Sequence[ColumnPlan]
+    #: Per tested window (in time order): its row count and its columns so far.
+    windows: dict[int, tuple[int, list[ColumnResult]]] = field(default_factory=dict)
+
+    def add(self, data: PassData) -> None:
+        """This pass's tested columns in every tested window."""
+        spec, time_column = self.config.window_spec, self.config.time_column
+        plans = _window_plans(self.plans, data.columns)
+        if spec is None or not plans:
+            return
+        names = [p.name for p in plans]
+        cur = data.current
+        if time_column is not None and time_column in cur.columns:
+            cur = parse_time_column(
+                cur.select(list(dict.fromkeys([*names, time_column]))), time_column
+            )
+            cur = cur.sort(time_column, maintain_order=True, nulls_last=True)
+        else:
+            cur = cur.select(names)
+        ref = data.reference.select(names)
+        analysis, kinds = data.analysis, data.kinds
+        prepared = analysis.engine.prepare_reference(plans, kinds, ref, analysis.pool)
+        floor = window_floor(self.config.section(WindowRule), self.config.min_segment_rows)
+        for w in split_windows(cur, spec, time_column)[0]:
+            if w.frame.height >= floor:
+                cols = analysis.frame(plans, kinds, ref, w.frame, reference=prepared)
+                self.windows.setdefault(w.index, (w.frame.height, []))[1].extend(cols)
+        del cur, ref, prepared
+
+    def finish(self, ctx: RunContext) -> WindowSection | None:
+        """The section, each tested window's columns joined from every pass."""
+        if self.config.window_spec is None:
+            return None
+        order = {p.name: i for i, p in enumerate(ctx.plans)}
+        tested = iter(sorted(self.windows.items()))
+
+        def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
+            found = next(tested, None)
+            if found is None:  # no column was tested in any pass
+                return _corrected(ctx, [])
+            index, (height, cols) = found
+            if height != frame.height:
+                raise RuntimeError(f"window {index}: the passes split the rows differently")
+            return _corrected(ctx, sorted(cols, key=lambda c: order[c.column]))
+
+        return _section(ctx, analyse)
+
+
+def passes(config: DriftConfig, plans: Sequence[ColumnPlan]) -> WindowPasses:
+    """The accumulator of a run in column passes."""
+    return WindowPasses(config, plans)
 
 
 #: Supplied by the engine: test every planned column of one window against the reference and
@@ -137,7 +227,7 @@ def run_windows(
     """
     # ``split``: the windows another section already made of ``current`` (RunContext)
     windows, missing = split if split is not None else split_windows(current, spec, time_column)
-    floor = rule.min_rows if rule is not None and rule.min_rows is not None else min_rows
+    floor = window_floor(rule, min_rows)
     share = rule.max_drift_share if rule is not None else None
     results: list[WindowResult] = []
     names: dict[str, None] = {}  # insertion-ordered set of column names
@@ -240,4 +330,4 @@ def _rule_outcome(
     )
 
 
-__all__ = ["AnalyseWindow", "compute", "run_windows"]
+__all__ = ["AnalyseWindow", "WindowPasses", "compute", "passes", "run_windows", "window_floor"]

@@ -36,7 +36,7 @@ SECTION = SectionSpec(
         "[windows] table: max_drift_share, consecutive, severity, min_rows",
     ),
     check=_check,
-    needs_all_columns=lambda config: config.window_spec is not None,
+    passes=compute.passes,
     terminal=terminal.print_section,
     html=HtmlView(
         HERE / "section.html.j2",

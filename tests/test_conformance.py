@@ -1,0 +1,209 @@
+"""Conformance: a run in column passes (the stream engine) gives the in-memory engine's report.
+
+Every case runs through ``engine="polars"`` (everything at once) and through the stream engine
+with passes of one and of three columns, and the JSON must be equal apart from the time stamp,
+the per-column timings and the ``engine`` key: counts, statistics (bit for bit: the same code
+runs on the same values), verdicts, segments and every section (integrity's duplicate rows
+from row hashes combined over the passes, drift over time per window). A new engine joins the
+contract by adding its name to ``ENGINES``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from driftcli import DriftConfig, ModelConfig, load_config, run_report
+from driftcli.engines.registry import register_engine, unregister_engine
+from driftcli.engines.stream import StreamEngine, parse_size
+from driftcli.errors import ConfigError
+from driftcli.outputs.json import to_dict
+from driftcli.sections.online.config import OnlineConfig
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
+
+ENGINES = ("stream-1", "stream-3")
+
+Case = Callable[[Path], tuple[Any, Any, DriftConfig]]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stream_engines() -> Iterator[None]:
+    register_engine("stream-1", lambda: StreamEngine(columns_per_pass=1))
+    register_engine("stream-3", lambda: StreamEngine(columns_per_pass=3))
+    yield
+    unregister_engine("stream-1")
+    unregister_engine("stream-3")
+
+
+def comparable(report: Any) -> dict[str, Any]:
+    """A report's JSON without what varies run to run or by engine."""
+    out = to_dict(report)
+    out.pop("generated_at")
+    out.pop("engine", None)
+
+    def strip(columns: list[dict[str, Any]]) -> None:
+        for c in columns:
+            c.pop("seconds", None)
+
+    strip(out["columns"])
+    for s in out["segments"]:
+        strip(s["columns"])
+    return out
+
+
+def _bench_model(rows: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = np.random.default_rng(7)
+
+    def side(shift: float) -> pl.DataFrame:
+        x = rng.normal(shift, 1.0, rows)
+        score = 1 / (1 + np.exp(-2 * x + rng.normal(0, 0.5, rows)))
+        return pl.DataFrame(
+            {
+                "x": x,
+                "z": rng.normal(0, 1, rows),
+                "n": rng.integers(0, 40, rows),
+                "cat": rng.choice(["a", "b", "c"], rows),
+                "region": rng.choice(["north", "south", "east"], rows),
+                "ts": np.datetime64("2025-03-01", "us")
+                + np.sort(rng.integers(0, 14 * 86_400, rows)).astype("timedelta64[s]"),
+                "target": (rng.random(rows) < score).astype(np.int64),
+                "score": score,
+                "prediction": (score >= 0.5).astype(np.int64),
+                "latency_ms": rng.lognormal(np.log(80), 0.4, rows),
+                "status": np.where(rng.random(rows) < 0.02, "error", "ok"),
+            }
+        )
+
+    return side(0.0), side(0.3)
+
+
+def _model_case(_tmp: Path) -> tuple[Any, Any, DriftConfig]:
+    ref, cur = _bench_model(3000)
+    model = ModelConfig(target="target", prediction="prediction", score="score")
+    online = OnlineConfig(latency="latency_ms", status="status", error_values=("error",))
+    config = DriftConfig(segment_by=("region",), time_column="ts", window="2d").replace(
+        model=model, online=online
+    )
+    return ref, cur, config
+
+
+def _broken(_tmp: Path) -> tuple[Any, Any, DriftConfig]:
+    ref, cur = make_frame(1000, 20), make_frame(800, 21)
+    x = cur["x"].to_numpy().copy()
+    x[:200] = np.nan
+    channel = cur["channel"].to_list()
+    channel[:80] = ["kiosk"] * 80
+    cur = cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x), pl.Series("channel", channel))
+    # Whole duplicated rows in current, for the duplicates check over every column.
+    cur = pl.concat([cur, cur.head(40)])
+    return ref, cur, DriftConfig(segment_by=("region",))
+
+
+def _files(tmp: Path) -> tuple[Any, Any, DriftConfig]:
+    """Parquet folders of several files on one side, CSV on the other: passes re-read them."""
+    ref, cur = make_frame(2000, 3), make_frame(1500, 4, shift=0.3, mobile=0.4)
+    folder = tmp / "ref"
+    folder.mkdir()
+    for i in range(3):
+        ref.slice(i * 700, 700).write_parquet(folder / f"part-{i}.parquet")
+    cur.write_csv(tmp / "cur.csv")
+    return str(folder), str(tmp / "cur.csv"), DriftConfig(segment_by=("channel",))
+
+
+def _auto_threshold(_tmp: Path) -> tuple[Any, Any, DriftConfig]:
+    ref, cur = make_frame(1500, 5), make_frame(1200, 6, shift=0.2)
+    return ref, cur, DriftConfig(threshold="auto")
+
+
+CASES: dict[str, Case] = {
+    "sample": lambda _tmp: (
+        SAMPLE_REF,
+        SAMPLE_CUR,
+        load_config(ROOT / "sample_data" / "drift.toml"),
+    ),
+    "sample_segments": lambda _tmp: (SAMPLE_REF, SAMPLE_CUR, DriftConfig(segment_by=("region",))),
+    "model_online_segments": _model_case,
+    "broken_pipeline": _broken,
+    "files_csv_parquet": _files,
+    "auto_threshold": _auto_threshold,
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_engine_gives_the_in_memory_report(case: str, engine: str, tmp_path: Path) -> None:
+    ref, cur, config = CASES[case](tmp_path)
+    memory = run_report(ref, cur, config, engine="polars")
+    other = run_report(ref, cur, config, engine=engine)
+    assert memory.engine is None
+    assert other.engine is not None and other.engine.passes > 1
+    assert comparable(other) == comparable(memory)
+    assert other.exit_code == memory.exit_code
+
+
+def test_auto_reads_in_passes_only_when_the_data_exceeds_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref, cur = make_frame(2000, 1), make_frame(2000, 2, shift=0.4)
+    ref.write_parquet(tmp_path / "ref.parquet")
+    cur.write_parquet(tmp_path / "cur.parquet")
+    paths = (str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"))
+    assert run_report(*paths).engine is None  # 2000 rows fit any budget
+    # Each tested column is 2 x 2000 x 8 bytes = 32 kB; a 400 kB budget leaves room for
+    # (400k - workers x 3 x 32k) / 32k columns beside the working memory: not all at once.
+    monkeypatch.setenv("DRIFT_MEMORY_BUDGET", "400k")
+    streamed = run_report(*paths)
+    assert streamed.engine is not None and streamed.engine.name == "auto"
+    assert comparable(streamed) == comparable(run_report(*paths, engine="polars"))
+
+
+def test_pass_size_follows_the_budget(tmp_path: Path) -> None:
+    from driftcli.columns.analyse import workers
+
+    ref = pl.DataFrame({f"c{i}": np.arange(10_000, dtype=np.float64) for i in range(8)})
+    ref.write_parquet(tmp_path / "ref.parquet")
+    ref.write_parquet(tmp_path / "cur.parquet")
+    engine = StreamEngine(budget=2_000_000)
+    ref_side = engine.open(str(tmp_path / "ref.parquet"), None, "reference", None)
+    cur_side = engine.open(str(tmp_path / "cur.parquet"), None, "current", None)
+    column = 2 * 10_000 * 8  # both sides of one Float64 column
+    want = (2_000_000 - workers() * 3 * column) // column
+    assert engine.passes(ref_side, cur_side, [f"c{i}" for i in range(8)]) == max(1, min(8, want))
+    assert StreamEngine(budget=1).passes(ref_side, cur_side, ["c0", "c1"]) == 1
+
+
+def test_memory_budget_sizes() -> None:
+    assert parse_size("16G", "x") == 16 * 1024**3
+    assert parse_size("512m", "x") == 512 * 1024**2
+    assert parse_size("1.5GB", "x") == int(1.5 * 1024**3)
+    assert parse_size("1000", "x") == 1000
+    with pytest.raises(ConfigError, match=r"DRIFT_MEMORY_BUDGET: 'lots' is not a size"):
+        parse_size("lots", "DRIFT_MEMORY_BUDGET")
+
+
+def test_cli_stream_engine_and_a_bad_budget(tmp_path: Path) -> None:
+    out = tmp_path / "summary.json"
+    cmd = [sys.executable, "-m", "driftcli", "report", str(SAMPLE_REF), str(SAMPLE_CUR)]
+    env = {**os.environ, "DRIFT_MEMORY_BUDGET": "1"}
+    done = subprocess.run(
+        [*cmd, "--engine", "stream", "--json", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert '"engine": {' in out.read_text()
+    bad = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "DRIFT_MEMORY_BUDGET": "lots"}
+    )
+    assert bad.returncode == 2
+    assert "DRIFT_MEMORY_BUDGET: 'lots' is not a size" in bad.stderr
+    assert "Traceback" not in bad.stderr

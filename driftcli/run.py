@@ -190,12 +190,13 @@ def _compare(
 @dataclass(frozen=True)
 class _Split:
     """A run in column passes: ``shared`` columns (segments, period, time) and each side's
-    ``own`` (the sections' reads) are read once and held; ``chunks`` are read pass by pass
+    ``own`` (the sections' reads) are read once and held; ``columns`` are read a few per pass
     (the tested columns and the reads of sections that accumulate per pass)."""
 
     shared: list[str]
     own: tuple[list[str], list[str]]
     columns: list[str]
+    time_column: str | None
 
 
 def _split(
@@ -219,7 +220,7 @@ def _split(
     columns = [
         p.name for p in plans if p.name not in skip and (p.name in tested or p.name in per_pass)
     ]
-    return _Split(shared, (own[0], own[1]), columns)
+    return _Split(shared, (own[0], own[1]), columns, layout.time_column)
 
 
 def _merge_segments(
@@ -327,7 +328,7 @@ def _compare_in_passes(
     corrected = apply_correction(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
-    data = _Data(base_ref, base_cur, tested_ref, tested_cur, None)
+    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column)
     return (data, *corrected)
 
 
@@ -445,7 +446,6 @@ def run_report(
             data, columns, segments, correction = _compare_in_passes(
                 analysis, plans, kinds, sources, split, per_pass, accumulators, progress
             )
-            data = dataclasses.replace(data, time_column=layout.time_column)
             analysis = dataclasses.replace(analysis, reference_rows=data.reference.height)
         context = RunContext(
             config=config,

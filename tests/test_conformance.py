@@ -157,9 +157,9 @@ def test_auto_reads_in_passes_only_when_the_data_exceeds_the_budget(
     cur.write_parquet(tmp_path / "cur.parquet")
     paths = (str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"))
     assert run_report(*paths).engine is None  # 2000 rows fit any budget
-    # Each tested column is 2 x 2000 x 8 bytes = 32 kB; a 400 kB budget leaves room for
-    # (400k - workers x 3 x 32k) / 32k columns beside the working memory: not all at once.
-    monkeypatch.setenv("DRIFT_MEMORY_BUDGET", "400k")
+    # The six columns take 2 x 2000 x (3 x 8 + 2 x 16 + 1) bytes = 228 kB in memory; times
+    # the in-memory overhead (1.5) that exceeds a 200 kB budget.
+    monkeypatch.setenv("DRIFT_MEMORY_BUDGET", "200k")
     streamed = run_report(*paths)
     assert streamed.engine is not None and streamed.engine.name == "auto"
     assert comparable(streamed) == comparable(run_report(*paths, engine="polars"))
@@ -175,6 +175,7 @@ def test_pass_size_follows_the_budget(tmp_path: Path) -> None:
     ref_side = engine.open(str(tmp_path / "ref.parquet"), None, "reference", None)
     cur_side = engine.open(str(tmp_path / "cur.parquet"), None, "current", None)
     column = 2 * 10_000 * 8  # both sides of one Float64 column
+    # the budget less the working memory of the columns tested at once, in columns
     want = (2_000_000 - workers() * 3 * column) // column
     assert engine.passes(ref_side, cur_side, [f"c{i}" for i in range(8)]) == max(1, min(8, want))
     assert StreamEngine(budget=1).passes(ref_side, cur_side, ["c0", "c1"]) == 1

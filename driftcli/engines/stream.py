@@ -138,7 +138,8 @@ class StreamEngine(MemoryEngine):
 
     def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
         """Columns per pass: as many (of the columns' mean size) as fit the budget beside the
-        working memory of the largest numeric columns tested at the same time; at least one."""
+        working memory of the largest numeric columns tested at the same time (one per
+        thread, or per column of a pass smaller than that); at least one."""
         if self.columns_per_pass is not None:
             return self.columns_per_pass
         sizes = self._sizes(ref, cur, columns)
@@ -148,9 +149,14 @@ class StreamEngine(MemoryEngine):
         numeric = [n for n, name in zip(sizes, columns, strict=True)
                    if name in schema and schema[name].is_numeric()]  # fmt: skip
         budget = self.budget if self.budget is not None else memory_budget()
-        room = budget - workers() * WORKING_FACTOR * max(numeric, default=0)
+        working = WORKING_FACTOR * max(numeric, default=0)
         mean = sum(sizes) / len(sizes)
-        return max(1, min(len(columns), math.floor(room / mean)))
+        threads = workers()
+        fit = math.floor((budget - threads * working) / mean)
+        if fit < threads:
+            # Fewer columns than threads: only that many are tested at once.
+            fit = math.floor(budget / (mean + working))
+        return max(1, min(len(columns), fit))
 
 
 class AutoEngine(StreamEngine):

@@ -180,6 +180,14 @@ def status(
     html_out: Annotated[
         str | None, typer.Option("--html", help="Write the scorecard page here.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Judge staleness at the end of this day YYYY-MM-DD, as `fleet run --date` "
+            "did (default: now).",
+        ),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """The scorecard from the run history alone, nothing recomputed: each model's last run,
@@ -191,10 +199,12 @@ def status(
     def body() -> None:
         from driftcli.fleet import fleet_status, load_fleet
         from driftcli.fleet.outputs import to_html, to_json
+        from driftcli.fleet.run import as_of_time
         from driftcli.outputs.atomic import write_text_atomic
 
         fleet = load_fleet(fleet_file)
-        result = fleet_status(fleet)
+        day = _date(as_of)
+        result = fleet_status(fleet, now=as_of_time(day)[1] if day is not None else None)
         if html_out:
             write_text_atomic(html_out, to_html(result))
         if json_out == "-":

@@ -297,7 +297,14 @@ def _compare_in_passes(
         kinds.update({c.column: c.kind for c in cols})
         results.update({c.column: c for c in cols})
         if config.segment_by:
-            segment_passes.append(analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick))
+            # The skipped columns are rows of every segment too (as in memory): the first
+            # pass lists them, from their overall results.
+            seg, overall = (
+                (mine + skipped, cols + [results[p.name] for p in skipped])
+                if first
+                else (mine, cols)
+            )
+            segment_passes.append(analysis.segments(seg, kinds, pass_ref, pass_cur, overall, tick))
         owned = [c for c in results.values() if c.column in chunk or (first and c.column in held)]
         for acc in accumulators.values():
             acc.add(_hstack(base_ref, ref), _hstack(base_cur, cur), owned, first)

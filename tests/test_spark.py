@@ -19,6 +19,7 @@ installs both). The bad-input tests run the real CLI in subprocesses.
 
 from __future__ import annotations
 
+import json
 import operator
 import os
 import shutil
@@ -434,3 +435,23 @@ def test_cli_without_java(tmp_path: Path) -> None:
     assert proc.returncode == 2
     line = one_clean_line(proc.stderr)
     assert "needs Java" in line and "openjdk-17-jre-headless" in line
+
+
+def test_spark_submit_runs_drift_through_the_launcher(tmp_path: Path) -> None:
+    """deploy/spark/drift_submit.py under spark-submit (the cluster recipe of docs/spark.md,
+    on a local master): the session is spark-submit's, the report the polars engine's."""
+    _need_spark()
+    submit = Path(sys.executable).parent / "spark-submit"
+    if not submit.exists():
+        pytest.skip("no spark-submit beside this Python (PySpark installed elsewhere)")
+    out = tmp_path / "submit.json"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    proc = subprocess.run(
+        [str(submit), "--master", "local[2]", "--conf", "spark.log.level=WARN",
+         str(ROOT / "deploy" / "spark" / "drift_submit.py"), "report", str(SAMPLE_REF),
+         str(SAMPLE_CUR), "--engine", "spark", "-q", "--output", f"json={out}"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    local = to_dict(run_report(SAMPLE_REF, SAMPLE_CUR, engine="polars"))
+    assert differences(comparable(json.loads(out.read_text())), comparable(local)) == []

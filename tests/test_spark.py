@@ -35,11 +35,17 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from driftcli import DriftConfig, InputError, run_report
+from driftcli import ConfigError, DriftConfig, InputError, run_report
 from driftcli.config import load_config
 from driftcli.engines.memory import MemoryEngine
 from driftcli.engines.registry import register_engine, unregister_engine
-from driftcli.engines.spark import SparkEngine, SparkSource, java_problem, spark_session
+from driftcli.engines.spark import (
+    SparkEngine,
+    SparkSource,
+    java_problem,
+    read_error,
+    spark_session,
+)
 from driftcli.outputs.json import to_dict
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
 
@@ -379,6 +385,45 @@ def test_a_file_spark_cannot_read_is_an_input_error(spark: SparkSession, tmp_pat
         run_report(tmp_path / "nope.parquet", good, engine="spark")
     src = SparkEngine().open(good, None, "current", None)
     assert isinstance(src, SparkSource) and src.rows() == 100
+
+
+def test_passes_fit_what_one_read_may_bring_to_the_driver(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """One read of everything while it fits; else passes within spark.driver.maxResultSize
+    and the driver heap, even when the memory budget would allow more."""
+    path = tmp_path / "side.parquet"
+    make_frame(100, 1).write_parquet(path)
+    engine = SparkEngine(budget=2**50)
+    src = engine.open(path, None, "reference", None)
+    assert isinstance(src, SparkSource)
+    columns = ["x", "y", "channel", "flag"]
+    assert engine.passes(src, src, columns) is None
+    src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
+    assert engine.passes(src, src, columns) == 1
+
+
+def test_spark_errors_become_one_line_with_a_hint() -> None:
+    lost = RuntimeError(
+        "An error occurred while calling o46.getResult.\n: org.apache.spark.SparkException: "
+        "Job aborted due to stage failure: TaskResultLost (result lost from block manager)\n"
+        "\tat org.apache.spark.util.SparkThreadUtils$.awaitResult(SparkThreadUtils.scala:70)"
+    )
+    message = str(read_error("reference", "s3a://b/ref/", lost))
+    assert message.startswith("reference s3a://b/ref/: one read was too large for the Spark")
+    assert "TaskResultLost" in message and "--driver-memory" in message
+    assert "\n" not in message and "\tat " not in message
+    missing = RuntimeError("[PATH_NOT_FOUND] Path does not exist: s3a://b/x. SQLSTATE: 42K03")
+    assert str(read_error("current", "s3a://b/x", missing)) == (
+        "current s3a://b/x: Spark cannot read it ([PATH_NOT_FOUND] Path does not exist: "
+        "s3a://b/x. SQLSTATE: 42K03); check the path, that Spark can reach it, and the format "
+        "(--current-format)"
+    )
+
+
+def test_a_polars_frame_is_not_a_spark_source() -> None:
+    with pytest.raises(ConfigError, match="the spark engine reads paths, URIs and tables"):
+        run_report(make_frame(50, 1), make_frame(50, 2), engine="spark")
 
 
 # ---------------------------------------------------------------------------- the real CLI

@@ -219,11 +219,23 @@ def spark_message(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+#: Spark's words for a read too large for the driver.
+_TOO_LARGE = ("maxResultSize", "TaskResultLost", "OutOfMemoryError", "Java heap space")
+
+
 def read_error(role: str, label: str, exc: BaseException) -> InputError:
     """An InputError naming the source, with Spark's one line on what went wrong."""
+    message = spark_message(exc)
+    if any(word in str(exc) for word in _TOO_LARGE):
+        return InputError(
+            f"{role} {label}: one read was too large for the Spark driver ({message}); give "
+            "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
+            "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
+            "DRIFT_MEMORY_BUDGET for smaller passes"
+        )
     return InputError(
-        f"{role} {label}: Spark cannot read it ({spark_message(exc)}); check the path, that "
-        f"Spark can reach it, and the format (--{role}-format)"
+        f"{role} {label}: Spark cannot read it ({message}); check the path, that Spark can "
+        f"reach it, and the format (--{role}-format)"
     )
 
 

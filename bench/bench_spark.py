@@ -5,7 +5,7 @@ Usage (from the repository root, with PySpark and Java 17+ installed)::
 
     python bench/bench_spark.py --rows 1000000
     python bench/bench_spark.py                      # 10M rows per side (the default)
-    python bench/bench_spark.py --rows 10000000 --driver-memory 8g
+    python bench/bench_spark.py --rows 10000000 --driver-memory 8g --max-result-size 4g
 
 It generates (seeded, 500k rows at a time) a reference and a current folder of Parquet files,
 N rows x 20 columns each (16 float columns, 4 with ~1% nulls, and 4 string columns; a few
@@ -19,9 +19,10 @@ and ``engine``: everything exactly, except floats, which may differ by 1e-12 rel
 Polars sums a side read in several chunks (docs/spark.md). The exit code is 1 when they do
 not agree.
 
-``--driver-memory`` sets the heap of the JVM driftcli starts (``PYSPARK_SUBMIT_ARGS``); the
-default leaves Spark's own (1g). ``DRIFT_SPARK_MASTER`` and ``DRIFT_MEMORY_BUDGET`` apply as
-usual.
+``--driver-memory`` and ``--max-result-size`` set the heap and ``spark.driver.maxResultSize``
+of the JVM driftcli starts (through ``PYSPARK_SUBMIT_ARGS``); by default Spark's own (1g each)
+apply, and a read may fill 30% of the one and 80% of the other, so they decide the passes.
+``DRIFT_SPARK_MASTER`` and ``DRIFT_MEMORY_BUDGET`` apply as usual.
 """
 
 from __future__ import annotations
@@ -200,13 +201,18 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20261206)
     ap.add_argument("--out", type=Path, default=HERE / "data", help="data folder (cached)")
     ap.add_argument("--driver-memory", help="heap of the JVM driftcli starts, e.g. 8g")
+    ap.add_argument("--max-result-size", help="spark.driver.maxResultSize, e.g. 4g")
     args = ap.parse_args()
     ref, cur = ensure_data(args.out, args.rows, args.seed)
     work = args.out / "spark_runs"
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if args.driver_memory:
-        env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory {args.driver_memory} pyspark-shell"
+    submit = [f"--driver-memory {args.driver_memory}"] if args.driver_memory else []
+    submit += [f"--conf spark.driver.maxResultSize={args.max_result_size}"] * bool(
+        args.max_result_size
+    )
+    if submit:
+        env["PYSPARK_SUBMIT_ARGS"] = " ".join([*submit, "pyspark-shell"])
     # The page cache warmed once, so neither engine pays the first read from disk.
     for f in [*ref.iterdir(), *cur.iterdir()]:
         f.read_bytes()

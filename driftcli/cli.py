@@ -281,7 +281,9 @@ EngineOpt = Annotated[
         "--engine",
         help="auto (default): in memory while the data fits the memory budget "
         "($DRIFT_MEMORY_BUDGET, else 80% of free memory), else stream; polars: in memory; "
-        "stream: a few columns at a time, for data larger than memory. Same numbers.",
+        "stream: a few columns at a time, for data larger than memory; spark: Spark reads "
+        "(paths, s3a:// or hdfs:// URIs, table:db.name; pip install 'driftcli[spark]'), "
+        "the columns are compared here. Same numbers.",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]

@@ -277,3 +277,33 @@ def test_numeric_column_that_arrives_as_text_is_parsed_when_kind_is_numeric() ->
 def test_empty_columns_list_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="columns is empty"):
         DriftConfig(columns=())
+
+
+def test_segments_list_the_skipped_columns_in_a_run_in_passes() -> None:
+    """A run in column passes lists every column in every segment, the skipped ones (ids,
+    datetimes) too, as the in-memory run does (they went missing from the segments)."""
+    from driftcli.engines.registry import register_engine, unregister_engine
+    from driftcli.engines.stream import StreamEngine
+
+    def side(n: int, seed: int) -> pl.DataFrame:
+        start = date(2024, 1, 1)
+        return make_frame(n, seed).with_columns(
+            day=pl.Series([start + timedelta(days=i % 20) for i in range(n)])
+        )
+
+    register_engine("stream-one", lambda: StreamEngine(columns_per_pass=1))
+    try:
+        config = DriftConfig(segment_by=("region",))
+        passes = driftcli.to_dict(
+            run_report(side(600, 1), side(500, 2), config, engine="stream-one")
+        )
+        memory = driftcli.to_dict(run_report(side(600, 1), side(500, 2), config, engine="polars"))
+    finally:
+        unregister_engine("stream-one")
+    assert passes["engine"]["columns_per_pass"] == 1
+    for key in ("generated_at", "engine"):
+        passes.pop(key, None)
+        memory.pop(key, None)
+    listed = {c["column"] for c in passes["segments"][0]["columns"]}
+    assert listed == {"id", "x", "y", "channel", "flag", "day"}
+    assert passes == memory

@@ -11,6 +11,7 @@ number by number to 1e-9 relative, and the rendered text is not compared.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -33,9 +34,8 @@ UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
 def _cpu_level() -> str:
     """The highest x86-64 level NumPy dispatches to here (``X86_V4`` with AVX-512)."""
     try:
-        from numpy._core._multiarray_umath import (  # type: ignore[import-not-found]
-            __cpu_features__ as features,
-        )
+        # Imported by name: NumPy ships no stubs for this private module (mypy strict).
+        features = importlib.import_module("numpy._core._multiarray_umath").__cpu_features__
     except ImportError:  # NumPy 1.x
         return "unknown"
     levels = [lvl for lvl in ("X86_V4", "X86_V3", "X86_V2") if features.get(lvl)]

@@ -260,9 +260,8 @@ def test_an_engine_registered_from_test_code_prepares_every_column() -> None:
             assert RecordingEngine.prepared.count(name) == (3 if name != "region" else 1)
     finally:
         unregister_engine("recording")
-    with pytest.raises(
-        ConfigError, match="unknown engine 'recording'; valid engines: auto, polars, stream"
-    ):
+    valid = "valid engines: auto, polars, stream, spark"
+    with pytest.raises(ConfigError, match=f"unknown engine 'recording'; {valid}"):
         run_report(make_frame(50, 1), make_frame(50, 2), engine="recording")
 
 

@@ -17,7 +17,18 @@ import driftcli
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Loaded by a run, never by ``drift --help``.
-HEAVY = ("polars", "numpy", "scipy", "jinja2", "plotly", "pyarrow", "rich", "pydantic")
+HEAVY = (
+    "polars",
+    "numpy",
+    "scipy",
+    "jinja2",
+    "plotly",
+    "pyarrow",
+    "rich",
+    "pydantic",
+    "pyspark",
+    "py4j",
+)
 
 
 def _fresh(code: str) -> dict[str, object]:
@@ -115,3 +126,18 @@ def test_an_internal_module_imported_directly_finds_every_config_table(tmp_path:
         f"print(json.dumps({{'tables': sorted(load_config({str(config)!r}).sections)}}))\n"
     )
     assert _fresh(code) == {"tables": ["model", "notify"]}
+
+
+def test_a_run_on_another_engine_never_imports_pyspark() -> None:
+    """The Spark engine is registered with the others, but PySpark is imported only when a
+    run uses it."""
+    code = (
+        "import json, sys\n"
+        "import driftcli\n"
+        "from tests.conftest import make_frame\n"
+        "driftcli.run_report(make_frame(200, 1), make_frame(200, 2), engine='polars')\n"
+        "from driftcli.engines.registry import engine_names\n"
+        "print(json.dumps({'spark': 'spark' in engine_names(),\n"
+        "    'loaded': [m for m in ('pyspark', 'py4j') if m in sys.modules]}))\n"
+    )
+    assert _fresh(code) == {"spark": True, "loaded": []}

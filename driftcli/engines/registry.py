@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from driftcli.engines.base import Engine
 from driftcli.engines.memory import MemoryEngine
+from driftcli.engines.spark import SparkEngine
 from driftcli.engines.stream import AutoEngine, StreamEngine
 from driftcli.errors import ConfigError
 
@@ -45,3 +46,4 @@ def get_engine(name: str) -> Engine:
 register_engine("auto", AutoEngine)
 register_engine("polars", MemoryEngine)
 register_engine("stream", StreamEngine)
+register_engine("spark", SparkEngine)

@@ -34,6 +34,21 @@ UNNAMED = "(unnamed)"
 _SEPARATORS = (";", "\t", "|")
 
 
+def separator_hint(names: list[str]) -> str | None:
+    """For a CSV read as one column (``names``) whose name holds another separator: the hint
+    to use it (``is the separator ';'? use --separator ';'``), else None."""
+    if len(names) != 1:
+        return None
+    found = [sep for sep in _SEPARATORS if sep in names[0]]
+    if not found:
+        return None
+    shown = "\\t" if found[0] == "\t" else found[0]
+    return (
+        f"read as 1 column ({names[0]!r}); is the separator {shown!r}? "
+        f"use --separator {shown!r} (or separator in the config)"
+    )
+
+
 @dataclass(frozen=True)
 class Source:
     """One side's lazy frame and how to describe it (``format``: None for a DataFrame)."""
@@ -57,17 +72,7 @@ class Source:
         it (``is the separator ';'? use --separator ';'``), else None."""
         if self.format != "csv":
             return None
-        names = self.schema().names()
-        if len(names) != 1:
-            return None
-        found = [sep for sep in _SEPARATORS if sep in names[0]]
-        if not found:
-            return None
-        shown = "\\t" if found[0] == "\t" else found[0]
-        return (
-            f"read as 1 column ({names[0]!r}); is the separator {shown!r}? "
-            f"use --separator {shown!r} (or separator in the config)"
-        )
+        return separator_hint(self.schema().names())
 
     def read_error(self, exc: BaseException) -> InputError:
         """An InputError naming this source, for a failure while reading it."""
@@ -127,8 +132,22 @@ def open_source(
         return Source(role, f"<DataFrame {src.height}x{src.width}>", _named(src.lazy()))
     if isinstance(src, pl.LazyFrame):
         return Source(role, "<LazyFrame>", _named(src))
-    fmt = normalise_format(fmt, f"{role} format")
     text = os.fspath(src)
+    files, fmt, hive_root = resolve_files(text, fmt, role)
+    options = ReadOptions(hive_root=hive_root, separator=separator)
+    try:
+        lazy = _named(get_reader(fmt).scan(files, options))
+    except Exception as exc:
+        source = Source(role, text, pl.LazyFrame())
+        raise source.read_error(exc) from exc
+    return Source(role, text, lazy, fmt, tuple(files))
+
+
+def resolve_files(text: str, fmt: str | None, role: str) -> tuple[list[str], str, str | None]:
+    """The files a path, glob or folder names, in the order they are read, their format and
+    the hive root (the folder below which ``key=value`` folder names are columns, else None);
+    InputError naming the path when it names no readable files."""
+    fmt = normalise_format(fmt, f"{role} format")
     path = Path(text)
     hive_root: str | None = None
     if not path.exists() and any(ch in text for ch in "*?["):
@@ -167,10 +186,4 @@ def open_source(
     else:
         raise InputError(f"{role} {text}: no such file or folder; check the path")
     assert fmt is not None
-    options = ReadOptions(hive_root=hive_root, separator=separator)
-    try:
-        lazy = _named(get_reader(fmt).scan(files, options))
-    except Exception as exc:
-        source = Source(role, text, pl.LazyFrame())
-        raise source.read_error(exc) from exc
-    return Source(role, text, lazy, fmt, tuple(files))
+    return files, fmt, hive_root

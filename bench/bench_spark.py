@@ -1,0 +1,240 @@
+#!/usr/bin/env python
+"""Benchmark ``drift report --engine spark`` against ``--engine polars`` on the same Parquet.
+
+Usage (from the repository root, with PySpark and Java 17+ installed)::
+
+    python bench/bench_spark.py --rows 1000000
+    python bench/bench_spark.py                      # 10M rows per side (the default)
+    python bench/bench_spark.py --rows 10000000 --driver-memory 8g --max-result-size 4g
+
+It generates (seeded, 500k rows at a time) a reference and a current folder of Parquet files,
+N rows x 20 columns each (16 float columns, 4 with ~1% nulls, and 4 string columns; a few
+drift, from bench/bench.py's generators), cached under ``--out``. Then it runs
+``drift report REF CUR --engine E --output json=...`` for E = spark and polars, each in a
+fresh process under ``/usr/bin/time -v``: wall time, the driftcli process's CPU time and peak
+RSS, and the summed RSS and CPU time of its whole process tree sampled from /proc every 50 ms
+(the Spark run's JVM is a child of the driftcli process, not in ``time``'s figures). Last, it
+checks that the two JSON reports agree apart from ``generated_at``, per-column ``seconds``
+and ``engine``: everything exactly, except floats, which may differ by 1e-12 relative where
+Polars sums a side read in several chunks (docs/spark.md). The exit code is 1 when they do
+not agree.
+
+``--driver-memory`` and ``--max-result-size`` set the heap and ``spark.driver.maxResultSize``
+of the JVM driftcli starts (through ``PYSPARK_SUBMIT_ARGS``); by default Spark's own (1g each)
+apply, and a read may fill 30% of the one and 80% of the other, so they decide the passes.
+``DRIFT_SPARK_MASTER`` and ``DRIFT_MEMORY_BUDGET`` apply as usual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import CHUNK_ROWS, _categorical_chunk, _numeric_chunk
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+N_NUMERIC = 16
+N_CATEGORICAL = 4
+#: Bump when the data changes so cached files are regenerated.
+GENERATOR_VERSION = 1
+RELATIVE = 1e-12
+
+
+def _write_side(folder: Path, rows: int, seed: int, current: bool) -> None:
+    """One side as a folder of Parquet files of ``CHUNK_ROWS`` rows, written chunk by chunk."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng([seed, 1 if current else 0])
+    fields = [pa.field(f"num_{i:02d}", pa.float64()) for i in range(N_NUMERIC)]
+    fields += [pa.field(f"cat_{j}", pa.string()) for j in range(N_CATEGORICAL)]
+    schema = pa.schema(fields)
+    tmp = folder.with_suffix(".tmp")
+    tmp.mkdir(parents=True)
+    done, part = 0, 0
+    while done < rows:
+        n = min(CHUNK_ROWS, rows - done)
+        cols = [
+            pa.array(_numeric_chunk(rng, i, n, current), from_pandas=True) for i in range(N_NUMERIC)
+        ]
+        cols += [_categorical_chunk(rng, j, n, current) for j in range(N_CATEGORICAL)]
+        pq.write_table(pa.Table.from_arrays(cols, schema=schema), tmp / f"part-{part:04d}.parquet")
+        done, part = done + n, part + 1
+    tmp.rename(folder)
+
+
+def ensure_data(out: Path, rows: int, seed: int) -> tuple[Path, Path]:
+    """The reference and current folders, generated unless cached."""
+    base = out / f"spark_{rows}x{N_NUMERIC + N_CATEGORICAL}_s{seed}_v{GENERATOR_VERSION}"
+    ref, cur = base / "ref", base / "cur"
+    if ref.is_dir() and cur.is_dir():
+        print(f"using cached data {base}", file=sys.stderr)
+        return ref, cur
+    t0 = time.perf_counter()
+    print(f"generating {rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns a side", file=sys.stderr)
+    for folder, current in ((ref, False), (cur, True)):
+        if folder.with_suffix(".tmp").exists():
+            for f in folder.with_suffix(".tmp").iterdir():
+                f.unlink()
+            folder.with_suffix(".tmp").rmdir()
+        _write_side(folder, rows, seed, current)
+    size = sum(f.stat().st_size for f in base.rglob("*.parquet")) / 2**20
+    print(f"generated in {time.perf_counter() - t0:.1f} s ({size:.0f} MB)", file=sys.stderr)
+    return ref, cur
+
+
+def _tree_usage(pid: int) -> tuple[int, float]:
+    """Summed RSS (bytes) and CPU seconds (user + system) of ``pid`` and its descendants,
+    from /proc (the JVM is a child of the driftcli process, and not reaped by it)."""
+    children: dict[int, list[int]] = {}
+    usage: dict[int, tuple[int, float]] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        p = int(entry)
+        children.setdefault(int(fields[1]), []).append(p)
+        usage[p] = (int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick)
+    rss, cpu, stack = 0, 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        rss, cpu = rss + usage.get(p, (0, 0.0))[0], cpu + usage.get(p, (0, 0.0))[1]
+        stack.extend(children.get(p, []))
+    return rss, cpu
+
+
+def _time_field(text: str, label: str) -> str:
+    m = re.search(rf"^\s*{re.escape(label)}: (.+)$", text, re.MULTILINE)
+    if m is None:
+        raise SystemExit(f"/usr/bin/time printed no {label!r}:\n{text[-2000:]}")
+    return m.group(1).strip()
+
+
+def _seconds(clock: str) -> float:
+    """``h:mm:ss`` or ``m:ss.ss`` as seconds."""
+    total = 0.0
+    for part in clock.split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def run(engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str]) -> dict[str, Any]:
+    """One ``drift report`` under /usr/bin/time -v; its figures and its JSON."""
+    report = out / f"{engine}.json"
+    errors = out / f"{engine}.time.txt"
+    report.unlink(missing_ok=True)  # drift refuses to overwrite an output
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "driftcli", "report", str(ref),
+           str(cur), "--engine", engine, "-q", "--output", f"json={report}"]  # fmt: skip
+    with errors.open("w") as err:
+        proc = subprocess.Popen(cmd, env=env, stderr=err, cwd=REPO)
+        tree, tree_cpu = 0, 0.0
+        while proc.poll() is None:
+            rss, cpu = _tree_usage(proc.pid)
+            tree, tree_cpu = max(tree, rss), max(tree_cpu, cpu)
+            time.sleep(0.05)
+    text = errors.read_text()
+    status = int(_time_field(text, "Exit status"))
+    if status not in (0, 1):
+        raise SystemExit(f"drift report --engine {engine} exited {status}:\n{text[-3000:]}")
+    doc = json.loads(report.read_text())
+    return {
+        "engine": engine,
+        "wall_s": _seconds(_time_field(text, "Elapsed (wall clock) time (h:mm:ss or m:ss)")),
+        "rss_mb": int(_time_field(text, "Maximum resident set size (kbytes)")) / 1024,
+        "tree_mb": tree / 2**20,
+        "cpu_s": float(_time_field(text, "User time (seconds)"))
+        + float(_time_field(text, "System time (seconds)")),
+        # sampled: at least the last 50 ms before the processes exit are missing
+        "tree_cpu_s": tree_cpu,
+        "exit": status,
+        "passes": doc.get("engine", {}).get("passes", 0),
+        "json": doc,
+    }
+
+
+def comparable(doc: dict[str, Any]) -> Any:
+    """The report without generated_at, engine and per-column seconds."""
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "seconds"}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip({k: v for k, v in doc.items() if k not in ("generated_at", "engine")})
+
+
+def compare(a: Any, b: Any, path: str = "") -> tuple[list[str], int, float]:
+    """(differences beyond 1e-12 relative or in a non-float, floats that differ within it,
+    the largest relative difference of those)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        parts = [compare(a.get(k), b.get(k), f"{path}.{k}") for k in {**a, **b}]
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        parts = [compare(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True))]
+    elif isinstance(a, float) and isinstance(b, float) and a != b:
+        rel = abs(a - b) / max(abs(a), abs(b))
+        return ([f"{path}: {a!r} != {b!r}"] if rel > RELATIVE else []), 1, rel
+    else:
+        return ([] if a == b else [f"{path}: {a!r} != {b!r}"]), 0, 0.0
+    bad = [d for p in parts for d in p[0]]
+    return bad, sum(p[1] for p in parts), max((p[2] for p in parts), default=0.0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=10_000_000, help="rows per side (default 10M)")
+    ap.add_argument("--seed", type=int, default=20261206)
+    ap.add_argument("--out", type=Path, default=HERE / "data", help="data folder (cached)")
+    ap.add_argument("--driver-memory", help="heap of the JVM driftcli starts, e.g. 8g")
+    ap.add_argument("--max-result-size", help="spark.driver.maxResultSize, e.g. 4g")
+    args = ap.parse_args()
+    ref, cur = ensure_data(args.out, args.rows, args.seed)
+    work = args.out / "spark_runs"
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    submit = [f"--driver-memory {args.driver_memory}"] if args.driver_memory else []
+    submit += [f"--conf spark.driver.maxResultSize={args.max_result_size}"] * bool(
+        args.max_result_size
+    )
+    if submit:
+        env["PYSPARK_SUBMIT_ARGS"] = " ".join([*submit, "pyspark-shell"])
+    # The page cache warmed once, so neither engine pays the first read from disk.
+    for f in [*ref.iterdir(), *cur.iterdir()]:
+        f.read_bytes()
+    runs = [run(engine, ref, cur, work, env) for engine in ("spark", "polars")]
+    print(f"\n{args.rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns a side, "
+          f"{len(list(ref.iterdir()))} Parquet files a side\n")  # fmt: skip
+    print("| engine | wall s | CPU s (driftcli) | CPU s (with the JVM) | peak RSS MB (driftcli) "
+          "| peak RSS MB (with the JVM) | passes | exit |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in runs:
+        print(f"| {r['engine']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['tree_cpu_s']:.1f} "
+              f"| {r['rss_mb']:.0f} | {r['tree_mb']:.0f} | {r['passes'] or 'one read'} "
+              f"| {r['exit']} |")  # fmt: skip
+    bad, close, worst = compare(comparable(runs[0]["json"]), comparable(runs[1]["json"]))
+    if bad:
+        print(f"\nthe reports differ in {len(bad)} places:")
+        print("\n".join(f"  {d}" for d in bad[:20]))
+        return 1
+    print(f"\nreports equal: every count, kind, test, verdict and string exactly; "
+          f"{close} floats differ within {RELATIVE:g} relative (largest {worst:.1e})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,709 @@
+"""The Spark engine: Spark reads and projects the data, the driver compares it with the local code.
+
+``--engine spark`` opens each side with Spark (a local path, glob or folder, an ``s3a://``,
+``hdfs://`` or ``file://`` URI, or ``table:db.name``), and every read projects the columns a
+pass needs on the executors and brings them to the driver as Arrow. From there the run is the
+stream engine's: the same Polars/NumPy/SciPy code tests the same values, so the numbers are the
+local engine's (``tests/test_spark.py`` compares whole reports). The driver holds the columns
+of one read: all the needed ones when they fit its memory budget and Spark's result-size
+limit, else a pass of a few; never the whole table. Nothing is computed on the executors yet.
+
+What makes it exact:
+
+- **Row order.** Spark returns a folder's files largest first, not in name order, and a run
+  lines up the columns of several reads side by side. Every read therefore also brings each
+  row's file split (a hash of ``input_file_name()`` and ``input_file_block_start()``, 8 bytes
+  a row), and the driver sorts the rows stably by the split's rank: files in the order Polars
+  reads them (driftcli's own listing of a local path; URI order for remote data), splits by
+  offset, rows as the one task that read the split returned them, in file order. Rows that
+  come from no file (a view over a join) have no such order: such a side is read at once.
+- **Dtypes.** Spark's types go to Polars through Arrow. Where Spark's type system loses what
+  a Parquet file says (unsigned integers, Categorical, a millisecond or zoned Datetime, a
+  nanosecond Datetime that Spark reads as a number, a Null column), the dtype Polars reads
+  from the file's Arrow schema is restored on the driver. CSV and JSON Lines are typed as
+  Polars types them: integers Int64, dates and times left as text.
+
+The session is the active one when there is one (``spark-submit``, a notebook); else a new one
+on ``$DRIFT_SPARK_MASTER`` (default ``local[2]``) whose JVM writes its output and logs to a file
+(``$DRIFT_SPARK_LOG``, else a temporary file removed at exit), never to the terminal. PySpark
+is imported only here, inside functions: ``import driftcli`` and ``drift --help`` never load it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import contextlib
+import gzip
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+import polars as pl
+
+from driftcli.engines.base import DataSource
+from driftcli.engines.stream import (
+    IN_MEMORY_FACTOR,
+    StreamEngine,
+    memory_budget,
+    parse_size,
+    width,
+)
+from driftcli.errors import ConfigError, InputError
+from driftcli.inputs.registry import format_from_path, normalise_format
+from driftcli.inputs.sources import SourceLike, resolve_files, separator_hint
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, SparkSession
+    from pyspark.sql import DataFrame as SparkFrame
+
+INSTALL_HINT = "pip install 'driftcli[spark]'"
+JDK_HINT = (
+    "install a JDK 17 or later (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) "
+    "or set JAVA_HOME to one"
+)
+#: The formats Spark reads natively.
+SPARK_FORMATS = ("parquet", "csv", "ndjson")
+TABLE_PREFIX = "table:"
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: The column every read brings beside the data: which file split each row comes from.
+_SPLIT = "__drift_split"
+_KEY_BYTES = 8
+#: The share of ``spark.driver.maxResultSize`` one read may fill.
+RESULT_SHARE = 0.8
+#: The share of the driver JVM's heap one read may fill (the results pass through it).
+HEAP_SHARE = 0.3
+#: JSON Lines keys are put in the order Polars infers them from: the first rows of a file.
+JSON_HEAD_ROWS = 100
+
+
+# ---------------------------------------------------------------------------- the session
+
+
+def _pyspark_version() -> str:
+    """PySpark's version; ConfigError with the install hint when it is missing or too old."""
+    try:
+        import pyspark
+    except ImportError as exc:
+        raise ConfigError(
+            f"--engine spark needs PySpark, which is not installed: {INSTALL_HINT}"
+        ) from exc
+    version = str(pyspark.__version__)
+    if int(version.split(".")[0]) < 4:
+        raise ConfigError(
+            f"--engine spark needs PySpark 4 (found PySpark {version}): {INSTALL_HINT}"
+        )
+    return version
+
+
+def java_problem() -> str | None:
+    """Why Spark could not start a JVM here (no Java, or older than 17), else None."""
+    home = os.environ.get("JAVA_HOME")
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    if home and not os.access(os.path.join(home, "bin", "java"), os.X_OK):
+        return f"JAVA_HOME={home} has no bin/java"
+    if java is None:
+        return "no Java found (JAVA_HOME is not set and there is no java on PATH)"
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{java} -version failed ({exc})"
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if m is not None:
+        major = int(m.group(2) or 0) if m.group(1) == "1" else int(m.group(1))
+        if major < 17:
+            return f"{java} is Java {major}, and Spark 4 needs 17 or later"
+    return None
+
+
+def _log_path() -> tuple[str, bool]:
+    """Where a new JVM writes its output, and whether to keep the file after the run."""
+    chosen = os.environ.get("DRIFT_SPARK_LOG")
+    if chosen:
+        return chosen, True
+    fd, path = tempfile.mkstemp(prefix="driftcli-spark-", suffix=".log")
+    os.close(fd)
+    return path, False
+
+
+def _last_line(path: str) -> str:
+    with contextlib.suppress(OSError):
+        lines = [ln.strip() for ln in Path(path).read_text(errors="replace").splitlines()]
+        lines = [ln for ln in lines if ln and not ln.startswith("at ")]  # no Java stack
+        if lines:
+            return lines[-1]
+    return "no output"
+
+
+def spark_session() -> SparkSession:
+    """The active SparkSession, else a new one (see the module doc)."""
+    _pyspark_version()
+    from pyspark.errors import PySparkRuntimeError
+    from pyspark.sql import SparkSession
+
+    with contextlib.suppress(PySparkRuntimeError):
+        return SparkSession.active()
+    master = os.environ.get("DRIFT_SPARK_MASTER")
+    conf = {
+        "spark.app.name": "driftcli",
+        "spark.ui.showConsoleProgress": "false",
+        # Timestamps with a zone come back in UTC (their instants are exact either way).
+        "spark.sql.session.timeZone": "UTC",
+        # Polars tells "x" from "X"; so must Spark.
+        "spark.sql.caseSensitive": "true",
+        # Nanosecond Parquet timestamps (pandas writes them) are read as numbers and turned
+        # back into Datetime("ns") from the file's Arrow schema; Spark refuses them otherwise.
+        "spark.sql.legacy.parquet.nanosAsLong": "true",
+    }
+    if "PYSPARK_GATEWAY_PORT" in os.environ:
+        # Under spark-submit: the JVM runs already, with the master it was given.
+        builder = SparkSession.builder
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        if master:
+            builder = builder.master(master)
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("WARN")
+        return spark
+    problem = java_problem()
+    if problem is not None:
+        raise ConfigError(f"--engine spark needs Java to run Spark: {problem}; {JDK_HINT}")
+    return _launch(master or "local[2]", conf)
+
+
+def _launch(master: str, settings: dict[str, str]) -> SparkSession:
+    """A new JVM and session whose output goes to a log file instead of the terminal."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.sql import SparkSession
+
+    conf = SparkConf().setMaster(master).setAll(list(settings.items()))
+    if master.startswith("local"):
+        conf.set("spark.ui.enabled", "false")  # no web UI (nor its port) for a local run
+    path, keep = _log_path()
+    if not keep:
+        atexit.register(lambda: Path(path).unlink(missing_ok=True))
+    try:
+        with open(path, "ab") as log:
+            gateway = launch_gateway(  # type: ignore[no-untyped-call]
+                conf, popen_kwargs={"stdout": log, "stderr": log}
+            )
+        sc = SparkContext(conf=conf, gateway=gateway)
+    except Exception as exc:
+        raise ConfigError(
+            f"Spark did not start ({_last_line(path)}); set DRIFT_SPARK_LOG=FILE to keep "
+            "Spark's output, and check the Java and Spark installation"
+        ) from exc
+    sc.setLogLevel("WARN")  # into the log file
+    return SparkSession(sc)
+
+
+# ---------------------------------------------------------------------------- a source
+
+
+def spark_message(exc: BaseException) -> str:
+    """The first line of a Spark error that says what went wrong (no Java stack)."""
+    for line in str(exc).splitlines():
+        line = line.strip().removeprefix(": ").strip()
+        if not line or line.startswith(("An error occurred while calling", "JVM stacktrace")):
+            continue
+        return line
+    return type(exc).__name__
+
+
+#: Spark's words for a read too large for the driver.
+_TOO_LARGE = ("maxResultSize", "TaskResultLost", "OutOfMemoryError", "Java heap space")
+
+
+def read_error(role: str, label: str, exc: BaseException) -> InputError:
+    """An InputError naming the source, with Spark's one line on what went wrong."""
+    message = spark_message(exc)
+    if any(word in str(exc) for word in _TOO_LARGE):
+        return InputError(
+            f"{role} {label}: one read was too large for the Spark driver ({message}); give "
+            "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
+            "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
+            "DRIFT_MEMORY_BUDGET for smaller passes"
+        )
+    return InputError(
+        f"{role} {label}: Spark cannot read it ({message}); check the path, that Spark can "
+        f"reach it, and the format (--{role}-format)"
+    )
+
+
+def _frame(table: Any) -> pl.DataFrame:
+    """An Arrow table as a Polars DataFrame."""
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _spark_schema(frame: SparkFrame) -> pl.Schema:
+    """A Spark DataFrame's schema as Polars types it through Arrow (no job runs)."""
+    return _frame(frame.limit(0).toArrow()).schema
+
+
+def _col(name: str) -> Column:
+    from pyspark.sql import functions as sf
+
+    return sf.col("`" + name.replace("`", "``") + "`")
+
+
+def _local_uri(path: str) -> str:
+    """A local path as Spark must see it: ``file:`` (the driver's disk, never the cluster's
+    default file system) and glob characters escaped (the listing is done already)."""
+    return "file:" + re.sub(r"([\\*?\[\]{}])", r"\\\1", os.path.abspath(path))
+
+
+class SparkSource:
+    """One side opened by Spark: its DataFrame, its Polars schema and how to read it in
+    file order."""
+
+    def __init__(
+        self,
+        role: str,
+        label: str,
+        frame: SparkFrame,
+        fmt: str | None,
+        local_files: Sequence[str] = (),
+        casts: dict[str, pl.DataType] | None = None,
+    ) -> None:
+        self._role, self._label = role, label
+        self.frame = frame
+        self.format = fmt
+        #: driftcli's listing of a local path, in the order Polars reads it (else empty).
+        self.local_files = tuple(local_files)
+        #: Columns turned back into the dtype Polars reads, on the driver after each read.
+        self.casts = dict(casts or {})
+        try:
+            spark_schema = _spark_schema(frame)
+        except Exception as exc:
+            raise self.read_error(exc) from exc
+        self._schema = pl.Schema(
+            {name: self.casts.get(name, dtype) for name, dtype in spark_schema.items()}
+        )
+        self._ranks: dict[int, int] | None = None
+        self._rows: int | None = None
+        self._from_files = True
+
+    @property
+    def role(self) -> str:
+        return self._role
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    def schema(self) -> pl.Schema:
+        return self._schema
+
+    def separator_hint(self) -> str | None:
+        return separator_hint(self._schema.names()) if self.format == "csv" else None
+
+    def read_error(self, exc: BaseException) -> InputError:
+        return read_error(self.role, self.label, exc)
+
+    def _index(self) -> dict[int, int]:
+        """Each file split's rank (the hash of its file and start to its place in Polars'
+        order), the row count and whether the rows come from files at all, from one Spark
+        job that counts the rows of every split."""
+        if self._ranks is not None:
+            return self._ranks
+        from pyspark.sql import functions as sf
+
+        try:
+            counted = (
+                self.frame.select(
+                    sf.input_file_name().alias("f"), sf.input_file_block_start().alias("b")
+                )
+                .groupBy("f", "b")
+                .agg(sf.count(sf.lit(1)).alias("n"))
+                .withColumn("h", sf.xxhash64("f", "b"))
+                .collect()
+            )
+        except Exception as exc:
+            raise self.read_error(exc) from exc
+        if len({r["h"] for r in counted}) != len(counted):
+            raise InputError(f"{self.role} {self.label}: two file names hash alike; rename one")
+        place = {os.path.abspath(f): i for i, f in enumerate(self.local_files)}
+
+        def order(split: Any) -> tuple[int, str, int]:
+            uri = str(split["f"])
+            local = unquote(urlparse(uri).path) if uri.startswith("file:") else ""
+            return (place.get(local, len(place)), uri, int(split["b"]))
+
+        ranked = sorted(counted, key=order)
+        self._ranks = {int(r["h"]): i for i, r in enumerate(ranked)}
+        self._rows = sum(int(r["n"]) for r in counted)
+        self._from_files = all(r["f"] for r in counted)
+        return self._ranks
+
+    def rows(self) -> int:
+        """The rows of this side (Spark counts them once)."""
+        self._index()
+        assert self._rows is not None
+        return self._rows
+
+    def from_files(self) -> bool:
+        """True when every row comes from a file (a file-based table, a path): then every
+        read can put the rows in file order. A view over a join or an aggregation has no file
+        order, and two reads of it may return its rows in different orders."""
+        self._index()
+        return self._from_files
+
+    def read(self, columns: list[str]) -> pl.DataFrame:
+        """``columns`` on the driver, rows in file order, dtypes as Polars reads them.
+
+        A file split is read by one task, in file order, and a collect keeps each task's rows
+        in order: so sorting the rows by the rank of their split (stably) puts them in the
+        order Polars reads the files."""
+        from pyspark.sql import functions as sf
+
+        if not columns:
+            # Nothing to test (every column skipped): still count the rows.
+            return pl.DataFrame({"__rows": pl.Series([None] * self.rows(), dtype=pl.Null)})
+        ranks = self._index()
+        split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+        projected = self.frame.select(*[_col(c) for c in columns], split.alias(_SPLIT))
+        try:
+            got = _frame(projected.toArrow())
+        except Exception as exc:
+            raise self.read_error(exc) from exc
+        try:
+            rank = pl.col(_SPLIT).replace_strict(ranks, return_dtype=pl.Int64)
+            order = got.select(rank).with_row_index("i").sort(_SPLIT, "i").get_column("i")
+        except pl.exceptions.InvalidOperationError as exc:
+            raise InputError(
+                f"{self.role} {self.label}: a file appeared while it was read; rerun on data "
+                "that does not change during the run"
+            ) from exc
+        frame = got.select(columns)
+        if not order.is_sorted():
+            frame = frame[order]
+        if self.casts:
+            frame = frame.with_columns(
+                pl.col(c).cast(t) for c, t in self.casts.items() if c in columns
+            )
+        return frame
+
+
+# ---------------------------------------------------------------------------- opening
+
+
+def _widen(spark_type: Any, dates_as_text: bool) -> Any:
+    """A CSV/JSON column's Spark type as Polars would infer it: integers 64-bit, dates and
+    times text."""
+    from pyspark.sql import types as st
+
+    if isinstance(spark_type, (st.ByteType, st.ShortType, st.IntegerType)):
+        return st.LongType()
+    if dates_as_text and isinstance(
+        spark_type, (st.DateType, st.TimestampType, st.TimestampNTZType)
+    ):
+        return st.StringType()
+    return spark_type
+
+
+def _json_key_order(lines: Sequence[str]) -> list[str]:
+    """The keys of JSON Lines in the order they first appear (Polars' column order)."""
+    keys: dict[str, None] = {}
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            row = json.loads(line)
+            if isinstance(row, dict):
+                keys.update(dict.fromkeys(row))
+    return list(keys)
+
+
+def _head_lines(path: str, n: int) -> list[str]:
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        return [line for _, line in zip(range(n), f, strict=False) if line.strip()]
+
+
+def _restorable(spark: pl.DataType, polars: pl.DataType) -> bool:
+    """True when Spark's dtype is a known lossy reading of the one Polars reads from the
+    file, and casting back gives Polars' values."""
+    if polars == pl.Null:
+        return True
+    if polars.is_integer():
+        return spark.is_integer() or isinstance(spark, pl.Decimal)
+    if isinstance(polars, (pl.Categorical, pl.Enum)):
+        return spark == pl.String
+    if isinstance(polars, pl.Datetime):
+        return isinstance(spark, pl.Datetime) or spark == pl.Int64
+    if isinstance(polars, pl.Duration):
+        return spark == pl.Int64
+    return False
+
+
+def _parquet_arrow_schema(spark: SparkSession, path: str, local: bool) -> Any:
+    """The Arrow schema a Parquet file carries (``ARROW:schema``, written by Polars, pyarrow
+    and pandas), or None: read on the driver for a local file, else through Spark's own
+    Hadoop file system (credentials and all)."""
+    import pyarrow as pa
+
+    try:
+        if local:
+            import pyarrow.parquet as pq
+
+            meta = pq.ParquetFile(path).metadata.metadata or {}
+            encoded = meta.get(b"ARROW:schema")
+            text = encoded.decode() if encoded is not None else None
+        else:
+            jvm: Any = spark.sparkContext._jvm
+            hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+            file = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(path)), hadoop
+            )
+            reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(file)
+            try:
+                text = (
+                    reader.getFooter().getFileMetaData().getKeyValueMetaData().get("ARROW:schema")
+                )
+            finally:
+                reader.close()
+        if not text:
+            return None
+        return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+    except Exception:  # noqa: BLE001 - no Arrow schema to restore from: Spark's types stay
+        return None
+
+
+def _parquet_casts(
+    spark: SparkSession, frame: SparkFrame, first: str | None, local: bool
+) -> dict[str, pl.DataType]:
+    if first is None:
+        return {}
+    schema = _parquet_arrow_schema(spark, first, local)
+    if schema is None:
+        return {}
+    wanted = _frame(schema.empty_table()).schema
+    got = _spark_schema(frame)
+    return {
+        name: dtype
+        for name, dtype in wanted.items()
+        if name in got and got[name] != dtype and _restorable(got[name], dtype)
+    }
+
+
+def _hive_casts(
+    frame: SparkFrame, files: Sequence[str], root: str | None, fmt: str
+) -> dict[str, pl.DataType]:
+    """``key=value`` folder columns as Polars types them: integers Int64 for Parquet (Spark
+    infers Int32), text for CSV and JSON Lines (Polars adds them as text)."""
+    if root is None:
+        return {}
+    keys = {
+        part.split("=", 1)[0]
+        for f in files
+        for part in Path(f).relative_to(root).parent.parts
+        if "=" in part
+    }
+    got = _spark_schema(frame)
+    out: dict[str, pl.DataType] = {}
+    for key in keys & set(got.names()):
+        if fmt != "parquet":
+            out[key] = pl.String()
+        elif got[key].is_integer():
+            out[key] = pl.Int64()
+    return out
+
+
+def open_spark(
+    spark: SparkSession, src: str, fmt: str | None, role: str, separator: str | None
+) -> SparkSource:
+    """One side as a Spark DataFrame (nothing but the schema is read; CSV and JSON Lines are
+    scanned once by Spark to infer their types)."""
+    if src.startswith(TABLE_PREFIX):
+        name = src.removeprefix(TABLE_PREFIX)
+        try:
+            frame = spark.table(name)
+        except Exception as exc:
+            raise InputError(
+                f"{role} {src}: Spark has no table {name!r} ({spark_message(exc)}); check the "
+                "name (db.table) and the session's catalog"
+            ) from exc
+        return SparkSource(role, src, frame, None)
+    fmt = normalise_format(fmt, f"{role} format")
+    if _URI.match(src):
+        local_files: list[str] = []
+        hive_root = None
+        fmt = fmt or format_from_path(urlparse(src).path.rstrip("/"))
+        if fmt is None:
+            raise InputError(
+                f"{role} {src}: cannot tell the format from the name; pass --{role}-format "
+                f"({', '.join(SPARK_FORMATS)})"
+            )
+        paths = [src]
+    else:
+        local_files, fmt, hive_root = resolve_files(src, fmt, role)
+        paths = [_local_uri(f) for f in local_files]
+    if fmt not in SPARK_FORMATS:
+        raise InputError(
+            f"{role} {src}: the spark engine reads {', '.join(SPARK_FORMATS)}, not {fmt}; "
+            "convert it, or use --engine polars"
+        )
+    reader = spark.read.option("basePath", _local_uri(hive_root)) if hive_root else spark.read
+    try:
+        if fmt == "parquet":
+            frame = reader.parquet(*paths)
+        elif fmt == "csv":
+            frame = _read_csv(reader, paths, separator)
+        else:
+            frame = _read_json(spark, reader, paths, local_files)
+        first = local_files[0] if local_files else min(frame.inputFiles(), default=None)
+        casts = _parquet_casts(spark, frame, first, bool(local_files)) if fmt == "parquet" else {}
+        casts |= _hive_casts(frame, local_files, hive_root, fmt)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise read_error(role, src, exc) from exc
+    return SparkSource(role, src, frame, fmt, local_files, casts)
+
+
+def _read_csv(reader: Any, paths: list[str], separator: str | None) -> SparkFrame:
+    """CSV as Polars reads it: a header, empty fields null but a quoted "" empty text, NaN
+    and inf as Polars writes them, a malformed row an error; types inferred by Spark over
+    the whole data, then widened as Polars infers them (integers Int64, dates as text)."""
+    from pyspark.sql import types as st
+
+    csv = reader.options(
+        header=True,
+        sep=separator or ",",
+        escape='"',
+        nullValue="\u0000",  # an unquoted empty field is null, a quoted "" is ""
+        emptyValue="",
+        nanValue="NaN",
+        positiveInf="inf",
+        negativeInf="-inf",
+        mode="FAILFAST",
+    )
+    inferred = csv.option("inferSchema", True).csv(paths).schema
+    schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])
+    frame: SparkFrame = csv.schema(schema).csv(paths)
+    return frame
+
+
+def _read_json(
+    spark: SparkSession, reader: Any, paths: list[str], local_files: Sequence[str]
+) -> SparkFrame:
+    """JSON Lines with Polars' column order (keys as they first appear, where Spark sorts
+    them) and integer and date types as Polars infers them."""
+    from pyspark.sql import types as st
+
+    json_reader = reader.option("mode", "FAILFAST")
+    inferred = json_reader.json(paths).schema
+    schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])
+    frame: SparkFrame = json_reader.schema(schema).json(paths)
+    if local_files:
+        head = [ln for f in local_files for ln in _head_lines(f, JSON_HEAD_ROWS)]
+    else:
+        first = min(frame.inputFiles(), default=None)
+        rows = spark.read.text(first).limit(JSON_HEAD_ROWS).collect() if first else []
+        head = [str(r[0]) for r in rows]
+    order = [k for k in _json_key_order(head) if k in schema.names]
+    order += [k for k in schema.names if k not in order]
+    return frame.select(*[_col(k) for k in order])
+
+
+# ---------------------------------------------------------------------------- the engine
+
+
+class SparkEngine(StreamEngine):
+    """Spark reads, the driver compares (``engine="spark"``): every needed column in one read
+    when they fit the memory budget and the driver's result limits, else in column passes
+    sized to them. ``columns_per_pass`` fixes the pass size (tests)."""
+
+    name = "spark"
+
+    def open(
+        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+    ) -> DataSource:
+        if isinstance(src, (pl.DataFrame, pl.LazyFrame)):
+            raise ConfigError(
+                f"{role}: the spark engine reads paths, URIs and tables, not a Polars frame "
+                "(the frame is in this process already: use engine='polars')"
+            )
+        text = os.fspath(src)
+        _pyspark_version()
+        if not _URI.match(text) and not text.startswith(TABLE_PREFIX):
+            resolve_files(text, fmt, role)  # a wrong local path fails before Spark starts
+        return open_spark(spark_session(), text, fmt, role, separator)
+
+    def rows(self, src: DataSource) -> int | None:
+        """Rows of one side: a Spark count, once per source."""
+        assert isinstance(src, SparkSource)
+        return src.rows()
+
+    def _read_cap(self, src: DataSource, columns: Sequence[str]) -> int | None:
+        """How many of ``columns`` one read of ``src`` may bring to the driver: within a
+        share of ``spark.driver.maxResultSize`` and of the driver JVM's heap, which the
+        results pass through (None: no limit)."""
+        assert isinstance(src, SparkSource)
+        context = src.frame.sparkSession.sparkContext
+        limits: list[float] = []
+        text = context.getConf().get("spark.driver.maxResultSize") or "1g"
+        result = parse_size(text, "spark.driver.maxResultSize")
+        if result:  # 0: no limit
+            limits.append(RESULT_SHARE * result)
+        with contextlib.suppress(Exception):  # the JVM's heap, where Spark tells it
+            jvm: Any = context._jvm
+            limits.append(HEAP_SHARE * int(jvm.java.lang.Runtime.getRuntime().maxMemory()))
+        if not limits:
+            return None
+        rows, schema = src.rows(), src.schema()
+        largest = max((rows * width(schema[c]) for c in columns if c in schema), default=0)
+        room = min(limits) - rows * _KEY_BYTES
+        return len(columns) if largest == 0 else max(1, math.floor(room / largest))
+
+    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+        """None (one read of everything) when the columns fit the memory budget and one read
+        fits the driver's limits; else the stream engine's pass size, within those limits.
+        A side whose rows come from no file must be read at once (InputError otherwise)."""
+        caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
+        cap = min(caps, default=None)
+        budget = self.budget if self.budget is not None else memory_budget()
+        at_once = sum(self._sizes(ref, cur, columns)) * IN_MEMORY_FACTOR <= budget and (
+            cap is None or cap >= len(columns)
+        )
+        for src in (ref, cur):
+            assert isinstance(src, SparkSource)
+            if not src.from_files() and (self.columns_per_pass is not None or not at_once):
+                raise InputError(
+                    f"{src.role} {src.label}: its rows come from no file (a view over a join "
+                    "or an aggregation, or data made in the session), so two Spark reads may "
+                    "return them in different orders, and this run needs several reads (the "
+                    "columns do not fit the driver's memory budget or Spark's result-size "
+                    "limit at once); write it to Parquet and compare that"
+                )
+        if self.columns_per_pass is not None:
+            return self.columns_per_pass
+        if at_once:
+            return None
+        per = super().passes(ref, cur, columns)
+        assert per is not None
+        return per if cap is None else max(1, min(per, cap))
+
+    def read(
+        self,
+        ref: DataSource,
+        cur: DataSource,
+        columns: list[str],
+        extra: tuple[list[str], list[str]],
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """``columns`` of both sides (plus each side's ``extra``): one Spark read per side,
+        rows in file order."""
+        frames: list[pl.DataFrame] = []
+        for src, more in ((ref, extra[0]), (cur, extra[1])):
+            assert isinstance(src, SparkSource)
+            frames.append(src.read(columns + [c for c in more if c not in columns]))
+        return frames[0], frames[1]

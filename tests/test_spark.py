@@ -1,0 +1,502 @@
+"""The Spark engine against the local engine: the same report, number for number.
+
+One local Spark session (``local[2]``) serves the module. Each case writes seeded data into
+tmp_path, runs ``run_report`` with ``engine="polars"`` and ``engine="spark"`` and compares the
+whole JSON apart from ``generated_at``, per-column ``seconds`` and ``engine``. Spark only
+reads: the rows come in the same order with the same dtypes, and the same local code computes.
+
+Exactness. Counts, kinds, tests, verdicts, every string and every boolean are always equal.
+Statistics are exactly equal (``==``) whenever the polars engine reads a side as one chunk (a
+Parquet file, the sample, the model and integrity cases). Where it reads a side in several
+chunks (a folder of files, CSV and JSON Lines, which Polars parses in parallel chunks), its
+own sums (the mean and std behind some statistics) add in a chunk-dependent order and differ
+from a contiguous column in the last bits: there the values read are asserted equal frame for
+frame, and the statistics to 1e-12 relative.
+
+Without PySpark or Java the tests skip, except under CI=true where they fail (``.ci/run``
+installs both). The bad-input tests run the real CLI in subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from driftcli import ConfigError, DriftConfig, InputError, run_report
+from driftcli.config import load_config
+from driftcli.engines.memory import MemoryEngine
+from driftcli.engines.registry import register_engine, unregister_engine
+from driftcli.engines.spark import (
+    SparkEngine,
+    SparkSource,
+    java_problem,
+    read_error,
+    spark_session,
+)
+from driftcli.outputs.json import to_dict
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def _missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "PySpark is not installed (pip install 'driftcli[spark]')"
+    return java_problem()
+
+
+def _need_spark() -> None:
+    """Skip without PySpark or Java; under CI=true fail instead (a broken install must not
+    pass as skipped)."""
+    problem = _missing()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the Spark tests cannot run: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    """One local session for the module (the engine reuses it as the active session)."""
+    _need_spark()
+    session = spark_session()
+    yield session
+    session.stop()
+
+
+def comparable(report: dict[str, Any]) -> dict[str, Any]:
+    """The JSON without what differs by design: the time, the timings and the engine."""
+    out = dict(report)
+    out.pop("generated_at")
+    out.pop("engine", None)
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "seconds"}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return dict(strip(out))
+
+
+def differences(
+    a: Any, b: Any, path: str = "", same: Callable[[Any, Any], bool] = operator.eq
+) -> list[str]:
+    """Where two JSON values differ (``path: a != b``), leaf by leaf."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = {**a, **b}
+        return [d for k in keys for d in differences(a.get(k), b.get(k), f"{path}.{k}", same)]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        pairs = enumerate(zip(a, b, strict=True))
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}[{i}]", same)]
+    if type(a) is not type(b) or isinstance(a, (dict, list)):
+        return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+    return [] if same(a, b) else [f"{path}: {a!r} != {b!r}"]
+
+
+def close(a: Any, b: Any) -> bool:
+    """Floats equal to 1e-12 relative; everything else exactly equal."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    return bool(a == b)
+
+
+def same_report(
+    ref: str | Path,
+    cur: str | Path,
+    config: DriftConfig | None = None,
+    engine: str = "spark",
+    exact: bool = True,
+) -> dict[str, Any]:
+    """Assert the Spark engine's report equals the local one's (floats to 1e-12 relative
+    unless ``exact``); return the Spark JSON."""
+    local = comparable(to_dict(run_report(ref, cur, config, engine="polars")))
+    remote = to_dict(run_report(str(ref), str(cur), config, engine=engine))
+    mine = comparable(remote)
+    assert differences(mine, local, same=close) == []
+    if exact:
+        assert differences(mine, local) == []
+    return remote
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+def mixed(n: int, seed: int, current: bool) -> pl.DataFrame:
+    """Every kind: numeric (normal, shifted in current), integers, a code, categories with a
+    new one in current, nulls and NaN, booleans, datetimes, a date, a segment column, an id."""
+    rng = np.random.default_rng(seed)
+    amount = rng.lognormal(3.0, 0.6 if current else 0.5, n)
+    amount[rng.random(n) < (0.08 if current else 0.02)] = np.nan
+    channels = ["web", "mobile", "branch"] + (["kiosk"] if current else [])
+    start = datetime(2024, 3 if current else 1, 1)
+    return pl.DataFrame(
+        {
+            "id": np.arange(n) + (10**6 if current else 0),
+            "x": rng.normal(0.4 if current else 0.0, 1.0, n),
+            "y": rng.normal(0.0, 1.0, n),
+            "count": rng.poisson(4.0, n),
+            "code": pl.Series(rng.integers(1, 6, n), dtype=pl.Int32),
+            "channel": rng.choice(channels, n),
+            "amount": pl.Series(amount).scatter(np.flatnonzero(rng.random(n) < 0.05), None),
+            "note": pl.Series([None if v < 0.3 else f"n{int(v * 5)}" for v in rng.random(n)]),
+            "flag": rng.random(n) < (0.4 if current else 0.3),
+            "ts": [start + timedelta(minutes=int(m)) for m in rng.integers(0, 40_000, n)],
+            "day": [(start + timedelta(days=int(d))).date() for d in rng.integers(0, 28, n)],
+            "region": rng.choice(["north", "south", "east", "west"], n),
+        }
+    )
+
+
+def write_pair(tmp: Path, ref: pl.DataFrame, cur: pl.DataFrame, ext: str) -> tuple[Path, Path]:
+    paths = tmp / f"ref.{ext}", tmp / f"cur.{ext}"
+    for frame, path in zip((ref, cur), paths, strict=True):
+        if ext == "parquet":
+            frame.write_parquet(path)
+        elif ext == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_ndjson(path)
+    return paths
+
+
+def read_both(
+    ref: Path, cur: Path, columns: list[str] | None = None, extra: list[str] | None = None
+) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
+    """What the Spark engine and the polars engine read of ``columns`` (default all) of both
+    sides (plus ``extra`` of the reference), after checking that their schemas agree."""
+    out: list[tuple[pl.DataFrame, pl.DataFrame]] = []
+    for engine in (SparkEngine(), MemoryEngine()):
+        a = engine.open(ref, None, "reference", None)
+        b = engine.open(cur, None, "current", None)
+        names = columns if columns is not None else a.schema().names()
+        out.append(engine.read(a, b, names, (extra or [], [])))
+    assert [df.schema for df in out[0]] == [df.schema for df in out[1]]
+    return out
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+@pytest.mark.parametrize("rows", [400, 3000])  # p-value tests, then distances
+def test_every_kind_with_segments(spark: SparkSession, tmp_path: Path, rows: int) -> None:
+    ref, cur = write_pair(tmp_path, mixed(rows, 1, False), mixed(rows - 50, 2, True), "parquet")
+    got = same_report(ref, cur, DriftConfig(segment_by=("region",)))
+    kinds = {c["column"]: c["kind"] for c in got["columns"]}
+    assert kinds["x"] == "numeric" and kinds["channel"] == "categorical"
+    assert kinds["ts"] == kinds["day"] == "datetime" and kinds["id"] == "id"
+    status = {c["column"]: c["status"] for c in got["columns"]}
+    assert status["x"] == "drift" and status["y"] == "ok"
+    assert len(got["segments"]) == 4
+    assert got["reference"]["time_range"]["column"] == "ts"  # naive Datetime, as in Polars
+
+
+def test_passes_of_one_column_merge_to_the_same_report(spark: SparkSession, tmp_path: Path) -> None:
+    register_engine("spark-one", lambda: SparkEngine(columns_per_pass=1))
+    try:
+        ref, cur = write_pair(tmp_path, mixed(800, 3, False), mixed(700, 4, True), "parquet")
+        got = same_report(ref, cur, DriftConfig(segment_by=("region",)), engine="spark-one")
+    finally:
+        unregister_engine("spark-one")
+    tested = [c for c in got["columns"] if c["status"] not in ("skipped",)]
+    assert got["engine"]["name"] == "spark" and got["engine"]["columns_per_pass"] == 1
+    assert got["engine"]["passes"] >= len(tested) - 1  # region is read once, with the base
+
+
+def test_the_sample_with_every_section(spark: SparkSession) -> None:
+    """The README sample with its drift.toml: segments, model performance, prediction
+    drift, windows, concept drift and online metrics, all from Spark's reads."""
+    config = load_config(ROOT / "sample_data" / "drift.toml")
+    got = same_report(SAMPLE_REF, SAMPLE_CUR, config)
+    assert got["status"] == "fail" and got["windows"] and got["performance"]
+
+
+def test_a_model_with_target_prediction_and_score(spark: SparkSession, tmp_path: Path) -> None:
+    def side(n: int, seed: int, worse: bool) -> pl.DataFrame:
+        rng = np.random.default_rng(seed)
+        f1, f2 = rng.normal(size=n), rng.normal(size=n)
+        target = (f1 + 0.5 * f2 + rng.normal(0, 1.2 if worse else 0.6, n)) > 0
+        score = 1 / (1 + np.exp(-(f1 + 0.5 * f2)))
+        return pl.DataFrame(
+            {"f1": f1, "f2": f2, "target": target.astype(np.int64), "score": score}
+        ).with_columns(prediction=(pl.col("score") > 0.5).cast(pl.Int64))
+
+    ref, cur = write_pair(tmp_path, side(2000, 5, False), side(1800, 6, True), "parquet")
+    toml = tmp_path / "drift.toml"
+    toml.write_text(
+        '[model]\ntarget = "target"\nprediction = "prediction"\nscore = "score"\n'
+        '[[model.rules]]\nmetric = "accuracy"\nmax_drop = 0.02\nseverity = "fail"\n'
+    )
+    got = same_report(ref, cur, load_config(toml))
+    assert got["performance"] and got["status"] == "fail"
+
+
+def test_a_broken_pipeline_trips_the_same_integrity_checks(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    ref = make_frame(1000, 20)
+    cur = make_frame(800, 21)
+    x = cur["x"].to_numpy().copy()
+    x[:300] = np.nan  # a burst of nulls
+    cur = cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x))
+    paths = write_pair(tmp_path, ref, cur, "parquet")
+    got = same_report(*paths, DriftConfig(segment_by=("region",)))
+    tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}
+    assert ("missing_column", "y") in tripped and ("nulls", "x") in tripped
+
+
+def test_a_folder_of_files_comes_back_in_file_order(spark: SparkSession, tmp_path: Path) -> None:
+    """Spark lists a folder's files largest first and splits a large file between tasks; the
+    engine puts the rows back in the order Polars reads them, so a run's reads line up."""
+    for side, seed in (("ref", 7), ("cur", 8)):
+        (tmp_path / side).mkdir()
+        frame = mixed(4200, seed, side == "cur")
+        # Odd names too: Spark must read them literally (no glob, no %-encoding).
+        names = ("part-0.parquet", "part-1 [big].parquet", "part-2.parquet", "part-3 é%20.parquet")
+        bounds = ((0, 300), (300, 2300), (2300, 2400), (2400, 4200))
+        for name, (lo, hi) in zip(names, bounds, strict=True):
+            frame[lo:hi].write_parquet(tmp_path / side / name, row_group_size=250)
+    ref, cur = tmp_path / "ref", tmp_path / "cur"
+    # Small splits: the large files are read by several tasks each.
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "16k")
+    try:
+        scan = spark.read.parquet(str(ref))
+        assert scan.rdd.getNumPartitions() > len(names)
+        raw = pl.from_arrow(scan.toArrow())
+        assert isinstance(raw, pl.DataFrame)
+        assert not raw.equals(pl.read_parquet(ref / "*.parquet"))  # Spark's own order differs
+        mine, theirs = read_both(ref, cur, ["x", "channel", "ts"], ["id"])
+        for a, b in zip(mine, theirs, strict=True):
+            assert_frame_equal(a, b)  # the values, exactly, in the same order
+        same_report(ref, cur, DriftConfig(segment_by=("region",)), exact=False)  # see the doc
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+
+
+def test_csv_and_json_lines_are_typed_as_polars_types_them(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    for ext in ("csv", "ndjson"):
+        folder = tmp_path / ext
+        folder.mkdir()
+        ref, cur = write_pair(folder, mixed(600, 9, False), mixed(500, 10, True), ext)
+        mine, theirs = read_both(ref, cur)
+        for a, b in zip(mine, theirs, strict=True):
+            assert_frame_equal(a, b)  # the values, exactly
+        same_report(ref, cur, DriftConfig(segment_by=("region",)), exact=False)  # see the doc
+
+
+def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """Unsigned integers, Categorical, millisecond, zoned and nanosecond Datetimes and a
+    Null column: Spark reads them as other types; the engine restores Polars' dtypes from
+    the file's Arrow schema."""
+
+    def side(n: int, seed: int) -> pl.DataFrame:
+        rng = np.random.default_rng(seed)
+        stamps = pl.Series([datetime(2024, 1, 1) + timedelta(hours=int(h)) for h in range(n)])
+        return pl.DataFrame(
+            {
+                "u32": pl.Series(rng.integers(0, 50, n), dtype=pl.UInt32),
+                "u64": pl.Series(rng.integers(0, 2**40, n), dtype=pl.UInt64),
+                "cat": pl.Series(rng.choice(["a", "b", "c"], n)).cast(pl.Categorical),
+                "ms": stamps.cast(pl.Datetime("ms")),
+                "zoned": stamps.dt.replace_time_zone("Europe/Paris"),
+                "ns": stamps.cast(pl.Datetime("ns")),
+                "empty": pl.Series([None] * n),
+                "v": rng.normal(size=n),
+            }
+        )
+
+    ref, cur = write_pair(tmp_path, side(300, 11), side(300, 12), "parquet")
+    src = SparkEngine().open(ref, None, "reference", None)
+    assert src.schema() == pl.read_parquet_schema(ref)
+    same_report(ref, cur)
+
+
+def test_hive_folders_and_tables(spark: SparkSession, tmp_path: Path) -> None:
+    for side, seed in (("ref", 13), ("cur", 14)):
+        frame = mixed(900, seed, side == "cur")
+        for region in ("north", "south", "east", "west"):
+            part = tmp_path / side / f"region={region}"
+            part.mkdir(parents=True)
+            frame.filter(pl.col("region") == region).drop("region").write_parquet(
+                part / "data.parquet"
+            )
+    hive = tmp_path / "ref", tmp_path / "cur"
+    same_report(*hive, DriftConfig(segment_by=("region",)), exact=False)  # one file a region
+    # A table: the same files registered in the session's catalog.
+    ref, cur = write_pair(tmp_path, mixed(500, 15, False), mixed(500, 16, True), "parquet")
+    spark.read.parquet(str(ref)).createOrReplaceTempView("drift_ref")
+    local = comparable(to_dict(run_report(ref, cur)))
+    remote = comparable(to_dict(run_report("table:drift_ref", cur, engine="spark")))
+    assert remote["reference"].pop("source") == "table:drift_ref"
+    local["reference"].pop("source")
+    assert remote == local
+
+
+def test_a_side_without_file_order_is_read_at_once(spark: SparkSession, tmp_path: Path) -> None:
+    """A view over a shuffle has no file order, so two reads of it could disagree: it is
+    read once (the same report), and a run that would need passes refuses."""
+    ref, cur = write_pair(tmp_path, mixed(500, 17, False), mixed(500, 18, True), "parquet")
+    spark.read.parquet(str(ref)).repartition(1).createOrReplaceTempView("made")
+    local = comparable(to_dict(run_report(ref, cur, DriftConfig(segment_by=("region",)))))
+    remote = comparable(
+        to_dict(run_report("table:made", cur, DriftConfig(segment_by=("region",)), engine="spark"))
+    )
+    assert remote["reference"].pop("source") == "table:made"
+    local["reference"].pop("source")
+    assert differences(remote, local) == []
+    register_engine("spark-one", lambda: SparkEngine(columns_per_pass=1))
+    try:
+        with pytest.raises(InputError, match=r"^reference table:made: its rows come from no file"):
+            run_report("table:made", cur, engine="spark-one")
+    finally:
+        unregister_engine("spark-one")
+
+
+def test_a_file_spark_cannot_read_is_an_input_error(spark: SparkSession, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet at all")
+    good = tmp_path / "good.parquet"
+    make_frame(100, 1).write_parquet(good)
+    with pytest.raises(InputError, match=r"^reference .*bad\.parquet: Spark cannot read it \("):
+        run_report(bad, good, engine="spark")
+    with pytest.raises(InputError, match="no such file or folder"):
+        run_report(tmp_path / "nope.parquet", good, engine="spark")
+    src = SparkEngine().open(good, None, "current", None)
+    assert isinstance(src, SparkSource) and src.rows() == 100
+
+
+def test_passes_fit_what_one_read_may_bring_to_the_driver(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """One read of everything while it fits; else passes within spark.driver.maxResultSize
+    and the driver heap, even when the memory budget would allow more."""
+    path = tmp_path / "side.parquet"
+    make_frame(100, 1).write_parquet(path)
+    engine = SparkEngine(budget=2**50)
+    src = engine.open(path, None, "reference", None)
+    assert isinstance(src, SparkSource)
+    columns = ["x", "y", "channel", "flag"]
+    assert engine.passes(src, src, columns) is None
+    src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
+    assert engine.passes(src, src, columns) == 1
+
+
+def test_spark_errors_become_one_line_with_a_hint() -> None:
+    lost = RuntimeError(
+        "An error occurred while calling o46.getResult.\n: org.apache.spark.SparkException: "
+        "Job aborted due to stage failure: TaskResultLost (result lost from block manager)\n"
+        "\tat org.apache.spark.util.SparkThreadUtils$.awaitResult(SparkThreadUtils.scala:70)"
+    )
+    message = str(read_error("reference", "s3a://b/ref/", lost))
+    assert message.startswith("reference s3a://b/ref/: one read was too large for the Spark")
+    assert "TaskResultLost" in message and "--driver-memory" in message
+    assert "\n" not in message and "\tat " not in message
+    missing = RuntimeError("[PATH_NOT_FOUND] Path does not exist: s3a://b/x. SQLSTATE: 42K03")
+    assert str(read_error("current", "s3a://b/x", missing)) == (
+        "current s3a://b/x: Spark cannot read it ([PATH_NOT_FOUND] Path does not exist: "
+        "s3a://b/x. SQLSTATE: 42K03); check the path, that Spark can reach it, and the format "
+        "(--current-format)"
+    )
+
+
+def test_a_polars_frame_is_not_a_spark_source() -> None:
+    with pytest.raises(ConfigError, match="the spark engine reads paths, URIs and tables"):
+        run_report(make_frame(50, 1), make_frame(50, 2), engine="spark")
+
+
+# ---------------------------------------------------------------------------- the real CLI
+
+
+def drift(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "driftcli", "report", *args, "--engine", "spark", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+def one_clean_line(stderr: str) -> str:
+    """The CLI's error: one line, no Python traceback, no Java stack."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and "\tat " not in stderr and "java." not in stderr
+    return lines[0]
+
+
+def test_cli_a_path_that_does_not_exist(tmp_path: Path) -> None:
+    _need_spark()
+    proc = drift(str(tmp_path / "missing.parquet"), str(SAMPLE_CUR))
+    assert proc.returncode == 2
+    assert "missing.parquet: no such file or folder" in one_clean_line(proc.stderr)
+    # A URI goes to Spark, which says it does not exist.
+    uri = f"file://{tmp_path}/absent.parquet"
+    proc = drift(str(SAMPLE_REF), uri)
+    assert proc.returncode == 2, proc.stderr
+    line = one_clean_line(proc.stderr)
+    assert f"current {uri}: Spark cannot read it" in line and "PATH_NOT_FOUND" in line
+
+
+def test_cli_without_pyspark(tmp_path: Path) -> None:
+    fake = tmp_path / "fake" / "pyspark"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('raise ImportError("No module named pyspark")\n')
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake")}
+    proc = drift(str(SAMPLE_REF), str(SAMPLE_CUR), env=env)
+    assert proc.returncode == 2
+    assert "pip install 'driftcli[spark]'" in one_clean_line(proc.stderr)
+
+
+def test_cli_without_java(tmp_path: Path) -> None:
+    _need_spark()
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "PYSPARK_GATEWAY_PORT")}
+    env["PATH"] = str(tmp_path)  # no java here
+    assert shutil.which("java", path=env["PATH"]) is None
+    proc = drift(str(SAMPLE_REF), str(SAMPLE_CUR), env=env)
+    assert proc.returncode == 2
+    line = one_clean_line(proc.stderr)
+    assert "needs Java" in line and "openjdk-17-jre-headless" in line
+
+
+def test_spark_submit_runs_drift_through_the_launcher(tmp_path: Path) -> None:
+    """deploy/spark/drift_submit.py under spark-submit (the cluster recipe of docs/spark.md,
+    on a local master): the session is spark-submit's, the report the polars engine's."""
+    _need_spark()
+    submit = Path(sys.executable).parent / "spark-submit"
+    if not submit.exists():
+        pytest.skip("no spark-submit beside this Python (PySpark installed elsewhere)")
+    out = tmp_path / "submit.json"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    proc = subprocess.run(
+        [str(submit), "--master", "local[2]", "--conf", "spark.log.level=WARN",
+         str(ROOT / "deploy" / "spark" / "drift_submit.py"), "report", str(SAMPLE_REF),
+         str(SAMPLE_CUR), "--engine", "spark", "-q", "--output", f"json={out}"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    local = to_dict(run_report(SAMPLE_REF, SAMPLE_CUR, engine="polars"))
+    assert differences(comparable(json.loads(out.read_text())), comparable(local)) == []

@@ -463,11 +463,13 @@ def run_report(
         )
         computed = run_sections(context, accumulators)
     report = _report(context, data, correction, computed)
-    passes = 0 if per_pass is None else math.ceil(len(split.columns) / per_pass)
+    passes = 1 if per_pass is None else math.ceil(len(split.columns) / per_pass)
+    # Said in the outputs unless the run held everything in memory (polars, or auto's choice).
+    in_memory = per_pass is None and eng.name in ("polars", "auto")
     return dataclasses.replace(
         report,
         duration=time.perf_counter() - started,
-        engine=RunEngine(eng.name, passes, per_pass or 0) if passes else None,
+        engine=None if in_memory else RunEngine(eng.name, passes, per_pass or len(split.columns)),
     )
 
 

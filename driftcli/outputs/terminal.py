@@ -78,8 +78,8 @@ def _print_head(report: Report, console: Console) -> None:
         tk.field(
             console,
             "engine",
-            f"{e.name}: read in {e.passes} column passes of at most {e.columns_per_pass} "
-            "columns each (same numbers as in memory)",
+            f"{e.name}: read in {e.passes} pass{'es' if e.passes != 1 else ''} of at most "
+            f"{e.columns_per_pass} tested columns (same numbers as in memory)",
         )
     for b in report.breaches:
         tk.field(console, "breach", b, style="red")

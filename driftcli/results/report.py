@@ -64,8 +64,9 @@ class Delivery:
 
 @dataclass(frozen=True)
 class RunEngine:
-    """How a run read its data when it did not hold every column at once: the engine, how many
-    column passes it made and at most how many tested columns each read."""
+    """How a run read its data when it did not hold every column in memory at once (the
+    stream engine) or read them elsewhere (Spark): the engine, how many column passes it made
+    and at most how many tested columns each read."""
 
     name: str
     passes: int

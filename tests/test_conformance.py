@@ -10,6 +10,7 @@ contract by adding its name to ``ENGINES``.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -194,14 +195,18 @@ def test_cli_stream_engine_and_a_bad_budget(tmp_path: Path) -> None:
     out = tmp_path / "summary.json"
     cmd = [sys.executable, "-m", "driftcli", "report", str(SAMPLE_REF), str(SAMPLE_CUR)]
     env = {**os.environ, "DRIFT_MEMORY_BUDGET": "1"}
+    html = tmp_path / "report.html"
     done = subprocess.run(
-        [*cmd, "--engine", "stream", "--json", str(out), "--quiet"],
+        [*cmd, "--engine", "stream", "--json", str(out), "--html", str(html)],
         capture_output=True,
         text=True,
         env=env,
     )
     assert done.returncode in (0, 1), done.stderr
-    assert '"engine": {' in out.read_text()
+    assert json.loads(out.read_text())["engine"]["name"] == "stream"
+    said = "stream: read in 18 passes of at most 1 tested columns (same numbers as in memory)"
+    assert "stream: read in 18 passes" in done.stdout + done.stderr  # the terminal summary
+    assert f"engine {said}" in html.read_text()
     bad = subprocess.run(
         cmd, capture_output=True, text=True, env={**os.environ, "DRIFT_MEMORY_BUDGET": "lots"}
     )

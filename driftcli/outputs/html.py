@@ -283,7 +283,8 @@ def _header_view(report: Report) -> dict[str, Any]:
             for key, value in config.items()
         ],
         "warnings": [fmt_time(w) for w in report.warnings],
-        "notices": [fmt_time(n) for n in report.notices],
+        "notices": [fmt_time(n) for n in report.notices]
+        + ([report.engine.description] if report.engine is not None else []),
     }
 
 

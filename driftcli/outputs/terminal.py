@@ -74,13 +74,7 @@ def _print_head(report: Report, console: Console) -> None:
     if report.correction.tests or tk.is_verbose():
         tk.field(console, "tests", report.correction.description)
     if report.engine is not None:
-        e = report.engine
-        tk.field(
-            console,
-            "engine",
-            f"{e.name}: read in {e.passes} pass{'es' if e.passes != 1 else ''} of at most "
-            f"{e.columns_per_pass} tested columns (same numbers as in memory)",
-        )
+        tk.field(console, "engine", report.engine.description.removeprefix("engine "))
     for b in report.breaches:
         tk.field(console, "breach", b, style="red")
     for label, items, style in (

@@ -72,6 +72,15 @@ class RunEngine:
     passes: int
     columns_per_pass: int
 
+    @property
+    def description(self) -> str:
+        """One line for the terminal and the HTML report."""
+        passes = f"{self.passes} pass{'es' if self.passes != 1 else ''}"
+        return (
+            f"engine {self.name}: read in {passes} of at most {self.columns_per_pass} tested "
+            "columns (same numbers as in memory)"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {

@@ -464,8 +464,8 @@ def run_report(
         computed = run_sections(context, accumulators)
     report = _report(context, data, correction, computed)
     passes = 1 if per_pass is None else math.ceil(len(split.columns) / per_pass)
-    # Said in the outputs unless the run held everything in memory (polars, or auto's choice).
-    in_memory = per_pass is None and eng.name in ("polars", "auto")
+    # Said in the outputs unless the run held everything in memory, read here.
+    in_memory = per_pass is None and not eng.reads_elsewhere
     return dataclasses.replace(
         report,
         duration=time.perf_counter() - started,

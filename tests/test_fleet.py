@@ -263,8 +263,8 @@ def test_a_standard_tier_drift_does_not_fail_the_job(example: Path) -> None:
         "fleet", "run", example / "fleet.toml", "--date", "2026-11-28", "--only", "credit-risk",
         "--only", "churn", "-q",
     )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
     rows = _rows(json.loads((example / "out" / "fleet.json").read_text()))
+    assert proc.returncode == 0, (proc.stderr, rows)
     assert rows["credit-risk"]["state"] == "fail" and not rows["credit-risk"]["fails_job"]
     xml = JUnitXml.fromfile(str(example / "out" / "fleet.xml"))
     assert all(s.failures == 0 and s.errors == 0 for s in xml)

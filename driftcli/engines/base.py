@@ -107,6 +107,9 @@ class Engine(Protocol):
     """A compute engine: opens and reads a run's sides and prepares each column of a scope."""
 
     name: str
+    #: Whether the engine reads through another system (Spark): the outputs then name it
+    #: even when it read every column at once.
+    reads_elsewhere: bool
 
     def open(
         self, src: SourceLike, fmt: str | None, role: str, separator: str | None

@@ -182,6 +182,7 @@ class MemoryEngine:
     """The in-memory Polars engine (``engine="polars"``, the default)."""
 
     name = "polars"
+    reads_elsewhere = False
 
     def open(
         self, src: SourceLike, fmt: str | None, role: str, separator: str | None

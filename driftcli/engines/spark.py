@@ -624,6 +624,7 @@ class SparkEngine(StreamEngine):
     sized to them. ``columns_per_pass`` fixes the pass size (tests)."""
 
     name = "spark"
+    reads_elsewhere = True
 
     def open(
         self, src: SourceLike, fmt: str | None, role: str, separator: str | None

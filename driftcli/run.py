@@ -412,9 +412,10 @@ def run_report(
 
     ``reference`` and ``current`` are each a path (file, glob or folder), a Polars DataFrame
     or a LazyFrame. ``engine`` names the compute engine (:mod:`driftcli.engines`): ``auto``
-    (in memory while the data fits the memory budget, else in column passes), ``polars`` or
-    ``stream``; every engine gives the same numbers. Raises :class:`~driftcli.errors.ConfigError` or
-    :class:`~driftcli.errors.InputError` for a user's mistake.
+    (in memory while the data fits the memory budget, else in column passes), ``polars``,
+    ``stream`` or ``spark``; every engine gives the same numbers. Raises
+    :class:`~driftcli.errors.ConfigError` or :class:`~driftcli.errors.InputError` for a
+    user's mistake.
     """
     started = time.perf_counter()
     config = config or DriftConfig()
@@ -469,7 +470,9 @@ def run_report(
     return dataclasses.replace(
         report,
         duration=time.perf_counter() - started,
-        engine=None if in_memory else RunEngine(eng.name, passes, per_pass or len(split.columns)),
+        engine=None
+        if in_memory
+        else RunEngine(eng.name, passes, per_pass or max(1, len(split.columns))),
     )
 
 

@@ -22,7 +22,7 @@ from driftcli.columns.analyse import Analysis, drift_score, uses_auto, workers
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
 from driftcli.config import DriftConfig
-from driftcli.engines.base import DataSource, Engine
+from driftcli.engines.base import ROWS_COLUMN, DataSource, Engine, rows_frame
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import SourceLike
@@ -242,13 +242,9 @@ def _merge_segments(
     return out
 
 
-def _rows_frame(height: int) -> pl.DataFrame:
-    return pl.DataFrame({"__rows": pl.Series([None] * height, dtype=pl.Null)})
-
-
 def _hstack(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
     """``right``'s columns beside ``left``'s (the same rows, read in the same order)."""
-    keep = left.drop("__rows") if "__rows" in left.columns else left
+    keep = left.drop(ROWS_COLUMN) if ROWS_COLUMN in left.columns else left
     if not keep.width:
         return right
     return keep.hstack(right) if right.width else left
@@ -272,7 +268,7 @@ def _compare_in_passes(
     _check_rows(sources, (base_ref, base_cur))
     shared = split.shared
     tested_ref, tested_cur = (
-        df.select(shared) if shared else _rows_frame(df.height) for df in (base_ref, base_cur)
+        df.select(shared) if shared else rows_frame(df.height) for df in (base_ref, base_cur)
     )
     n_segments = _count_segments(config, tested_ref, tested_cur)
     chunks = [split.columns[i : i + per_pass] for i in range(0, len(split.columns), per_pass)]

@@ -31,6 +31,15 @@ from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
+#: The one column of a frame that stands for rows when no column was read.
+ROWS_COLUMN = "__rows"
+
+
+def rows_frame(height: int) -> pl.DataFrame:
+    """A frame of ``height`` rows and no data (a Null column): a side read for its row count
+    alone."""
+    return pl.DataFrame({ROWS_COLUMN: pl.repeat(None, height, dtype=pl.Null, eager=True)})
+
 
 @dataclass(frozen=True)
 class Moments:

@@ -25,7 +25,13 @@ from driftcli.columns.kinds import (
     strings_parse_as_datetime,
 )
 from driftcli.columns.plan import ColumnPlan
-from driftcli.engines.base import DataSource, Moments, PreparedColumn, ReferenceCache
+from driftcli.engines.base import (
+    DataSource,
+    Moments,
+    PreparedColumn,
+    ReferenceCache,
+    rows_frame,
+)
 from driftcli.inputs.sources import Source, SourceLike, open_source
 from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
@@ -212,9 +218,7 @@ class MemoryEngine:
                     frames.append(src.lazy.select(wanted).collect())
                 else:
                     # Nothing to test (every column skipped): still count the rows.
-                    height = src.lazy.select(pl.len()).collect().item()
-                    empty = pl.Series([None] * height, dtype=pl.Null)
-                    frames.append(pl.DataFrame({"__rows": empty}))
+                    frames.append(rows_frame(src.lazy.select(pl.len()).collect().item()))
             except Exception as exc:
                 raise src.read_error(exc) from exc
         return frames[0], frames[1]

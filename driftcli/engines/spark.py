@@ -49,7 +49,7 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 
-from driftcli.engines.base import DataSource
+from driftcli.engines.base import DataSource, rows_frame
 from driftcli.engines.stream import (
     IN_MEMORY_FACTOR,
     StreamEngine,
@@ -369,7 +369,7 @@ class SparkSource:
 
         if not columns:
             # Nothing to test (every column skipped): still count the rows.
-            return pl.DataFrame({"__rows": pl.Series([None] * self.rows(), dtype=pl.Null)})
+            return rows_frame(self.rows())
         ranks = self._index()
         split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
         projected = self.frame.select(*[_col(c) for c in columns], split.alias(_SPLIT))

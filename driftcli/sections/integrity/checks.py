@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from driftcli.columns.kinds import dtype_family, is_numeric_dtype
+from driftcli.engines.base import ROWS_COLUMN
 from driftcli.results.vocabulary import Kind, Outcome, Severity
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import (
@@ -216,7 +217,7 @@ def duplicate_check(
     """
     if cfg.severity_of("duplicates") is Severity.OFF or cur.height == 0 or ref.height == 0:
         return []
-    if ref.width == 0 or "__rows" in ref.columns:
+    if ref.width == 0 or ROWS_COLUMN in ref.columns:
         return []
     r, c = duplicate_share(ref.hash_rows(seed=0)), duplicate_share(cur.hash_rows(seed=0))
     return duplicate_result(r, c, cfg)

@@ -9,6 +9,7 @@ import polars as pl
 
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
+from driftcli.engines.base import ROWS_COLUMN
 from driftcli.results.records import ColumnResult
 from driftcli.results.vocabulary import Kind, Severity
 from driftcli.sections.integrity.checks import (
@@ -95,7 +96,7 @@ class IntegrityPasses:
         ref, cur, first = data.reference, data.current, data.first
         owned = {c.column for c in data.columns}
         own_ref, own_cur = (
-            df.select([c for c in df.columns if (first and c != "__rows") or c in owned])
+            df.select([c for c in df.columns if (first and c != ROWS_COLUMN) or c in owned])
             for df in (ref, cur)
         )
         self.rows = (ref.height, cur.height)

@@ -673,9 +673,8 @@ class SparkEngine(StreamEngine):
         caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
         cap = min(caps, default=None)
         budget = self.budget if self.budget is not None else memory_budget()
-        at_once = sum(self._sizes(ref, cur, columns)) * IN_MEMORY_FACTOR <= budget and (
-            cap is None or cap >= len(columns)
-        )
+        sizes = self._sizes(ref, cur, columns)
+        at_once = sum(sizes) * IN_MEMORY_FACTOR <= budget and (cap is None or cap >= len(columns))
         for src in (ref, cur):
             assert isinstance(src, SparkSource)
             if not src.from_files() and (self.columns_per_pass is not None or not at_once):
@@ -690,8 +689,7 @@ class SparkEngine(StreamEngine):
             return self.columns_per_pass
         if at_once:
             return None
-        per = super().passes(ref, cur, columns)
-        assert per is not None
+        per = self.fit(ref, columns, sizes)
         return per if cap is None else max(1, min(per, cap))
 
     def read(

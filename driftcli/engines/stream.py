@@ -137,12 +137,15 @@ class StreamEngine(MemoryEngine):
         return [r[name] + c[name] for name in columns]
 
     def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
-        """Columns per pass: as many (of the columns' mean size) as fit the budget beside the
-        working memory of the largest numeric columns tested at the same time (one per
-        thread, or per column of a pass smaller than that); at least one."""
+        """Columns per pass, sized to the budget (:meth:`fit`), or ``columns_per_pass``."""
         if self.columns_per_pass is not None:
             return self.columns_per_pass
-        sizes = self._sizes(ref, cur, columns)
+        return self.fit(ref, columns, self._sizes(ref, cur, columns))
+
+    def fit(self, ref: DataSource, columns: Sequence[str], sizes: Sequence[int]) -> int:
+        """Columns per pass: as many (of the columns' mean ``sizes``, both sides) as fit the
+        budget beside the working memory of the largest numeric columns tested at the same
+        time (one per thread, or per column of a pass smaller than that); at least one."""
         if not any(sizes):
             return max(1, len(columns))
         schema = ref.schema()
@@ -172,4 +175,6 @@ class AutoEngine(StreamEngine):
         budget = self.budget if self.budget is not None else memory_budget()
         if sum(sizes) * IN_MEMORY_FACTOR <= budget:
             return None
-        return super().passes(ref, cur, columns)
+        if self.columns_per_pass is not None:
+            return self.columns_per_pass
+        return self.fit(ref, columns, sizes)

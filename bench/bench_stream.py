@@ -20,7 +20,7 @@ Each measurement is a fresh child process; wall time and the child's peak RSS (`
 - ``python -m driftcli report REF CUR --json X --html Y --quiet`` with the default engine
   (auto: it reads in column passes when the data exceeds the memory budget);
 - with ``--compare``: the same with ``--engine polars`` (in memory), and the JSONs compared
-  apart from the time stamp, the per-column timings and the ``engine`` key.
+  apart from the time stamp and the ``engine`` key.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from bench_spark import comparable  # noqa: E402
 
 from bench import _categorical_chunk, _numeric_chunk, machine_info, run_child  # noqa: E402
 
@@ -97,15 +98,6 @@ for folder in sys.argv[1:]:
 """
 
 
-def _comparable(path: Path) -> dict[str, Any]:
-    out: dict[str, Any] = json.loads(path.read_text())
-    out.pop("generated_at")
-    out.pop("engine", None)
-    for c in out["columns"]:
-        c.pop("seconds", None)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000_000)
@@ -151,7 +143,8 @@ def main() -> None:
         )
     print("\n".join(table))
     if args.compare:
-        same = _comparable(runs["auto"][1]) == _comparable(runs["polars"][1])
+        auto, memory = (json.loads(runs[k][1].read_text()) for k in ("auto", "polars"))
+        same = comparable(auto) == comparable(memory)
         print(f"JSON of auto and polars equal apart from timings: {same}")
         if not same:
             raise SystemExit(1)

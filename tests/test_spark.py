@@ -2,7 +2,7 @@
 
 One local Spark session (``local[2]``) serves the module. Each case writes seeded data into
 tmp_path, runs ``run_report`` with ``engine="polars"`` and ``engine="spark"`` and compares the
-whole JSON apart from ``generated_at``, per-column ``seconds`` and ``engine``. Spark only
+whole JSON apart from ``generated_at`` and ``engine``. Spark only
 reads: the rows come in the same order with the same dtypes, and the same local code computes.
 
 Exactness. Counts, kinds, tests, verdicts, every string and every boolean are always equal.
@@ -48,6 +48,7 @@ from driftcli.engines.spark import (
 )
 from driftcli.outputs.json import to_dict
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
+from tests.test_conformance import comparable
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -79,22 +80,6 @@ def spark() -> Iterator[SparkSession]:
     session = spark_session()
     yield session
     session.stop()
-
-
-def comparable(report: dict[str, Any]) -> dict[str, Any]:
-    """The JSON without what differs by design: the time, the timings and the engine."""
-    out = dict(report)
-    out.pop("generated_at")
-    out.pop("engine", None)
-
-    def strip(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "seconds"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-
-    return dict(strip(out))
 
 
 def differences(

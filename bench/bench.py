@@ -270,6 +270,31 @@ def run_child(argv: list[str], cwd: Path, ok_codes: tuple[int, ...] = (0,)) -> C
     return res
 
 
+def tree_usage(pid: int) -> tuple[int, float]:
+    """Summed RSS (bytes) and CPU seconds (user + system) of ``pid`` and its descendants,
+    from /proc: a child's own children (a fleet's workers, the Spark run's JVM) included."""
+    children: dict[int, list[int]] = {}
+    usage: dict[int, tuple[int, float]] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        p = int(entry)
+        children.setdefault(int(fields[1]), []).append(p)
+        usage[p] = (int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick)
+    rss, cpu, stack = 0, 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        rss, cpu = rss + usage.get(p, (0, 0.0))[0], cpu + usage.get(p, (0, 0.0))[1]
+        stack.extend(children.get(p, []))
+    return rss, cpu
+
+
 @dataclass
 class Sample:
     read_wall: list[float] = field(default_factory=list)

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bench import tree_usage
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -78,29 +80,6 @@ def make_fleet(folder: Path, models: int, rows: int) -> Path:
     return folder / "fleet.toml"
 
 
-def _tree_rss(pid: int) -> int:
-    """Summed RSS (bytes) of ``pid`` and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        p, ppid = int(entry), int(fields[1])
-        children.setdefault(ppid, []).append(p)
-        rss[p] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
-    return total
-
-
 def measure(fleet_file: Path, parallel: int) -> dict[str, float]:
     """One fresh ``drift fleet run``: wall seconds, peak RSS of the largest process and of
     the whole tree (MB), CPU seconds of the tree and the cores it kept busy on average."""
@@ -116,7 +95,7 @@ def measure(fleet_file: Path, parallel: int) -> dict[str, float]:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak_tree = max(peak_tree, _tree_rss(proc.pid))
+        peak_tree = max(peak_tree, tree_usage(proc.pid)[0])
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)

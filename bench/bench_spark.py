@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import CHUNK_ROWS, _categorical_chunk, _numeric_chunk
+from bench import CHUNK_ROWS, _categorical_chunk, _numeric_chunk, tree_usage
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -91,31 +91,6 @@ def ensure_data(out: Path, rows: int, seed: int) -> tuple[Path, Path]:
     return ref, cur
 
 
-def _tree_usage(pid: int) -> tuple[int, float]:
-    """Summed RSS (bytes) and CPU seconds (user + system) of ``pid`` and its descendants,
-    from /proc (the JVM is a child of the driftcli process, and not reaped by it)."""
-    children: dict[int, list[int]] = {}
-    usage: dict[int, tuple[int, float]] = {}
-    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        p = int(entry)
-        children.setdefault(int(fields[1]), []).append(p)
-        usage[p] = (int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick)
-    rss, cpu, stack = 0, 0.0, [pid]
-    while stack:
-        p = stack.pop()
-        rss, cpu = rss + usage.get(p, (0, 0.0))[0], cpu + usage.get(p, (0, 0.0))[1]
-        stack.extend(children.get(p, []))
-    return rss, cpu
-
-
 def _time_field(text: str, label: str) -> str:
     m = re.search(rf"^\s*{re.escape(label)}: (.+)$", text, re.MULTILINE)
     if m is None:
@@ -142,7 +117,7 @@ def run(engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str]) -> di
         proc = subprocess.Popen(cmd, env=env, stderr=err, cwd=REPO)
         tree, tree_cpu = 0, 0.0
         while proc.poll() is None:
-            rss, cpu = _tree_usage(proc.pid)
+            rss, cpu = tree_usage(proc.pid)
             tree, tree_cpu = max(tree, rss), max(tree_cpu, cpu)
             time.sleep(0.05)
     text = errors.read_text()

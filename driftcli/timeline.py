@@ -19,6 +19,7 @@ no data) are not listed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -126,6 +127,14 @@ def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> p
     return df
 
 
+def in_time_order(df: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``df`` sorted by its (parsed) time ``column``, stable, rows without a time last; ``df``
+    itself, without a copy, when it is written in that order already (the usual log)."""
+    if df[column].is_sorted(nulls_last=True):
+        return df
+    return df.sort(column, maintain_order=True, nulls_last=True)
+
+
 def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFrame, int]:
     """Rows with a timestamp in time order (stable), and how many rows had none.
 
@@ -138,6 +147,10 @@ def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFram
         raise InputError(f"time column {time_column!r} is not in the current data")
     df = parse_time_column(df, time_column)
     missing = int(df[time_column].null_count())
+    if df[time_column].is_sorted(nulls_last=True):
+        # Already in time order, rows without a timestamp last (RunContext.timed_current):
+        # the rows with one are the first ones, taken without a copy.
+        return df.slice(0, df.height - missing), missing
     if missing:
         df = df.filter(pl.col(time_column).is_not_null())
     return df.sort(time_column, maintain_order=True), missing
@@ -173,16 +186,31 @@ def split_windows(
             f"window {spec.text!r} is shorter than a day but time column {time_column!r} holds "
             "dates without a time of day; use a window of whole days such as '1d'"
         )
-    key = "__window_start"
-    keyed = ordered.with_columns(pl.col(time_column).dt.truncate(spec.every).alias(key))
-    starts = keyed[key].unique(maintain_order=True)
+    keys = ordered[time_column].dt.truncate(spec.every)
+    # Windows are matched to their rows by position, never by a Python datetime: at a DST
+    # change 01:00 EDT and 01:00 EST start two windows, and compare equal in Python.
+    if keys.is_sorted():
+        # Rows in time order have their windows in order: each window is a slice, no copy.
+        runs = keys.rle()
+        starts = runs.struct.field("value")
+        lengths = runs.struct.field("len").to_list()
+        frames = [ordered.slice(o, n) for o, n in zip(_offsets(lengths), lengths, strict=True)]
+    else:  # starts that go back (90-minute windows at a DST change): group the rows
+        starts = keys.unique(maintain_order=True)
+        key = "__window_start"
+        frames = ordered.with_columns(keys.alias(key)).partition_by(
+            key, maintain_order=True, include_key=False
+        )
     ends = starts.dt.offset_by(spec.every)
     first = 0
-    parts = keyed.partition_by(key, as_dict=True, maintain_order=True, include_key=False)
-    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
-        frame = parts[(s,)]
+    for i, (s, e, frame) in enumerate(zip(starts, ends, frames, strict=True)):
         windows.append(
             Window(i, window_label(s, spec.every), iso_text(s), iso_text(e), first, frame)
         )
         first += frame.height
     return windows, missing
+
+
+def _offsets(lengths: list[int]) -> list[int]:
+    """Where each of consecutive runs of ``lengths`` rows starts."""
+    return [0, *itertools.accumulate(lengths)][:-1]

@@ -194,6 +194,48 @@ def test_equal_timestamps_keep_file_order() -> None:
     assert got["id"].to_list() == expected["id"].to_list()
 
 
+def test_rows_in_time_order_and_nulls_last_split_alike() -> None:
+    # The run hands split_windows rows already in time order, rows without a time last
+    # (RunContext.timed_current); those are taken as they are and must split as shuffled ones.
+    rng = np.random.default_rng(11)
+    n = 500
+    stamps = [datetime(2025, 3, 1) + timedelta(minutes=int(m)) for m in rng.integers(0, 4320, n)]
+    stamps[::50] = [None] * len(stamps[::50])
+    df = pl.DataFrame({"ts": stamps, "id": range(n)}, schema={"ts": pl.Datetime, "id": pl.Int64})
+    ordered = df.sort("ts", maintain_order=True, nulls_last=True)
+    for frame in (df, ordered):
+        windows, missing = split_windows(frame, parse_window("1d"), "ts")
+        assert missing == 10
+        assert [w.frame.height for w in windows] == [
+            int(c)
+            for c in df.drop_nulls("ts").group_by(pl.col("ts").dt.date()).len().sort("ts")["len"]
+        ]
+        got = pl.concat([w.frame for w in windows])
+        assert got["id"].to_list() == ordered.drop_nulls("ts")["id"].to_list()
+        assert [w.first_row for w in windows] == [
+            0,
+            *np.cumsum([w.frame.height for w in windows])[:-1],
+        ]
+
+
+@pytest.mark.parametrize("every", ["1h", "90m"])
+def test_windows_at_a_dst_change_keep_every_row_once(every: str) -> None:
+    # New York's November change: 1h windows start at 01:00 EDT and again at 01:00 EST (two
+    # starts Python's datetimes call equal), and 90m windows' starts go back (01:00 EST
+    # truncates to 00:00 EDT, after the 01:30 EDT window), so that window's rows are two runs.
+    # Both used to lose rows and repeat a window.
+    stamps = pl.datetime_range(
+        datetime(2025, 11, 2, 4), datetime(2025, 11, 2, 9), "10m", time_zone="UTC", eager=True
+    ).dt.convert_time_zone("America/New_York")
+    df = pl.DataFrame({"ts": stamps, "i": range(len(stamps))})
+    keys = df["ts"].dt.truncate(every)
+    expected = df.with_columns(keys.alias("k")).group_by("k", maintain_order=True).agg("i")
+    windows, _ = split_windows(df, parse_window(every), "ts")
+    assert [w.frame["i"].to_list() for w in windows] == expected["i"].to_list()
+    assert sorted(i for w in windows for i in w.frame["i"]) == list(range(df.height))
+    assert len({w.start for w in windows}) == len(windows)  # each start names its instant
+
+
 def test_row_windows_without_time_column_keep_file_order() -> None:
     df = pl.DataFrame({"v": list(range(25))})
     windows, missing = split_windows(df, parse_window("10 rows"), None)

@@ -42,7 +42,7 @@ from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.report import Report
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import Kind
-from driftcli.timeline import Window, parse_time_column, split_windows
+from driftcli.timeline import Window, in_time_order, parse_time_column, split_windows
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -90,9 +90,7 @@ class RunContext:
         time_column = self.config.time_column
         if time_column is None or time_column not in self.current.columns:
             return self.current
-        return parse_time_column(self.current, time_column).sort(
-            time_column, maintain_order=True, nulls_last=True
-        )
+        return in_time_order(parse_time_column(self.current, time_column), time_column)
 
     @functools.cached_property
     def current_windows(self) -> tuple[list[Window], int] | None:

@@ -61,7 +61,13 @@ from driftcli.sections.windows.result import (
     WindowSection,
     exceeding_runs,
 )
-from driftcli.timeline import Window, WindowSpec, parse_time_column, split_windows
+from driftcli.timeline import (
+    Window,
+    WindowSpec,
+    in_time_order,
+    parse_time_column,
+    split_windows,
+)
 
 
 def _window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) -> list[ColumnPlan]:
@@ -163,7 +169,7 @@ class WindowPasses:
             cur = parse_time_column(
                 cur.select(list(dict.fromkeys([*names, time_column]))), time_column
             )
-            cur = cur.sort(time_column, maintain_order=True, nulls_last=True)
+            cur = in_time_order(cur, time_column)
         else:
             cur = cur.select(names)
         ref = data.reference.select(names)

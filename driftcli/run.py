@@ -427,7 +427,8 @@ def run_report(
     kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
     layout = _layout(config, plans, schemas)
     split = _split(config, plans, layout, schemas)
-    per_pass = eng.passes(*sources, split.columns) if split.columns else None
+    extra = sum(spec.memory(config) for spec in sections())
+    per_pass = eng.passes(*sources, split.columns, extra) if split.columns else None
     with ThreadPoolExecutor(max_workers=workers()) as pool:
         roles = model_roles(config)
         accumulators: dict[str, PassAccumulator] = {}

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,33 @@ def test_pass_size_follows_the_budget(tmp_path: Path) -> None:
     want = (2_000_000 - workers() * 3 * column) // column
     assert engine.passes(ref_side, cur_side, [f"c{i}" for i in range(8)]) == max(1, min(8, want))
     assert StreamEngine(budget=1).passes(ref_side, cur_side, ["c0", "c1"]) == 1
+    # A section that works in 1.5x its columns' size (drift over time) leaves room for fewer.
+    want = (2_000_000 - workers() * 3 * column) // (column * 2.5)
+    columns = [f"c{i}" for i in range(8)]
+    assert engine.passes(ref_side, cur_side, columns, 1.5) == max(1, min(8, int(want)))
+
+
+def test_drift_over_time_counts_in_the_memory_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 8 tested Float64 columns a side, 10,000 rows: 2 x 10,000 x 8 x 8 B = 1.28 MB. In memory
+    # a plain run needs 1.5x that (1.92 MB), with drift over time 1.5 + 1.5 = 3x (3.84 MB):
+    # a 3 MiB budget (3.15 MB) holds the first, not the second.
+    rng = np.random.default_rng(5)
+    stamps = pl.datetime_range(datetime(2025, 3, 1), datetime(2025, 3, 8), "1m", eager=True).head(
+        10_000
+    )
+    for side in ("ref", "cur"):
+        frame = pl.DataFrame({f"c{i}": rng.normal(size=10_000) for i in range(8)})
+        frame.with_columns(ts=stamps).write_parquet(tmp_path / f"{side}.parquet")
+    paths = (str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"))
+    monkeypatch.setenv("DRIFT_MEMORY_BUDGET", "3M")
+    assert run_report(*paths).engine is None
+    windows = DriftConfig(time_column="ts", window="1d")
+    streamed = run_report(*paths, windows)
+    assert streamed.engine is not None and streamed.engine.passes > 1
+    in_memory = run_report(*paths, windows, engine="polars")
+    assert comparable(to_dict(streamed)) == comparable(to_dict(in_memory))
 
 
 def test_memory_budget_sizes() -> None:

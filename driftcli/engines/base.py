@@ -126,8 +126,12 @@ class Engine(Protocol):
         """One side, opened lazily (nothing but the schema is read)."""
         ...
 
-    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
-        """How many of the tested ``columns`` to read per pass; None: all at once."""
+    def passes(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
+    ) -> int | None:
+        """How many of the tested ``columns`` to read per pass; None: all at once.
+        ``extra``: the memory the run's sections work in beyond the columns, as a multiple
+        of their size (:attr:`SectionSpec.memory`)."""
         ...
 
     def read(

@@ -196,7 +196,9 @@ class MemoryEngine:
         """A path, glob, folder or frame as a lazy Polars scan (:mod:`driftcli.inputs`)."""
         return open_source(src, fmt, role, separator)
 
-    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+    def passes(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
+    ) -> int | None:
         """Every column at once: the data is held in memory."""
         return None
 

@@ -666,7 +666,9 @@ class SparkEngine(StreamEngine):
         room = min(limits) - rows * _KEY_BYTES
         return len(columns) if largest == 0 else max(1, math.floor(room / largest))
 
-    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+    def passes(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
+    ) -> int | None:
         """None (one read of everything) when the columns fit the memory budget and one read
         fits the driver's limits; else the stream engine's pass size, within those limits.
         A side whose rows come from no file must be read at once (InputError otherwise)."""
@@ -674,7 +676,9 @@ class SparkEngine(StreamEngine):
         cap = min(caps, default=None)
         budget = self.budget if self.budget is not None else memory_budget()
         sizes = self._sizes(ref, cur, columns)
-        at_once = sum(sizes) * IN_MEMORY_FACTOR <= budget and (cap is None or cap >= len(columns))
+        at_once = sum(sizes) * (IN_MEMORY_FACTOR + extra) <= budget and (
+            cap is None or cap >= len(columns)
+        )
         for src in (ref, cur):
             assert isinstance(src, SparkSource)
             if not src.from_files() and (self.columns_per_pass is not None or not at_once):
@@ -689,7 +693,7 @@ class SparkEngine(StreamEngine):
             return self.columns_per_pass
         if at_once:
             return None
-        per = self.fit(ref, columns, sizes)
+        per = self.fit(ref, columns, sizes, extra)
         return per if cap is None else max(1, min(per, cap))
 
     def read(

@@ -136,16 +136,21 @@ class StreamEngine(MemoryEngine):
         r, c = self.column_bytes(ref, columns), self.column_bytes(cur, columns)
         return [r[name] + c[name] for name in columns]
 
-    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+    def passes(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
+    ) -> int | None:
         """Columns per pass, sized to the budget (:meth:`fit`), or ``columns_per_pass``."""
         if self.columns_per_pass is not None:
             return self.columns_per_pass
-        return self.fit(ref, columns, self._sizes(ref, cur, columns))
+        return self.fit(ref, columns, self._sizes(ref, cur, columns), extra)
 
-    def fit(self, ref: DataSource, columns: Sequence[str], sizes: Sequence[int]) -> int:
-        """Columns per pass: as many (of the columns' mean ``sizes``, both sides) as fit the
-        budget beside the working memory of the largest numeric columns tested at the same
-        time (one per thread, or per column of a pass smaller than that); at least one."""
+    def fit(
+        self, ref: DataSource, columns: Sequence[str], sizes: Sequence[int], extra: float = 0.0
+    ) -> int:
+        """Columns per pass: as many (of the columns' mean ``sizes``, both sides, plus the
+        sections' ``extra`` share of it) as fit the budget beside the working memory of the
+        largest numeric columns tested at the same time (one per thread, or per column of a
+        pass smaller than that); at least one."""
         if not any(sizes):
             return max(1, len(columns))
         schema = ref.schema()
@@ -153,7 +158,7 @@ class StreamEngine(MemoryEngine):
                    if name in schema and schema[name].is_numeric()]  # fmt: skip
         budget = self.budget if self.budget is not None else memory_budget()
         working = WORKING_FACTOR * max(numeric, default=0)
-        mean = sum(sizes) / len(sizes)
+        mean = sum(sizes) / len(sizes) * (1.0 + extra)
         threads = workers()
         fit = math.floor((budget - threads * working) / mean)
         if fit < threads:
@@ -168,13 +173,16 @@ class AutoEngine(StreamEngine):
 
     name = "auto"
 
-    def passes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> int | None:
+    def passes(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
+    ) -> int | None:
         """None (every column at once) when the needed columns' estimated size, times the
-        in-memory run's overhead, fits the budget; else the stream engine's pass size."""
+        in-memory run's overhead and the sections' ``extra``, fits the budget; else the
+        stream engine's pass size."""
         sizes = self._sizes(ref, cur, columns)
         budget = self.budget if self.budget is not None else memory_budget()
-        if sum(sizes) * IN_MEMORY_FACTOR <= budget:
+        if sum(sizes) * (IN_MEMORY_FACTOR + extra) <= budget:
             return None
         if self.columns_per_pass is not None:
             return self.columns_per_pass
-        return self.fit(ref, columns, sizes)
+        return self.fit(ref, columns, sizes, extra)

@@ -172,6 +172,10 @@ class SectionSpec:
     #: Runs in column passes: the accumulator that builds the result pass by pass (its
     #: ``reads`` are then read per pass); None: ``compute`` once on the columns it reads.
     passes: Callable[[DriftConfig, Sequence[ColumnPlan]], PassAccumulator] | None = None
+    #: Memory the section works in beyond the data while it runs (copies, caches), as a
+    #: multiple of the tested columns' size in memory (both sides), with ``config``'s
+    #: settings: the engines size their reads by it (:meth:`Engine.passes`).
+    memory: Callable[[DriftConfig], float] = lambda _config: 0.0
     terminal: Callable[[Any, Report, Console], None] | None = None
     html: HtmlView | None = None
     schema: Path | None = None

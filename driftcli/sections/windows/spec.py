@@ -37,6 +37,7 @@ SECTION = SectionSpec(
     ),
     check=_check,
     passes=compute.passes,
+    memory=compute.memory,
     terminal=terminal.print_section,
     html=HtmlView(
         HERE / "section.html.j2",

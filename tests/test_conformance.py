@@ -171,9 +171,9 @@ def test_pass_size_follows_the_budget(tmp_path: Path) -> None:
     assert engine.passes(ref_side, cur_side, [f"c{i}" for i in range(8)]) == max(1, min(8, want))
     assert StreamEngine(budget=1).passes(ref_side, cur_side, ["c0", "c1"]) == 1
     # A section that works in 1.5x its columns' size (drift over time) leaves room for fewer.
-    want = (2_000_000 - workers() * 3 * column) // (column * 2.5)
+    fewer = int((2_000_000 - workers() * 3 * column) // (column * 2.5))
     columns = [f"c{i}" for i in range(8)]
-    assert engine.passes(ref_side, cur_side, columns, 1.5) == max(1, min(8, int(want)))
+    assert engine.passes(ref_side, cur_side, columns, 1.5) == max(1, min(8, fewer))
 
 
 def test_drift_over_time_counts_in_the_memory_budget(

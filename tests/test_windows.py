@@ -199,7 +199,9 @@ def test_rows_in_time_order_and_nulls_last_split_alike() -> None:
     # (RunContext.timed_current); those are taken as they are and must split as shuffled ones.
     rng = np.random.default_rng(11)
     n = 500
-    stamps = [datetime(2025, 3, 1) + timedelta(minutes=int(m)) for m in rng.integers(0, 4320, n)]
+    stamps: list[datetime | None] = [
+        datetime(2025, 3, 1) + timedelta(minutes=int(m)) for m in rng.integers(0, 4320, n)
+    ]
     stamps[::50] = [None] * len(stamps[::50])
     df = pl.DataFrame({"ts": stamps, "id": range(n)}, schema={"ts": pl.Datetime, "id": pl.Int64})
     ordered = df.sort("ts", maintain_order=True, nulls_last=True)

@@ -27,6 +27,7 @@ from driftcli import DriftConfig, ModelConfig, load_config, run_report
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.stream import StreamEngine, parse_size
 from driftcli.errors import ConfigError
+from driftcli.inputs.sources import open_source
 from driftcli.outputs.json import to_dict
 from driftcli.sections.online.config import OnlineConfig
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
@@ -138,6 +139,30 @@ def test_an_engine_gives_the_in_memory_report(case: str, engine: str, tmp_path: 
     assert other.engine is not None and other.engine.passes > 1
     assert comparable(to_dict(other)) == comparable(to_dict(memory))
     assert other.exit_code == memory.exit_code
+
+
+def _chunked(frame: pl.DataFrame, pieces: int = 7) -> pl.DataFrame:
+    """``frame`` in ``pieces`` chunks, as several files, row groups or CSV blocks read."""
+    step = frame.height // pieces + 1
+    parts = [frame.slice(i, step) for i in range(0, frame.height, step)]
+    return pl.concat(parts, rechunk=False)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_report_does_not_depend_on_how_the_rows_are_chunked(case: str, tmp_path: Path) -> None:
+    # Polars sums a column chunk by chunk: the same values from one file or from twenty must
+    # still give the same last bits (a run in passes reads text through Parquet, Spark's
+    # columns arrive in one piece).
+    ref, cur, config = CASES[case](tmp_path)
+    ref, cur = (
+        side
+        if isinstance(side, pl.DataFrame)
+        else open_source(side, None, role, None).lazy.collect()
+        for side, role in ((ref, "reference"), (cur, "current"))
+    )
+    whole = run_report(ref.rechunk(), cur.rechunk(), config, engine="polars")
+    chunked = run_report(_chunked(ref), _chunked(cur), config, engine="polars")
+    assert comparable(to_dict(chunked)) == comparable(to_dict(whole))
 
 
 def test_auto_reads_in_passes_only_when_the_data_exceeds_the_budget(

@@ -69,19 +69,31 @@ def _moments_of(s: pl.Series) -> Moments:
     return _moments(s.to_frame("v"), ["v"])["v"]
 
 
+#: Columns made contiguous at a time for their moments (bounds the copies' memory).
+_MOMENTS_BATCH = 8
+
+
 def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
-    """Moments of many numeric columns in one parallel Polars pass."""
-    if not names:
-        return {}
-    exprs: list[pl.Expr] = []
-    for i, name in enumerate(names):
-        x = pl.col(name).cast(pl.Float64)
-        finite = x.filter(x.is_finite())
-        exprs += [finite.mean().alias(f"m{i}"), finite.std(ddof=1).alias(f"s{i}")]
-    row = df.select(exprs).row(0)
-    return {
-        name: Moments(_finite(row[2 * i]), _finite(row[2 * i + 1])) for i, name in enumerate(names)
-    }
+    """Moments of many numeric columns, in parallel Polars passes over a few at a time.
+
+    Each column is made contiguous first: Polars sums a column chunk by chunk, so the same
+    values read from several files, row groups or CSV blocks (or passed as a chunked frame)
+    would otherwise give other last bits than read from one. A column in one chunk is not
+    copied; the others are, a batch at a time."""
+    out: dict[str, Moments] = {}
+    for start in range(0, len(names), _MOMENTS_BATCH):
+        batch = list(names[start : start + _MOMENTS_BATCH])
+        exprs: list[pl.Expr] = []
+        for i, name in enumerate(batch):
+            x = pl.col(name).cast(pl.Float64)
+            finite = x.filter(x.is_finite())
+            exprs += [finite.mean().alias(f"m{i}"), finite.std(ddof=1).alias(f"s{i}")]
+        row = df.select(batch).rechunk().select(exprs).row(0)
+        out |= {
+            name: Moments(_finite(row[2 * i]), _finite(row[2 * i + 1]))
+            for i, name in enumerate(batch)
+        }
+    return out
 
 
 def _finite_part(x: FloatArray) -> FloatArray:

@@ -162,6 +162,11 @@ def _stats(
     time_column: str | None,
 ) -> OnlineStats:
     """All statistics of one frame in one Polars select."""
+    used = list(dict.fromkeys(c for c in (latency, status, time_column) if c is not None))
+    if used:
+        # Contiguous, so the mean's float sum does not depend on how the rows were read
+        # (Polars sums chunk by chunk); no copy when they are already.
+        df = df.select(used).rechunk()
     exprs: list[pl.Expr] = [pl.len().alias("rows")]
     if latency is not None:
         lat = _latency_expr(df, latency)

@@ -249,6 +249,9 @@ def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prep
     ).collect()
     counts = df.select(pl.col("_miss_t").sum(), pl.col("_miss_p").sum()).row(0)
     used = df.filter(~pl.col("_miss_t") & ~pl.col("_miss_p")).drop("_miss_t", "_miss_p")
+    # Contiguous, so the metrics' float sums do not depend on how the rows were read (Polars
+    # sums chunk by chunk: files, row groups, CSV blocks); no copy when they are already.
+    used = used.rechunk()
     return _Prepared(used, df.height, int(counts[0]), int(counts[1]), used.schema["t"])
 
 

@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -263,6 +264,23 @@ def _compare_in_passes(
     """Every column overall and per segment, ``per_pass`` columns at a time: each pass reads
     its columns of both sides, tests them beside the shared columns and lets them go. The
     results are those of one pass over everything (the same code on the same values)."""
+    read = [*split.shared, *split.own[0], *split.own[1], *split.columns]
+    several = len(split.columns) > per_pass  # one pass reads its columns once anyway
+    staging = analysis.engine.staged(*sources, read) if several else nullcontext(sources)
+    with staging as staged:
+        return _passes(analysis, plans, kinds, staged, split, per_pass, accumulators, progress)
+
+
+def _passes(
+    analysis: Analysis,
+    plans: Sequence[ColumnPlan],
+    kinds: dict[str, Kind | None],
+    sources: tuple[DataSource, DataSource],
+    split: _Split,
+    per_pass: int,
+    accumulators: Mapping[str, PassAccumulator],
+    progress: ProgressHook | None,
+) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
     config, engine = analysis.config, analysis.engine
     base_ref, base_cur = engine.read(*sources, split.shared, split.own)
     _check_rows(sources, (base_ref, base_cur))

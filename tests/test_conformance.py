@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ import pytest
 from driftcli import DriftConfig, ModelConfig, load_config, run_report
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.stream import StreamEngine, parse_size
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import open_source
 from driftcli.outputs.json import to_dict
 from driftcli.sections.online.config import OnlineConfig
@@ -222,6 +223,73 @@ def test_drift_over_time_counts_in_the_memory_budget(
     assert streamed.engine is not None and streamed.engine.passes > 1
     in_memory = run_report(*paths, windows, engine="polars")
     assert comparable(to_dict(streamed)) == comparable(to_dict(in_memory))
+
+
+def test_text_data_is_parsed_once_for_the_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CSV and an NDJSON side read in passes: each is parsed once into Parquet in $TMPDIR,
+    # which every pass reads (instead of parsing the text again), and removed after the run.
+    ref, cur = make_frame(2000, 7), make_frame(1800, 8, shift=0.3)
+    ref.write_csv(tmp_path / "ref.csv")
+    cur.write_ndjson(tmp_path / "cur.ndjson")
+    paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.ndjson"))
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    seen: list[list[str]] = []
+
+    def progress(_done: int, _total: int) -> None:
+        seen.append(sorted(f.name for folder in spill.iterdir() for f in folder.iterdir()))
+
+    streamed = run_report(*paths, engine="stream-1", progress=progress)
+    assert streamed.engine is not None and streamed.engine.passes > 1
+    assert seen and all(files == ["current.parquet", "reference.parquet"] for files in seen)
+    assert list(spill.iterdir()) == []
+    in_memory = run_report(*paths, engine="polars")
+    assert comparable(to_dict(streamed)) == comparable(to_dict(in_memory))
+
+
+def test_text_data_that_does_not_parse_fails_as_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Polars infers "n" as integers from the first rows; a later word fails the parse, in the
+    # passes' one parse as in memory: an InputError naming the file, and nothing left behind.
+    rows = [f"{i},{i * 0.5}" for i in range(300)] + ["many,1.0"]
+    (tmp_path / "cur.csv").write_text("n,x\n" + "\n".join(rows) + "\n")
+    pl.DataFrame({"n": range(300), "x": np.arange(300) * 0.5}).write_csv(tmp_path / "ref.csv")
+    paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.csv"))
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    for engine in ("polars", "stream-1"):
+        with pytest.raises(InputError, match=r"current .*cur\.csv: cannot read it"):
+            run_report(*paths, engine=engine)
+    assert list(spill.iterdir()) == []
+
+
+def test_no_room_for_the_parsed_text_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = make_frame(500, 9)
+    ref.write_csv(tmp_path / "ref.csv")
+    ref.write_csv(tmp_path / "cur.csv")
+    paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.csv"))
+    (tmp_path / "file").write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "file" / "below"))  # not a folder
+    with pytest.raises(InputError, match=r"cannot make a folder in .*below for the parsed text"):
+        run_report(*paths, engine="stream-1")
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.LazyFrame, "sink_parquet", full)
+    with pytest.raises(InputError, match=r"reference .*ref\.csv: cannot write .* \(no room"):
+        run_report(*paths, engine="stream-1")
+    assert list(spill.iterdir()) == []
 
 
 def test_memory_budget_sizes() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -132,6 +133,14 @@ class Engine(Protocol):
         """How many of the tested ``columns`` to read per pass; None: all at once.
         ``extra``: the memory the run's sections work in beyond the columns, as a multiple
         of their size (:attr:`SectionSpec.memory`)."""
+        ...
+
+    def staged(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str]
+    ) -> AbstractContextManager[tuple[DataSource, DataSource]]:
+        """The two sides as a run in passes reads them (``columns``: every column it reads),
+        for the length of the ``with`` block: the sides themselves, or a copy made once that
+        each pass reads faster (and removed on exit)."""
         ...
 
     def read(

@@ -7,11 +7,13 @@ categorical column becomes category counts from one ``group_by`` per side.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 
 import numpy as np
 import polars as pl
@@ -213,6 +215,12 @@ class MemoryEngine:
     ) -> int | None:
         """Every column at once: the data is held in memory."""
         return None
+
+    def staged(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str]
+    ) -> AbstractContextManager[tuple[DataSource, DataSource]]:
+        """The sides as they are."""
+        return contextlib.nullcontext((ref, cur))
 
     def read(
         self,

@@ -4,8 +4,9 @@ Every statistic driftcli computes is a function of one column (in a scope: the w
 segment), so a run need not hold every column at once: it can read a few tested columns of
 both sides (a *pass*), test them with the same code as the in-memory engine, and let them go
 before reading the next. Columnar files (Parquet, IPC) read only the columns asked for, so the
-passes together read the data about once; a text format (CSV, NDJSON) is parsed again in each
-pass. The numbers are the in-memory engine's, bit for bit (``tests/test_conformance.py``):
+passes together read the data about once; a text format (CSV, NDJSON) is parsed once into a
+temporary Parquet file (in ``$TMPDIR``) that the passes read, and which is removed after the
+run. The numbers are the in-memory engine's, bit for bit (``tests/test_conformance.py``):
 nothing is sampled or sketched. Peak memory is what one pass holds, which grows with the rows
 of a few columns rather than the whole table.
 
@@ -16,17 +17,20 @@ columns fits the memory budget, and in passes when it does not. The budget is
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
 
 import polars as pl
 
 from driftcli.columns.analyse import workers
 from driftcli.engines.base import DataSource
 from driftcli.engines.memory import MemoryEngine
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import Source
 
 #: Bytes per value in memory by dtype; strings and nested values are a guess per value.
@@ -132,6 +136,30 @@ class StreamEngine(MemoryEngine):
             return dict.fromkeys(columns, 0)
         return {c: rows * width(schema[c]) if c in schema else 0 for c in columns}
 
+    @contextlib.contextmanager
+    def staged(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str]
+    ) -> Iterator[tuple[DataSource, DataSource]]:
+        """The sides for a run in passes: a CSV or NDJSON side is parsed once, its needed
+        ``columns`` written to a temporary Parquet file (Polars' streaming sink: bounded
+        memory) that every pass reads instead of parsing the text again; removed on exit."""
+        text = [s for s in (ref, cur) if isinstance(s, Source) and s.format in TEXT_FORMATS]
+        if not text:
+            yield ref, cur
+            return
+        try:
+            folder = tempfile.mkdtemp(prefix="driftcli-passes-")
+        except OSError as exc:
+            raise InputError(
+                f"cannot make a folder in {tempfile.gettempdir()} for the parsed text data the "
+                f"passes read ({exc.strerror or exc}); set TMPDIR to a writable disk with room, "
+                "or convert the data to Parquet"
+            ) from None
+        try:
+            yield _as_parquet(ref, columns, folder), _as_parquet(cur, columns, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def _sizes(self, ref: DataSource, cur: DataSource, columns: Sequence[str]) -> list[int]:
         r, c = self.column_bytes(ref, columns), self.column_bytes(cur, columns)
         return [r[name] + c[name] for name in columns]
@@ -165,6 +193,30 @@ class StreamEngine(MemoryEngine):
             # Fewer columns than threads: only that many are tested at once.
             fit = math.floor(budget / (mean + working))
         return max(1, min(len(columns), fit))
+
+
+#: Formats read by parsing text: a run in passes parses them once (:meth:`StreamEngine.staged`).
+TEXT_FORMATS = ("csv", "ndjson")
+
+
+def _as_parquet(src: DataSource, columns: Sequence[str], folder: str) -> DataSource:
+    """``src`` (a text side) with its ``columns`` written to Parquet in ``folder``, and read
+    from there, under the same label; any other side as it is."""
+    if not isinstance(src, Source) or src.format not in TEXT_FORMATS:
+        return src
+    names = [c for c in dict.fromkeys(columns) if c in src.schema()]
+    path = os.path.join(folder, f"{src.role}.parquet")
+    try:
+        src.lazy.select(names).sink_parquet(path)
+    except Exception as exc:
+        if isinstance(exc, OSError) or "No space left" in str(exc):
+            raise InputError(
+                f"{src.role} {src.label}: cannot write its parsed columns to {folder} for "
+                "the passes (no room there); set TMPDIR to a disk with room for them, or "
+                "convert the data to Parquet"
+            ) from None
+        raise src.read_error(exc) from exc
+    return Source(src.role, src.label, pl.scan_parquet(path), "parquet", (path,))
 
 
 class AutoEngine(StreamEngine):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -202,11 +203,14 @@ def split_windows(
             key, maintain_order=True, include_key=False
         )
     ends = starts.dt.offset_by(spec.every)
+    labels = [window_label(s, spec.every) for s in starts]
+    repeated = {label for label, n in Counter(labels).items() if n > 1}
     first = 0
     for i, (s, e, frame) in enumerate(zip(starts, ends, frames, strict=True)):
-        windows.append(
-            Window(i, window_label(s, spec.every), iso_text(s), iso_text(e), first, frame)
-        )
+        label = labels[i]
+        if label in repeated and isinstance(s, datetime) and s.tzinfo is not None:
+            label += s.strftime(" %Z")  # 01:00 EDT and 01:00 EST at a DST change
+        windows.append(Window(i, label, iso_text(s), iso_text(e), first, frame))
         first += frame.height
     return windows, missing
 

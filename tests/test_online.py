@@ -414,6 +414,36 @@ def test_throughput_min_per_window_with_gap() -> None:
     assert len(warnings(section)) == 2
 
 
+def test_throughput_gaps_of_a_date_column_and_at_a_dst_change() -> None:
+    days = [dt.date(2025, 3, 1)] * 6 + [dt.date(2025, 3, 2)] * 2 + [dt.date(2025, 3, 4)] * 6
+    cur = pl.DataFrame({"d": days, "lat": [1.0] * len(days)})
+    cfg = OnlineConfig(latency="lat", throughput_min=5, severity=Severity.WARN)
+    section = run_online(cur, cur, cfg, "d", parse_window("1d"))
+    outcomes = [(x.scope, x.value) for x in section.limits if x.name == "throughput_min"]
+    assert outcomes == [
+        ("2025-03-01", 6.0),
+        ("2025-03-02", 2.0),
+        ("2025-03-03", 0.0),
+        ("2025-03-04", 6.0),
+    ]
+    # New York's November change has two 01:00 hours, both with rows: no gap between them.
+    stamps = pl.datetime_range(
+        dt.datetime(2025, 11, 2, 4), dt.datetime(2025, 11, 2, 9), "10m", time_zone="UTC", eager=True
+    ).dt.convert_time_zone("America/New_York")
+    cur = pl.DataFrame({"ts": stamps, "lat": [1.0] * len(stamps)})
+    section = run_online(cur, cur, cfg, "ts", parse_window("1h"))
+    outcomes = [(x.scope, x.value) for x in section.limits if x.name == "throughput_min"]
+    assert [scope for scope, _ in outcomes] == [
+        "2025-11-02 00:00",
+        "2025-11-02 01:00 EDT",
+        "2025-11-02 01:00 EST",
+        "2025-11-02 02:00",
+        "2025-11-02 03:00",
+        "2025-11-02 04:00",
+    ]
+    assert 0.0 not in [value for _, value in outcomes]
+
+
 def test_throughput_min_not_evaluated_without_window() -> None:
     cur = _cur()
     section = run_online(cur, cur, OnlineConfig(latency="lat", throughput_min=5))

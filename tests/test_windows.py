@@ -236,6 +236,11 @@ def test_windows_at_a_dst_change_keep_every_row_once(every: str) -> None:
     assert [w.frame["i"].to_list() for w in windows] == expected["i"].to_list()
     assert sorted(i for w in windows for i in w.frame["i"]) == list(range(df.height))
     assert len({w.start for w in windows}) == len(windows)  # each start names its instant
+    assert len({w.label for w in windows}) == len(windows)
+    if every == "1h":
+        labels = [w.label for w in windows]
+        assert labels[1:3] == ["2025-11-02 01:00 EDT", "2025-11-02 01:00 EST"]
+        assert labels[0] == "2025-11-02 00:00"  # a label said once keeps its short form
 
 
 def test_row_windows_without_time_column_keep_file_order() -> None:

@@ -52,6 +52,7 @@ from driftcli.sections.registry import RunContext
 from driftcli.timeline import (
     Window,
     WindowSpec,
+    iso_text,
     parse_time_column,
     split_windows,
     window_label,
@@ -323,13 +324,15 @@ def _error_limits(
 
 
 def _gaps(current: pl.DataFrame, spec: WindowSpec, time_column: str, seen: set[str]) -> list[str]:
-    """Labels of time windows between the first and last window that hold no rows."""
+    """Labels of time windows between the first and last window that hold no rows (``seen``:
+    the starts, ISO 8601 with any offset, of the windows that hold some)."""
     assert spec.every is not None
     t = parse_time_column(current.select(time_column), time_column, "current")[time_column]
     t = t.drop_nulls()
     if t.is_empty():
         return []
-    if t.dtype == pl.Date:
+    dates = t.dtype == pl.Date
+    if dates:
         t = t.cast(pl.Datetime("us"))
     s = pl.col("s")
     grid = (
@@ -339,7 +342,9 @@ def _gaps(current: pl.DataFrame, spec: WindowSpec, time_column: str, seen: set[s
         .to_series()
         .unique(maintain_order=True)
     )
-    return [label for v in grid if (label := window_label(v, spec.every)) not in seen]
+    if dates:  # the windows of a Date column start on dates
+        grid = grid.cast(pl.Date)
+    return [window_label(v, spec.every) for v in grid if iso_text(v) not in seen]
 
 
 def _throughput_limits(
@@ -361,7 +366,7 @@ def _throughput_limits(
         return [_outcome(config, name, "overall", None, None, False, msg)]
     counts = [(w.label, w.stats.rows) for w in windows]
     if spec.every is not None and time_column is not None:
-        gaps = _gaps(current, spec, time_column, {w.label for w in windows})
+        gaps = _gaps(current, spec, time_column, {w.start for w in windows if w.start})
         counts += [(label, 0) for label in gaps]
         counts.sort(key=lambda x: x[0])
     out = []

@@ -5,13 +5,12 @@ tmp_path, runs ``run_report`` with ``engine="polars"`` and ``engine="spark"`` an
 whole JSON apart from ``generated_at`` and ``engine``. Spark only
 reads: the rows come in the same order with the same dtypes, and the same local code computes.
 
-Exactness. Counts, kinds, tests, verdicts, every string and every boolean are always equal.
-Statistics are exactly equal (``==``) whenever the polars engine reads a side as one chunk (a
-Parquet file, the sample, the model and integrity cases). Where it reads a side in several
-chunks (a folder of files, CSV and JSON Lines, which Polars parses in parallel chunks), its
-own sums (the mean and std behind some statistics) add in a chunk-dependent order and differ
-from a contiguous column in the last bits: there the values read are asserted equal frame for
-frame, and the statistics to 1e-12 relative.
+Exactness. Every value of the JSON is equal (``==``): counts, kinds, tests, verdicts, strings
+and every float to the last bit, also where Polars reads a side in several chunks (a folder
+of files, CSV and JSON Lines) and Spark's columns arrive in one: the local code sums
+contiguous columns (tests/test_conformance.py checks the report does not depend on the
+chunks). Where the reads differ in layout, the values read are also asserted equal frame for
+frame.
 
 Without PySpark or Java the tests skip, except under CI=true where they fail (``.ci/run``
 installs both). The bad-input tests run the real CLI in subprocesses.
@@ -20,12 +19,11 @@ installs both). The bad-input tests run the real CLI in subprocesses.
 from __future__ import annotations
 
 import json
-import operator
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,26 +80,15 @@ def spark() -> Iterator[SparkSession]:
     session.stop()
 
 
-def differences(
-    a: Any, b: Any, path: str = "", same: Callable[[Any, Any], bool] = operator.eq
-) -> list[str]:
+def differences(a: Any, b: Any, path: str = "") -> list[str]:
     """Where two JSON values differ (``path: a != b``), leaf by leaf."""
     if isinstance(a, dict) and isinstance(b, dict):
         keys = {**a, **b}
-        return [d for k in keys for d in differences(a.get(k), b.get(k), f"{path}.{k}", same)]
+        return [d for k in keys for d in differences(a.get(k), b.get(k), f"{path}.{k}")]
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         pairs = enumerate(zip(a, b, strict=True))
-        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}[{i}]", same)]
-    if type(a) is not type(b) or isinstance(a, (dict, list)):
-        return [] if a == b else [f"{path}: {a!r} != {b!r}"]
-    return [] if same(a, b) else [f"{path}: {a!r} != {b!r}"]
-
-
-def close(a: Any, b: Any) -> bool:
-    """Floats equal to 1e-12 relative; everything else exactly equal."""
-    if isinstance(a, float) and isinstance(b, float):
-        return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
-    return bool(a == b)
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
 def same_report(
@@ -109,16 +96,12 @@ def same_report(
     cur: str | Path,
     config: DriftConfig | None = None,
     engine: str = "spark",
-    exact: bool = True,
 ) -> dict[str, Any]:
-    """Assert the Spark engine's report equals the local one's (floats to 1e-12 relative
-    unless ``exact``); return the Spark JSON."""
+    """Assert the Spark engine's report equals the local one's, every value exactly; return
+    the Spark JSON."""
     local = comparable(to_dict(run_report(ref, cur, config, engine="polars")))
     remote = to_dict(run_report(str(ref), str(cur), config, engine=engine))
-    mine = comparable(remote)
-    assert differences(mine, local, same=close) == []
-    if exact:
-        assert differences(mine, local) == []
+    assert differences(comparable(remote), local) == []
     return remote
 
 
@@ -271,7 +254,7 @@ def test_a_folder_of_files_comes_back_in_file_order(spark: SparkSession, tmp_pat
         mine, theirs = read_both(ref, cur, ["x", "channel", "ts"], ["id"])
         for a, b in zip(mine, theirs, strict=True):
             assert_frame_equal(a, b)  # the values, exactly, in the same order
-        same_report(ref, cur, DriftConfig(segment_by=("region",)), exact=False)  # see the doc
+        same_report(ref, cur, DriftConfig(segment_by=("region",)))
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
 
@@ -286,7 +269,7 @@ def test_csv_and_json_lines_are_typed_as_polars_types_them(
         mine, theirs = read_both(ref, cur)
         for a, b in zip(mine, theirs, strict=True):
             assert_frame_equal(a, b)  # the values, exactly
-        same_report(ref, cur, DriftConfig(segment_by=("region",)), exact=False)  # see the doc
+        same_report(ref, cur, DriftConfig(segment_by=("region",)))
 
 
 def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
@@ -328,7 +311,7 @@ def test_hive_folders_and_tables(spark: SparkSession, tmp_path: Path) -> None:
                 part / "data.parquet"
             )
     hive = tmp_path / "ref", tmp_path / "cur"
-    same_report(*hive, DriftConfig(segment_by=("region",)), exact=False)  # one file a region
+    same_report(*hive, DriftConfig(segment_by=("region",)))  # one file a region
     # A table: the same files registered in the session's catalog.
     ref, cur = write_pair(tmp_path, mixed(500, 15, False), mixed(500, 16, True), "parquet")
     spark.read.parquet(str(ref)).createOrReplaceTempView("drift_ref")

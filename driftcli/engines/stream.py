@@ -18,6 +18,7 @@ columns fits the memory budget, and in passes when it does not. The budget is
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
 import os
 import re
@@ -209,7 +210,8 @@ def _as_parquet(src: DataSource, columns: Sequence[str], folder: str) -> DataSou
     try:
         src.lazy.select(names).sink_parquet(path)
     except Exception as exc:
-        if isinstance(exc, OSError) or "No space left" in str(exc):
+        full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        if full or "No space left" in str(exc) or "os error 28" in str(exc):
             raise InputError(
                 f"{src.role} {src.label}: cannot write its parsed columns to {folder} for "
                 "the passes (no room there); set TMPDIR to a disk with room for them, or "

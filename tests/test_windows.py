@@ -526,6 +526,31 @@ def test_severity_warn_and_exactly_at_threshold() -> None:
     )
 
 
+def test_a_rule_too_few_windows_were_tested_for_is_not_evaluated_and_warns() -> None:
+    # "1m" typed for "1mo": every window too small to test. The rule cannot be judged, and a
+    # rule nobody could check must not read as passed.
+    rule = WindowRule(max_drift_share=0.3, consecutive=2)
+    small = run_windows(
+        daily([5, 5, 5], rows=10), parse_window("1d"), "ts", FakeAnalyse(), rule=rule
+    )
+    o = small.rule_outcome
+    assert o is not None and o.status == "not_evaluated" and o.runs == ()
+    assert o.message == (
+        "consecutive-window rule not evaluated: 0 of 3 windows tested, and it needs 2 in a "
+        "row; 3 had too few rows: use a longer window or a lower [windows] min_rows"
+    )
+    assert [(f.severity, f.message) for f in small.findings()] == [(Severity.WARN, o.message)]
+    assert [c.outcome for c in small.checks()] == ["not_evaluated"]
+    # One day of data against a rule of 3 consecutive days: too short, whatever the rows.
+    short = run_windows(
+        daily([5]), parse_window("1d"), "ts", FakeAnalyse(), rule=WindowRule(0.3, 3)
+    )
+    assert short.rule_outcome is not None and short.rule_outcome.status == "not_evaluated"
+    assert short.rule_outcome.message.endswith(
+        "1 window tested, and it needs 3 in a row; the current data spans fewer windows than that"
+    )
+
+
 def test_rows_without_time_are_reported() -> None:
     df = daily([1, 1]).with_columns(
         pl.when(pl.int_range(pl.len()) < 3).then(None).otherwise(pl.col("ts")).alias("ts")

@@ -320,11 +320,26 @@ def _span(windows: list[WindowResult], run: tuple[int, int]) -> str:
 def _rule_outcome(
     windows: list[WindowResult], rule: WindowRule, share: float, by: Literal["time", "rows"]
 ) -> WindowRuleOutcome:
+    above = f"dataset drift share above {share * 100:g}%"
+    need = f"rule: {rule.consecutive} ({rule.severity})"
+    tested = sum(1 for w in windows if w.status is SegmentStatus.TESTED)
+    if tested < rule.consecutive:
+        # Too few windows to judge: not a pass (the windows asked for were not tested).
+        small = sum(1 for w in windows if w.status is SegmentStatus.TOO_SMALL)
+        what = f"{tested} of {len(windows)} window{'s' if len(windows) != 1 else ''} tested"
+        fix = (
+            f"{small} had too few rows: use a longer window or a lower [windows] min_rows"
+            if small
+            else "the current data spans fewer windows than that"
+        )
+        message = (
+            f"consecutive-window rule not evaluated: {what}, and it needs "
+            f"{rule.consecutive} in a row; {fix}"
+        )
+        return WindowRuleOutcome(Outcome.NOT_EVALUATED, 0, (), message)
     runs = exceeding_runs(windows, by)
     longest = max((last - first + 1 for first, last in runs), default=0)
     qualifying = [r for r in runs if r[1] - r[0] + 1 >= rule.consecutive]
-    above = f"dataset drift share above {share * 100:g}%"
-    need = f"rule: {rule.consecutive} ({rule.severity})"
 
     def plural(n: int) -> str:
         return f"{n} consecutive window{'s' if n != 1 else ''}"

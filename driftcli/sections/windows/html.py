@@ -188,5 +188,6 @@ def summary(ws: WindowSection, report: Report) -> dict[str, str]:
     elif exceeding:
         text += f"; {exceeding} above the drift share limit"
     st = o.status if o is not None else Outcome.PASS
-    fails, warns = int(st is Outcome.FAIL), int(st is Outcome.WARN)
+    # A rule too few windows could judge is a warning finding: counted as one here too.
+    fails, warns = int(st is Outcome.FAIL), int(st in (Outcome.WARN, Outcome.NOT_EVALUATED))
     return summary_line("windows", "Drift over time", fails, warns, text)

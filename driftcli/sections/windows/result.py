@@ -47,7 +47,7 @@ class WindowResult:
 class WindowRuleOutcome:
     """The consecutive-window rule's verdict."""
 
-    status: Outcome  # pass | warn | fail
+    status: Outcome  # pass | warn | fail | not_evaluated (fewer tested windows than the rule needs)
     longest_run: int  # most consecutive exceeding windows
     runs: tuple[tuple[int, int], ...]  # (first, last) window index of each qualifying run
     message: str
@@ -73,10 +73,13 @@ class WindowSection(Section):
     roles: Mapping[str, str] = field(default_factory=dict)
 
     def findings(self) -> tuple[Finding, ...]:
-        """The consecutive-window rule, when it was met, at its severity."""
+        """The consecutive-window rule, when it was met, at its severity; a warning when too
+        few windows were tested to judge it, so it never passes quietly."""
         o = self.rule_outcome
         if o is None or o.status is Outcome.PASS:
             return ()
+        if o.status is Outcome.NOT_EVALUATED:
+            return (Finding(Severity.WARN, o.message),)
         return (Finding(Severity(o.status.value), o.message),)
 
     def checks(self) -> tuple[Check, ...]:

@@ -92,7 +92,7 @@ def print_section(w: WindowSection, report: Report, console: Console) -> None:
     o = w.rule_outcome
     if o is not None:
         words = rule_text(w)
-        rule = Text(o.status.upper(), style=STATUS_STYLES[o.status])
+        rule = Text(o.status.replace("_", " ").upper(), style=STATUS_STYLES[o.status])
         rule.append(f" {words['rest']}")
         if verbose and words["detail"]:
             rule.append(f" ({words['detail']})")

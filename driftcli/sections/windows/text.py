@@ -22,6 +22,13 @@ def rule_text(ws: WindowSection) -> dict[str, str]:
     o, rule = ws.rule_outcome, ws.rule
     assert o is not None
     verb = {Outcome.FAIL: "fails", Outcome.WARN: "warns"}.get(o.status, "passes")
+    if o.status is Outcome.NOT_EVALUATED:
+        verb = "not evaluated"
+        tested = sum(1 for w in ws.windows if w.status == "tested")
+        need = f"; the rule needs {rule.consecutive}" if rule is not None else ""
+        n = len(ws.windows)
+        rest = f"{tested} of {n} window{'' if n == 1 else 's'} tested{need}"
+        return {"verb": verb, "rest": rest, "sentence": f"{verb}: {rest}", "detail": o.message}
     if rule is None or rule.max_drift_share is None:
         rest = fmt_time(o.message)
         return {"verb": verb, "rest": rest, "sentence": f"{verb}: {rest}", "detail": ""}

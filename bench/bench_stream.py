@@ -7,6 +7,8 @@ Usage (from the repository root)::
     python bench/bench_stream.py --rows 100000000            # 100M x 20 a side, ~27 GB on disk
     python bench/bench_stream.py --rows 2000000 --compare --budget 300M
         # small: passes forced by a small budget, the in-memory engine too, JSONs compared
+    python bench/bench_stream.py --rows 2000000 --csv --compare --budget 200M
+        # the same data as CSV: the passes read it through one parse (a temporary Parquet)
 
 It writes (once, cached under ``--out``) a reference and a current folder of Parquet files of
 5M rows each: 16 numeric columns (bench.py's generator: five distributions, rounded to 4
@@ -87,10 +89,27 @@ def ensure_data(out: Path, rows: int, seed: int) -> tuple[Path, Path]:
     return folders
 
 
+def as_csv(folders: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The Parquet folders written once more as CSV folders beside them (cached)."""
+    import polars as pl
+
+    out = []
+    for folder in folders:
+        target = folder.with_name(folder.name + "_csv")
+        target.mkdir(exist_ok=True)
+        for part in sorted(folder.glob("*.parquet")):
+            csv = target / part.with_suffix(".csv").name
+            if not csv.exists() or csv.stat().st_mtime < part.stat().st_mtime:
+                pl.scan_parquet(part).sink_csv(csv)
+        out.append(target)
+    return out[0], out[1]
+
+
 READ_FLOOR = """
 import sys, polars as pl
 for folder in sys.argv[1:]:
-    lf = pl.scan_parquet(folder + "/*.parquet")
+    csv = folder.endswith("_csv")
+    lf = pl.scan_csv(folder + "/*.csv") if csv else pl.scan_parquet(folder + "/*.parquet")
     names = lf.collect_schema().names()
     exprs = [pl.col(n).sum() if n.startswith("num") else pl.col(n).str.len_bytes().sum()
              for n in names]
@@ -107,10 +126,14 @@ def main() -> None:
     parser.add_argument(
         "--budget", help="DRIFT_MEMORY_BUDGET of the auto run (e.g. 300M: passes at small sizes)"
     )
+    parser.add_argument("--csv", action="store_true", help="the same data as CSV files")
     args = parser.parse_args()
     ref, cur = ensure_data(args.out, args.rows, args.seed)
-    size = sum(f.stat().st_size for d in (ref, cur) for f in d.glob("*.parquet"))
-    print(f"data: {args.rows:,} rows x 20 columns a side, {size / 1e9:.1f} GB of Parquet")
+    if args.csv:
+        ref, cur = as_csv((ref, cur))
+    kind = "CSV" if args.csv else "Parquet"
+    size = sum(f.stat().st_size for d in (ref, cur) for f in d.iterdir())
+    print(f"data: {args.rows:,} rows x 20 columns a side, {size / 1e9:.1f} GB of {kind}")
     floor = run_child([sys.executable, "-c", READ_FLOOR, str(ref), str(cur)], HERE.parent)
     work = args.out / "stream_out"
     work.mkdir(exist_ok=True)

@@ -3,6 +3,9 @@ the package (``drift history``, ``drift fleet``, ``drift audit``) does not load 
 
     _LAZY = {"open_store": "driftcli.history.runs", ...}
     __getattr__, __dir__ = lazy_names(_LAZY, __all__, globals())
+
+And functions that load their module on first call (:func:`lazy_call`), so a report section
+that a run leaves off never imports its implementation.
 """
 
 from __future__ import annotations
@@ -30,3 +33,15 @@ def lazy_names(
         return sorted({*namespace, *exported})
 
     return getattr_, dir_
+
+
+def lazy_call(module: str, name: str) -> Callable[..., Any]:
+    """A function that imports ``module`` when first called and calls its ``name``: a registry
+    entry (a section's compute or view) whose implementation loads only when it runs."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    call.__qualname__ = f"{module}.{name}"
+    return call

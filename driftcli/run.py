@@ -456,7 +456,9 @@ def run_report(
             columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
         else:
             accumulators = {
-                spec.key: spec.passes(config, plans) for spec in sections() if spec.passes
+                spec.key: spec.passes(config, plans)
+                for spec in sections()
+                if spec.passes and spec.enabled(config)
             }
             analysis = Analysis(config, eng, pool, roles, 0)
             data, columns, segments, correction = _compare_in_passes(

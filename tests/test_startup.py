@@ -65,6 +65,57 @@ def test_help_of_the_commands_loads_no_heavy_library() -> None:
         assert _fresh(code) == {"heavy": []}, args
 
 
+#: The implementations of the sections a default run leaves off (no model, window, online
+#: metrics or history): registered, never imported by such a run.
+OFF_BY_DEFAULT = (
+    "driftcli.sections.performance.compute",
+    "driftcli.sections.performance.metrics",
+    "driftcli.sections.performance.html",
+    "driftcli.sections.windows.compute",
+    "driftcli.sections.windows.terminal",
+    "driftcli.sections.concept_drift.compute",
+    "driftcli.sections.concept_drift.detectors",
+    "driftcli.sections.online.compute",
+    "driftcli.sections.history.compute",
+)
+
+
+def test_a_run_loads_only_the_sections_it_turns_on(tmp_path: Path) -> None:
+    """``drift report`` (JSON, HTML and the terminal summary) without a config imports no
+    off section's implementation; with the sample's config, which turns all but history on,
+    it imports theirs and reports every section."""
+
+    def run(*config: str) -> dict[str, object]:
+        out = tmp_path / f"r{len(config)}.json"
+        argv = ["drift", "report", "sample_data/reference.parquet", "sample_data/current.parquet"]
+        argv += [*config, "--json", str(out), "--html", str(tmp_path / "r.html")]
+        code = (
+            "import json, sys\n"
+            "from driftcli.cli import app\n"
+            f"sys.argv = {argv!r}\n"
+            "try:\n"
+            "    app()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            f"print(json.dumps([m for m in {OFF_BY_DEFAULT!r} if m in sys.modules]))\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        doc = json.loads(out.read_text())
+        sections = ("performance", "windows", "concept_drift", "online", "history")
+        return {
+            "loaded": json.loads(proc.stdout.splitlines()[-1]),
+            "sections": [k for k in sections if doc.get(k) is not None],
+        }
+
+    assert run() == {"loaded": [], "sections": []}
+    assert run("--config", "sample_data/drift.toml") == {
+        "loaded": [m for m in OFF_BY_DEFAULT if ".history." not in m],
+        "sections": ["performance", "windows", "concept_drift", "online"],
+    }
+
+
 def test_the_first_public_name_loads_the_library_with_every_registry() -> None:
     code = (
         "import json, sys\n"

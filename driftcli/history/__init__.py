@@ -83,14 +83,14 @@ def attach(config: DriftConfig, reference: object, current: object) -> DriftConf
     input files) and ``on_duplicate`` is ``refuse``; HistoryStoreError when the store cannot
     be opened or read.
     """
-    from driftcli.history.capture import fingerprint
-    from driftcli.history.runs import open_store
-    from driftcli.history.store import DuplicateRunError
     from driftcli.sections.history.config import HistoryConfig, mask_url
 
     h = config.section(HistoryConfig)
     if h.url is None:
-        return config
+        return config  # and the store's modules stay unloaded
+    from driftcli.history.capture import fingerprint
+    from driftcli.history.runs import open_store
+    from driftcli.history.store import DuplicateRunError
     model = h.model or default_model(config)
     fp = fingerprint(reference, current)
     key = h.run_key or fp

@@ -161,6 +161,10 @@ class SectionSpec:
     key: str
     title: str
     compute: Callable[[RunContext], Section | None]
+    #: Whether ``config`` can turn the section on (cheap, from the config alone): False skips
+    #: ``compute`` and ``passes``, so a section that is off never loads its implementation
+    #: (its spec names it with :func:`driftcli._lazy.lazy_call`). True may still compute None.
+    enabled: Callable[[DriftConfig], bool] = lambda _config: True
     placement: Literal["early", "late"] = "late"
     config: ConfigTable | None = None
     reads: Callable[[DriftConfig, Sequence[ColumnPlan], pl.Schema, pl.Schema], Sequence[str]] = (
@@ -219,7 +223,12 @@ def run_sections(
     accumulated = accumulated or {}
     for spec in sections():
         acc = accumulated.get(spec.key)
-        context.computed[spec.key] = acc.finish(context) if acc else spec.compute(context)
+        if acc is not None:
+            context.computed[spec.key] = acc.finish(context)
+        elif spec.enabled(context.config):
+            context.computed[spec.key] = spec.compute(context)
+        else:
+            context.computed[spec.key] = None
     return dict(context.computed)
 
 

@@ -31,7 +31,6 @@ import numpy as np
 
 from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.results.vocabulary import Severity, check_severity
-from driftcli.sections.concept_drift.detectors import DETECTORS
 
 ALL_DETECTORS = ("adwin", "ddm", "eddm", "page_hinkley")
 
@@ -44,6 +43,9 @@ ParamValue = float | int | str
 
 def _detector_defaults(name: str) -> dict[str, ParamValue]:
     """A detector's keyword parameters and their defaults, read from its signature."""
+    # Imported here: a run without a [concept] table never loads the detectors.
+    from driftcli.sections.concept_drift.detectors import DETECTORS
+
     params = list(inspect.signature(DETECTORS[name]).parameters.values())[1:]  # after `stream`
     return {p.name: p.default for p in params}
 
@@ -73,6 +75,8 @@ def _check_params(name: str, given: object) -> Mapping[str, ParamValue]:
         )
     reject_unknown_keys(given, defaults, where)
     checked = {str(k): _param_value(f"{where}: {k}", v, defaults[str(k)]) for k, v in given.items()}
+    from driftcli.sections.concept_drift.detectors import DETECTORS
+
     try:  # the detectors check their parameters before looking at the stream
         DETECTORS[name](np.empty(0), **checked)
     except ConfigError as exc:

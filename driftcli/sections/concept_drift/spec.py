@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
+from driftcli._lazy import lazy_call
 from driftcli.config import ConfigTable, DriftConfig
 from driftcli.errors import InputError
-from driftcli.sections.concept_drift import compute, html, terminal
 from driftcli.sections.concept_drift.config import ConceptConfig, concept_config_from_mapping
 from driftcli.sections.performance.config import ModelConfig
 from driftcli.sections.registry import HtmlView, SectionSpec
@@ -26,10 +26,16 @@ def _check(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> None:
         )
 
 
+def _enabled(config: DriftConfig) -> bool:
+    # Needs the performance section (a model) and a time column (compute.compute).
+    return config.time_column is not None and config.section(ModelConfig).enabled
+
+
 SECTION = SectionSpec(
     key="concept_drift",
     title="Concept drift",
-    compute=compute.compute,
+    compute=lazy_call("driftcli.sections.concept_drift.compute", "compute"),
+    enabled=_enabled,
     config=ConfigTable(
         "concept",
         ConceptConfig,
@@ -37,13 +43,13 @@ SECTION = SectionSpec(
         "[concept] table: detectors, severity, per_segment, per-detector parameters",
     ),
     check=_check,
-    terminal=terminal.print_section,
+    terminal=lazy_call("driftcli.sections.concept_drift.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",
-        html.view,
+        lazy_call("driftcli.sections.concept_drift.html", "view"),
         anchor="concept-drift",
         nav="Concept drift",
-        summary=html.summary,
+        summary=lazy_call("driftcli.sections.concept_drift.html", "summary"),
         script=HERE / "section.js",
     ),
     schema=HERE / "schema.json",

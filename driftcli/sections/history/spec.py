@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftcli.config import ConfigTable
-from driftcli.sections.history import compute, html, terminal
+from driftcli._lazy import lazy_call
+from driftcli.config import ConfigTable, DriftConfig
 from driftcli.sections.history.config import (
     OPTION_NAMES,
     HistoryConfig,
@@ -18,10 +18,16 @@ from driftcli.sections.registry import HtmlView, SectionSpec
 
 HERE = Path(__file__).parent
 
+
+def _enabled(config: DriftConfig) -> bool:
+    return config.section(HistoryConfig).url is not None
+
+
 SECTION = SectionSpec(
     key="history",
     title="Run history",
-    compute=compute.compute,
+    compute=lazy_call("driftcli.sections.history.compute", "compute"),
+    enabled=_enabled,
     config=ConfigTable(
         "history",
         HistoryConfig,
@@ -31,13 +37,13 @@ SECTION = SectionSpec(
         options=history_options,
         option_names=OPTION_NAMES,
     ),
-    terminal=terminal.print_section,
+    terminal=lazy_call("driftcli.sections.history.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",
-        html.view,
+        lazy_call("driftcli.sections.history.html", "view"),
         anchor="history",
         nav="Run history",
-        summary=html.summary,
+        summary=lazy_call("driftcli.sections.history.html", "summary"),
     ),
     schema=HERE / "schema.json",
 )

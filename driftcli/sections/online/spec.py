@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
+from driftcli._lazy import lazy_call
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import ConfigTable, DriftConfig
-from driftcli.sections.online import compute, html, terminal
 from driftcli.sections.online.config import OnlineConfig, online_config_from_mapping
 from driftcli.sections.registry import HtmlView, SectionSpec
 
@@ -28,10 +28,15 @@ def _reads(
     return _columns(config)
 
 
+def _enabled(config: DriftConfig) -> bool:
+    return config.section(OnlineConfig).enabled
+
+
 SECTION = SectionSpec(
     key="online",
     title="Online metrics",
-    compute=compute.compute,
+    compute=lazy_call("driftcli.sections.online.compute", "compute"),
+    enabled=_enabled,
     config=ConfigTable(
         "online",
         OnlineConfig,
@@ -40,13 +45,13 @@ SECTION = SectionSpec(
     ),
     reads=_reads,
     named_columns=lambda config: [(_columns(config), "online")],
-    terminal=terminal.print_section,
+    terminal=lazy_call("driftcli.sections.online.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",
-        html.view,
+        lazy_call("driftcli.sections.online.html", "view"),
         anchor="online",
         nav="Online metrics",
-        summary=html.summary,
+        summary=lazy_call("driftcli.sections.online.html", "summary"),
         script=HERE / "section.js",
     ),
     schema=HERE / "schema.json",

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.results.vocabulary import Severity, check_severity
-from driftcli.sections.performance.metrics import (
+from driftcli.sections.performance.vocabulary import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     HIGHER_IS_BETTER,

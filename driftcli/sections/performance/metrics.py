@@ -61,13 +61,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from driftcli.errors import ConfigError, InputError
+from driftcli.sections.performance.vocabulary import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    HIGHER_IS_BETTER,
+    TASKS,
+    Label,
+    Task,
+)
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -75,50 +83,27 @@ __all__ = [
     "DEFAULT_RESAMPLES",
     "HIGHER_IS_BETTER",
     "MAX_INFERRED_CLASSES",
+    "TASKS",
     "ConfusionMatrix",
+    "Label",
     "MetricDifference",
     "PerformanceComparison",
     "PerformanceResult",
     "PerformanceSpec",
+    "Task",
     "compare",
     "evaluate",
     "infer_task",
 ]
 
-Task = Literal["binary", "multiclass", "regression"]
-TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression")
-Label = str | int | float | bool
-
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 MAX_INFERRED_CLASSES = 20
-DEFAULT_RESAMPLES = 1000
-DEFAULT_CONFIDENCE = 0.95
 DEFAULT_MAX_ROWS = 20_000
 _EPS = float(np.finfo(np.float64).eps)
 # Elements per block of resampled rows (bounds the memory of row-level resampling).
 _BLOCK_ELEMENTS = 2_000_000
-
-#: Direction of each metric, for rules such as "fail when accuracy drops by 2 points".
-HIGHER_IS_BETTER: dict[str, bool] = {
-    "accuracy": True,
-    "precision": True,
-    "recall": True,
-    "f1": True,
-    "precision_macro": True,
-    "recall_macro": True,
-    "f1_macro": True,
-    "precision_weighted": True,
-    "recall_weighted": True,
-    "f1_weighted": True,
-    "roc_auc": True,
-    "log_loss": False,
-    "mae": False,
-    "rmse": False,
-    "mape": False,
-    "r2": True,
-}
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
+from driftcli._lazy import lazy_call
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import ConfigTable, DriftConfig
-from driftcli.sections.performance import compute, html, terminal
 from driftcli.sections.performance.config import (
     MODEL_OPTIONS,
     ModelConfig,
@@ -37,10 +37,15 @@ def _named(config: DriftConfig) -> list[tuple[list[str], str]]:
     return [(list(_roles(config)), "model")]
 
 
+def _enabled(config: DriftConfig) -> bool:
+    return config.section(ModelConfig).enabled
+
+
 SECTION = SectionSpec(
     key="performance",
     title="Model performance",
-    compute=compute.compute,
+    compute=lazy_call("driftcli.sections.performance.compute", "compute"),
+    enabled=_enabled,
     config=ConfigTable(
         "model",
         ModelConfig,
@@ -52,13 +57,13 @@ SECTION = SectionSpec(
     reads=_reads,
     named_columns=_named,
     roles=_roles,
-    terminal=terminal.print_section,
+    terminal=lazy_call("driftcli.sections.performance.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",
-        html.view,
+        lazy_call("driftcli.sections.performance.html", "view"),
         anchor="performance",
         nav="Performance",
-        summary=html.summary,
+        summary=lazy_call("driftcli.sections.performance.html", "summary"),
     ),
     schema=HERE / "schema.json",
 )

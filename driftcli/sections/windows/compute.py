@@ -201,20 +201,6 @@ class WindowPasses:
         return _section(ctx, analyse)
 
 
-#: What drift over time holds beside the tested columns, as a multiple of their size (both
-#: sides): the reference's sorted values and their prefix sums (one reference's size each,
-#: made once for every window), and the current rows in time order (one current's size,
-#: when they are not written in time order). Measured: 4M x 20 Float64 a side with daily
-#: windows, 1.34 GB of values, peaks at 2.8 GB in time order and 4.1 GB shuffled.
-WINDOW_MEMORY = 1.5
-
-
-def memory(config: DriftConfig) -> float:
-    """The section's working memory (:attr:`SectionSpec.memory`): WINDOW_MEMORY with a
-    window, else nothing."""
-    return WINDOW_MEMORY if config.window_spec is not None else 0.0
-
-
 def passes(config: DriftConfig, plans: Sequence[ColumnPlan]) -> WindowPasses:
     """The accumulator of a run in column passes."""
     return WindowPasses(config, plans)

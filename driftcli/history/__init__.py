@@ -91,6 +91,7 @@ def attach(config: DriftConfig, reference: object, current: object) -> DriftConf
     from driftcli.history.capture import fingerprint
     from driftcli.history.runs import open_store
     from driftcli.history.store import DuplicateRunError
+
     model = h.model or default_model(config)
     fp = fingerprint(reference, current)
     key = h.run_key or fp

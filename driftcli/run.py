@@ -37,7 +37,7 @@ from driftcli.results.records import (
 from driftcli.results.report import Report, RunEngine
 from driftcli.results.scopes import json_value
 from driftcli.results.section import Section
-from driftcli.results.verdict import decide, drift_breaches, drift_warnings
+from driftcli.results.verdict import decide, drift_breaches, drift_warnings, few_rows_warning
 from driftcli.results.vocabulary import Kind, SegmentStatus, Status
 from driftcli.sections.registry import (
     PassAccumulator,
@@ -539,7 +539,10 @@ def _report(
     breaches, warnings = decide(
         config.fail_on,
         drift_breaches(config.fail_on, dataset, columns, segments, config.column_errors),
-        drift_warnings(columns, segments, config.column_errors, config.fail_on),
+        few_rows_warning(
+            data.tested_reference.height, data.tested_current.height, config.min_segment_rows
+        )
+        + drift_warnings(columns, segments, config.column_errors, config.fail_on),
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current

@@ -803,3 +803,25 @@ def test_case15_unwritable_html_path_is_an_input_error(tmp_path: Path, how: str)
     assert not html.exists()
     if locked is not None:
         assert_nothing_written(locked, set())
+
+
+@pytest.mark.parametrize(("rows", "warned"), [(1, True), (29, True), (30, False)])
+def test_a_side_too_small_to_test_well_warns(tmp_path: Path, rows: int, warned: bool) -> None:
+    # A CI gate fed a 1-row current file: compared, but "no drift" from 1 row says nothing,
+    # so the run says so (a warning; the exit code stays the tests' verdict).
+    rng = np.random.default_rng(3)
+    pl.DataFrame({"x": rng.normal(size=500), "c": rng.choice(["a", "b"], 500)}).write_parquet(
+        tmp_path / "ref.parquet"
+    )
+    cur = pl.DataFrame({"x": rng.normal(size=rows), "c": rng.choice(["a", "b"], rows)})
+    cur.write_parquet(tmp_path / "cur.parquet")
+    run = drift(tmp_path / "ref.parquet", tmp_path / "cur.parquet", json_out=tmp_path / "s.json")
+    assert_clean(run)
+    assert run.code == 0 and run.summary is not None
+    few = [w for w in run.summary["warnings"] if w.startswith("few rows")]
+    expected = (
+        f"few rows: reference 500, current {rows}, fewer than min_segment_rows (30) on at least "
+        "one side; the tests can hardly find drift at this size, so no drift found says little"
+    )
+    assert few == ([expected] if warned else [])
+    assert (expected in run.output) is warned

@@ -77,6 +77,19 @@ def drift_warnings(
     return out
 
 
+def few_rows_warning(reference_rows: int, current_rows: int, min_rows: int) -> list[str]:
+    """A warning when either side has fewer rows than a segment needs to be tested: the
+    whole data is still compared, but its tests can hardly find drift, so a pass says little
+    (a CI gate fed a 1-row file must not look like a clean run)."""
+    if reference_rows >= min_rows and current_rows >= min_rows:
+        return []
+    return [
+        f"few rows: reference {reference_rows}, current {current_rows}, fewer than "
+        f"min_segment_rows ({min_rows}) on at least one side; the tests can hardly find "
+        "drift at this size, so no drift found says little"
+    ]
+
+
 def decide(
     fail_on: FailOn,
     breaches: Iterable[str],

@@ -51,9 +51,7 @@ import polars as pl
 
 from driftcli.engines.base import DataSource, rows_frame
 from driftcli.engines.stream import (
-    IN_MEMORY_FACTOR,
     StreamEngine,
-    memory_budget,
     parse_size,
     width,
 )
@@ -674,11 +672,8 @@ class SparkEngine(StreamEngine):
         A side whose rows come from no file must be read at once (InputError otherwise)."""
         caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
         cap = min(caps, default=None)
-        budget = self.budget if self.budget is not None else memory_budget()
         sizes = self._sizes(ref, cur, columns)
-        at_once = sum(sizes) * (IN_MEMORY_FACTOR + extra) <= budget and (
-            cap is None or cap >= len(columns)
-        )
+        at_once = self.fits_at_once(sizes, extra) and (cap is None or cap >= len(columns))
         for src in (ref, cur):
             assert isinstance(src, SparkSource)
             if not src.from_files() and (self.columns_per_pass is not None or not at_once):

@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from typing import TypeGuard
 
 import polars as pl
 
@@ -144,8 +145,7 @@ class StreamEngine(MemoryEngine):
         """The sides for a run in passes: a CSV or NDJSON side is parsed once, its needed
         ``columns`` written to a temporary Parquet file (Polars' streaming sink: bounded
         memory) that every pass reads instead of parsing the text again; removed on exit."""
-        text = [s for s in (ref, cur) if isinstance(s, Source) and s.format in TEXT_FORMATS]
-        if not text:
+        if not (_is_text(ref) or _is_text(cur)):
             yield ref, cur
             return
         try:
@@ -157,7 +157,8 @@ class StreamEngine(MemoryEngine):
                 "or convert the data to Parquet"
             ) from None
         try:
-            yield _as_parquet(ref, columns, folder), _as_parquet(cur, columns, folder)
+            staged = [_as_parquet(s, columns, folder) if _is_text(s) else s for s in (ref, cur)]
+            yield staged[0], staged[1]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -173,6 +174,14 @@ class StreamEngine(MemoryEngine):
             return self.columns_per_pass
         return self.fit(ref, columns, self._sizes(ref, cur, columns), extra)
 
+    def _budget(self) -> int:
+        return self.budget if self.budget is not None else memory_budget()
+
+    def fits_at_once(self, sizes: Sequence[int], extra: float = 0.0) -> bool:
+        """Whether columns of these estimated ``sizes`` (both sides), held at once with the
+        in-memory run's overhead and the sections' ``extra``, fit the memory budget."""
+        return sum(sizes) * (IN_MEMORY_FACTOR + extra) <= self._budget()
+
     def fit(
         self, ref: DataSource, columns: Sequence[str], sizes: Sequence[int], extra: float = 0.0
     ) -> int:
@@ -185,7 +194,7 @@ class StreamEngine(MemoryEngine):
         schema = ref.schema()
         numeric = [n for n, name in zip(sizes, columns, strict=True)
                    if name in schema and schema[name].is_numeric()]  # fmt: skip
-        budget = self.budget if self.budget is not None else memory_budget()
+        budget = self._budget()
         working = WORKING_FACTOR * max(numeric, default=0)
         mean = sum(sizes) / len(sizes) * (1.0 + extra)
         threads = workers()
@@ -200,11 +209,13 @@ class StreamEngine(MemoryEngine):
 TEXT_FORMATS = ("csv", "ndjson")
 
 
-def _as_parquet(src: DataSource, columns: Sequence[str], folder: str) -> DataSource:
+def _is_text(src: DataSource) -> TypeGuard[Source]:
+    return isinstance(src, Source) and src.format in TEXT_FORMATS
+
+
+def _as_parquet(src: Source, columns: Sequence[str], folder: str) -> Source:
     """``src`` (a text side) with its ``columns`` written to Parquet in ``folder``, and read
-    from there, under the same label; any other side as it is."""
-    if not isinstance(src, Source) or src.format not in TEXT_FORMATS:
-        return src
+    from there, under the same label."""
     names = [c for c in dict.fromkeys(columns) if c in src.schema()]
     path = os.path.join(folder, f"{src.role}.parquet")
     try:
@@ -234,8 +245,7 @@ class AutoEngine(StreamEngine):
         in-memory run's overhead and the sections' ``extra``, fits the budget; else the
         stream engine's pass size."""
         sizes = self._sizes(ref, cur, columns)
-        budget = self.budget if self.budget is not None else memory_budget()
-        if sum(sizes) * (IN_MEMORY_FACTOR + extra) <= budget:
+        if self.fits_at_once(sizes, extra):
             return None
         if self.columns_per_pass is not None:
             return self.columns_per_pass

@@ -146,15 +146,10 @@ def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFram
         return df, 0
     if time_column not in df.columns:
         raise InputError(f"time column {time_column!r} is not in the current data")
-    df = parse_time_column(df, time_column)
+    df = in_time_order(parse_time_column(df, time_column), time_column)
     missing = int(df[time_column].null_count())
-    if df[time_column].is_sorted(nulls_last=True):
-        # Already in time order, rows without a timestamp last (RunContext.timed_current):
-        # the rows with one are the first ones, taken without a copy.
-        return df.slice(0, df.height - missing), missing
-    if missing:
-        df = df.filter(pl.col(time_column).is_not_null())
-    return df.sort(time_column, maintain_order=True), missing
+    # Rows without a timestamp are last: the others are the first ones, taken without a copy.
+    return df.slice(0, df.height - missing), missing
 
 
 def split_windows(

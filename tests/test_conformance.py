@@ -225,18 +225,22 @@ def test_drift_over_time_counts_in_the_memory_budget(
     assert comparable(to_dict(streamed)) == comparable(to_dict(in_memory))
 
 
-def test_text_data_is_parsed_once_for_the_passes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def spill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder the run's temporary files go to (tempfile's $TMPDIR)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_text_data_is_parsed_once_for_the_passes(tmp_path: Path, spill: Path) -> None:
     # A CSV and an NDJSON side read in passes: each is parsed once into Parquet in $TMPDIR,
     # which every pass reads (instead of parsing the text again), and removed after the run.
     ref, cur = make_frame(2000, 7), make_frame(1800, 8, shift=0.3)
     ref.write_csv(tmp_path / "ref.csv")
     cur.write_ndjson(tmp_path / "cur.ndjson")
     paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.ndjson"))
-    spill = tmp_path / "tmp"
-    spill.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spill))
     seen: list[list[str]] = []
 
     def progress(_done: int, _total: int) -> None:
@@ -250,18 +254,13 @@ def test_text_data_is_parsed_once_for_the_passes(
     assert comparable(to_dict(streamed)) == comparable(to_dict(in_memory))
 
 
-def test_text_data_that_does_not_parse_fails_as_in_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_text_data_that_does_not_parse_fails_as_in_memory(tmp_path: Path, spill: Path) -> None:
     # Polars infers "n" as integers from the first rows; a later word fails the parse, in the
     # passes' one parse as in memory: an InputError naming the file, and nothing left behind.
     rows = [f"{i},{i * 0.5}" for i in range(300)] + ["many,1.0"]
     (tmp_path / "cur.csv").write_text("n,x\n" + "\n".join(rows) + "\n")
     pl.DataFrame({"n": range(300), "x": np.arange(300) * 0.5}).write_csv(tmp_path / "ref.csv")
     paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.csv"))
-    spill = tmp_path / "tmp"
-    spill.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spill))
     for engine in ("polars", "stream-1"):
         with pytest.raises(InputError, match=r"current .*cur\.csv: cannot read it"):
             run_report(*paths, engine=engine)
@@ -269,7 +268,7 @@ def test_text_data_that_does_not_parse_fails_as_in_memory(
 
 
 def test_no_room_for_the_parsed_text_is_one_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, spill: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ref = make_frame(500, 9)
     ref.write_csv(tmp_path / "ref.csv")
@@ -279,8 +278,6 @@ def test_no_room_for_the_parsed_text_is_one_clear_error(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "file" / "below"))  # not a folder
     with pytest.raises(InputError, match=r"cannot make a folder in .*below for the parsed text"):
         run_report(*paths, engine="stream-1")
-    spill = tmp_path / "tmp"
-    spill.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill))
 
     def full(*_args: object, **_kwargs: object) -> None:

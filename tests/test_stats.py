@@ -30,6 +30,7 @@ from driftcli.stats import (
 )
 from driftcli.stats.defaults import (
     PSI_EPSILON,
+    _first_at_least,
     js_distance,
     psi_from_shares,
     wasserstein_prefix,
@@ -301,6 +302,25 @@ def test_wasserstein_prefix_on_a_large_reference_and_small_windows() -> None:
     assert wasserstein_prefix(ties, p, v) == pytest.approx(
         stats.wasserstein_distance(ties, v), rel=1e-12
     )
+
+
+def test_the_bounded_search_equals_a_clipped_searchsorted() -> None:
+    """The windows' search within each reference range gives np.clip(np.searchsorted(u, v),
+    lo, hi): ranges as Wasserstein cuts them, arbitrary ones, ties, infinities, empty ranges."""
+    rng = np.random.default_rng(5)
+    for case in range(200):
+        n = int(rng.integers(1, 400))
+        u = np.sort(rng.integers(-5, 6, n).astype(np.float64) if case % 2 else rng.normal(size=n))
+        m = int(rng.integers(1, 60))
+        v = np.sort(np.concatenate([rng.normal(0, 3, m - 1), [np.inf if case % 3 else -np.inf]]))
+        if case % 4:  # arbitrary, possibly empty ranges
+            lo = rng.integers(0, n + 1, m)
+            hi = np.minimum(lo + rng.integers(0, 50, m), n)
+        else:  # the ranges of wasserstein_prefix: consecutive slices of u
+            j = np.arange(1, m + 1, dtype=np.int64)
+            lo, hi = (j - 1) * n // m, j * n // m
+        expected = np.clip(np.searchsorted(u, v, side="left"), lo, hi)
+        assert _first_at_least(u, v, lo, hi).tolist() == expected.tolist()
 
 
 def test_prefix_sums_need_finite_values() -> None:

@@ -77,7 +77,10 @@ class PreparedColumn:
 @dataclass(frozen=True)
 class ReferenceCache:
     """The reference prepared once for many current slices (time windows): per column its
-    moments, sorted values (numeric) or category counts (categorical)."""
+    moments, sorted values (numeric) or category counts (categorical).
+
+    A slice compared with it keeps only its verdicts (a window's result has no summaries or
+    distributions), so none are made for it."""
 
     moments: Mapping[str, Moments]
     sorted: Mapping[str, FloatArray]

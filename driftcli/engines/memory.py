@@ -331,7 +331,7 @@ class MemoryEngine:
             # holds 7 of them, not 7 categories.
             parses = ref.dtype == pl.String and strings_parse_as_datetime(ref)
             kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses, plan.name))
-        return _finish(kind, sample, ref, cur, None, None)
+        return _finish(kind, sample, ref, cur, None, None, reference is None)
 
 
 def _prepare_numeric(
@@ -380,7 +380,7 @@ def _prepare_numeric(
         kind = infer_kind(_numeric_evidence(name, ref, numeric.reference, wants_numeric))
         if kind is Kind.CATEGORICAL:
             sample = CategoricalSample.from_series(ref, cur)
-    return _finish(kind, sample, ref, cur, moments, note)
+    return _finish(kind, sample, ref, cur, moments, note, reference is None)
 
 
 _LARGEST = float(np.finfo(np.float64).max)
@@ -435,8 +435,11 @@ def _finish(
     cur: pl.Series,
     moments: tuple[Moments, Moments] | None,
     note: str | None,
+    summaries: bool,
 ) -> PreparedColumn:
-    """Summaries, distribution, counts and constant value of a prepared sample."""
+    """Summaries, distribution, counts and constant value of a prepared sample; without
+    ``summaries`` (a time window, whose result keeps only the verdict) the counts and the
+    constant value only."""
     if kind not in TESTABLE_KINDS:
         return PreparedColumn(kind)
     if isinstance(sample, NumericSample):
@@ -454,9 +457,9 @@ def _finish(
         return PreparedColumn(
             kind,
             sample,
-            _numeric_summary(ref, sample.reference, moments[0], shift),
-            _numeric_summary(cur, sample.current, moments[1], shift),
-            _histogram(sample),
+            _numeric_summary(ref, sample.reference, moments[0], shift) if summaries else None,
+            _numeric_summary(cur, sample.current, moments[1], shift) if summaries else None,
+            _histogram(sample) if summaries else None,
             n_ref,
             n_cur,
             f"{np.ldexp(sample.reference[0], shift):.6g}" if constant else None,
@@ -466,9 +469,9 @@ def _finish(
     return PreparedColumn(
         kind,
         sample,
-        _categorical_summary(ref, sample.labels, sample.reference),
-        _categorical_summary(cur, sample.labels, sample.current),
-        _bars(sample),
+        _categorical_summary(ref, sample.labels, sample.reference) if summaries else None,
+        _categorical_summary(cur, sample.labels, sample.current) if summaries else None,
+        _bars(sample) if summaries else None,
         int(sample.reference.sum()),
         int(sample.current.sum()),
         sample.labels[0] if len(sample.labels) == 1 else None,

@@ -52,8 +52,9 @@ Bootstrap interval of a difference (percentile method)
     (default 20,000) a side is represented by a random pool of ``max_rows`` of its rows (drawn
     without replacement, same seed); the pool is resampled and each resample's deviation from
     the pool's metric is scaled by sqrt(max_rows / n) and added to the full-data metric, so
-    the interval stays that of n rows while time and memory stay bounded (measured: about one
-    CPU second per 1M-row side for 1000 resamples of ROC AUC and log loss, less for regression).
+    the interval stays that of n rows while time and memory stay bounded (measured: about 0.4
+    CPU seconds per 1M-row side for 1000 resamples of ROC AUC and log loss, about as much for
+    the regression metrics).
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ DEFAULT_MAX_ROWS = 20_000
 _EPS = float(np.finfo(np.float64).eps)
 # Elements per block of resampled rows (bounds the memory of row-level resampling).
 _BLOCK_ELEMENTS = 2_000_000
+# Values (1 MiB of 8-byte numbers) per array in one sub-block of a block's resamples: the
+# arrays a sub-block builds stay in L2 cache, which is most of the speed of the row kernels.
+_CACHE_VALUES = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -577,10 +581,27 @@ def _blocks(n_resamples: int, width: int) -> list[int]:
     return sizes
 
 
+def _sub_blocks(n_resamples: int, width: int) -> list[slice]:
+    """Consecutive resamples whose arrays of ``width`` values per resample fit in cache."""
+    rows = max(1, _CACHE_VALUES // max(width, 1))
+    return [slice(start, start + rows) for start in range(0, n_resamples, rows)]
+
+
 def _regression_stats(features: FloatArray, idx: IntArray) -> dict[str, FloatArray]:
     """MAE, RMSE, MAPE and R2 of each resample (a row of idx) from per-row features."""
-    m = idx.shape[1]
-    sums = np.stack([features[:, k][idx].sum(axis=1) for k in range(features.shape[1])], axis=1)
+    c, m = idx.shape
+    # Contiguous columns gather faster; each resample's sum is still numpy's pairwise sum of
+    # its gathered row, so sub-blocks give the same floats as one gather of the whole block.
+    columns = np.ascontiguousarray(features[:, :5].T)
+    # The last feature is 0/1 (target not zero): its sum is a count, exact in any order.
+    zero = features[:, 5] == 0
+    has_zero = bool(zero.any())
+    sums = np.empty((c, 6))
+    for part in _sub_blocks(c, m):
+        rows = idx[part]
+        for k, column in enumerate(columns):
+            sums[part, k] = np.take(column, rows).sum(axis=1)
+        sums[part, 5] = m - np.count_nonzero(np.take(zero, rows), axis=1) if has_zero else m
     with np.errstate(divide="ignore", invalid="ignore"):
         ss_tot = sums[:, 3] - sums[:, 2] ** 2 / m
         # A resample of one repeated target leaves only rounding noise in ss_tot.
@@ -599,23 +620,39 @@ def _score_stats(
     """ROC AUC and log loss of each resample of score-sorted rows (group: tied-score run)."""
     c, m = idx.shape
     n_groups = int(group[-1]) + 1
-    # One bincount gives negatives and positives per (resample, tied-score run).
-    key = 2 * group + (y > 0)
-    flat = (np.arange(c, dtype=np.int64)[:, None] * (2 * n_groups) + key[idx]).ravel()
-    counts = np.bincount(flat, minlength=c * 2 * n_groups).reshape(c, n_groups, 2)
-    neg = counts[:, :, 0]
-    pos = counts[:, :, 1]
+    # A resample's row of bins: its negatives per tied-score run, then its positives per run.
+    key = group + n_groups * (y > 0)
+    # With no tied scores a run holds one row, so no positive ties with a negative.
+    ties = n_groups < m
+    at_or_below = np.empty(c, dtype=np.int64)
+    tied = np.zeros(c, dtype=np.int64)
+    n_neg = np.empty(c, dtype=np.int64)
+    mean_loss = np.empty(c)
+    for part in _sub_blocks(c, 2 * n_groups):
+        rows = idx[part]
+        k = len(rows)
+        # One bincount counts the sub-block: resample i's bins start at i * 2 * n_groups.
+        flat = np.take(key, rows)
+        flat += np.arange(0, k * 2 * n_groups, 2 * n_groups, dtype=np.int64)[:, None]
+        counts = np.bincount(flat.ravel(), minlength=k * 2 * n_groups).reshape(k, 2, n_groups)
+        neg, pos = counts[:, 0], counts[:, 1]
+        if ties:
+            tied[part] = np.einsum("ij,ij->i", pos, neg)
+        np.cumsum(neg, axis=1, out=neg)  # now the negatives at or below each run
+        at_or_below[part] = np.einsum("ij,ij->i", pos, neg)
+        n_neg[part] = neg[:, -1]
+        if loss is not None:
+            # The same gather and pairwise sum per resample as one loss[idx].mean(axis=1).
+            mean_loss[part] = np.take(loss, rows).mean(axis=1)
     # Each positive beats the negatives with a lower score and ties with half of the equal ones
-    # (integer sums, exact).
-    below = np.cumsum(neg, axis=1) - neg
-    wins = np.einsum("ij,ij->i", pos, below) + 0.5 * np.einsum("ij,ij->i", pos, neg)
-    n_pos = pos.sum(axis=1)
-    n_neg = m - n_pos
+    # (integer counts, exact).
+    wins = (at_or_below - tied) + 0.5 * tied
+    n_pos = m - n_neg
     with np.errstate(divide="ignore", invalid="ignore"):
         auc = wins / (n_pos * n_neg)
     out = {"roc_auc": np.where((n_pos > 0) & (n_neg > 0), auc, np.nan)}
     if loss is not None:
-        out["log_loss"] = loss[idx].mean(axis=1)
+        out["log_loss"] = mean_loss
     return out
 
 

@@ -321,6 +321,11 @@ def test_the_bounded_search_equals_a_clipped_searchsorted() -> None:
             lo, hi = (j - 1) * n // m, j * n // m
         expected = np.clip(np.searchsorted(u, v, side="left"), lo, hi)
         assert _first_at_least(u, v, lo, hi).tolist() == expected.tolist()
+    none = np.zeros(0, dtype=np.int64)
+    assert _first_at_least(np.zeros(0), np.zeros(0), none, none).tolist() == []
+    assert _first_at_least(
+        np.zeros(0), np.ones(2), np.zeros(2, np.int64), np.zeros(2, np.int64)
+    ).tolist() == [0, 0]
 
 
 def test_prefix_sums_need_finite_values() -> None:

@@ -170,7 +170,7 @@ def wasserstein_sorted(u: FloatArray, v: FloatArray) -> float:
 
 def wasserstein_prefix(u: FloatArray, prefix: PrefixSums, v: FloatArray) -> float:
     """Wasserstein-1 distance of sorted ``u`` (with its prefix sums) and sorted ``v``, in
-    O(m log n): equal to :func:`wasserstein_sorted` up to rounding (about 1e-13 relative).
+    O(m log(n / m)): equal to :func:`wasserstein_sorted` up to rounding (about 1e-13 relative).
 
     The integral of |Q_u(t) - Q_v(t)| is taken over each of v's m steps, where Q_v is the
     constant c = v[j-1] on t in ((j-1)/m, j/m]. In u's index units that step covers the rows
@@ -202,7 +202,9 @@ def _first_at_least(u: FloatArray, v: FloatArray, lo: IntArray, hi: IntArray) ->
     per value, which misses the cache (measured: 1.7 ms against 2.8 ms for 33k values in 1M).
     """
     q: IntArray = lo.copy()
-    width = int((hi - lo).max()) if len(q) else 0
+    if len(q) == 0 or len(u) == 0:  # no values, or every range empty
+        return q
+    width = int((hi - lo).max())
     step = 1 << max(width.bit_length() - 1, 0)
     cand = np.empty_like(q)
     ok = np.empty(len(q), dtype=np.bool_)

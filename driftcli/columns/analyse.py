@@ -239,6 +239,16 @@ def _judged(
     )
 
 
+_ROW = "__driftcli_row"
+
+
+def segment_rows(df: pl.DataFrame, by: Sequence[str]) -> dict[tuple[Any, ...], pl.Series]:
+    """Row positions of each combination of the ``by`` values (keys as
+    ``partition_by(as_dict=True)`` gives them: tuples, nulls as None), rows in their order."""
+    grouped = df.select(by).with_row_index(_ROW).group_by(by, maintain_order=True).agg(pl.col(_ROW))
+    return dict(zip(grouped.select(by).rows(), grouped.get_column(_ROW), strict=True))
+
+
 def same_tests(plans: Sequence[ColumnPlan], overall: Sequence[ColumnResult]) -> list[ColumnPlan]:
     """``plans`` fixed to the test (and threshold) each column got on the whole data, so its
     scores in segments and windows compare with each other and with the whole data's. A
@@ -344,20 +354,19 @@ class Analysis:
         """Every combination of the ``segment_by`` values, compared on its own with the test
         each column got on the whole data (``overall``)."""
         by = list(self.config.segment_by)
-        ref_parts = ref.partition_by(by, as_dict=True, maintain_order=True)
-        cur_parts = cur.partition_by(by, as_dict=True, maintain_order=True)
-        keys = ordered_keys(ref_parts, cur_parts)
+        ref_rows, cur_rows = segment_rows(ref, by), segment_rows(cur, by)
+        keys = ordered_keys(ref_rows, cur_rows)
         seg_plans = same_tests([p for p in plans if p.name not in by], overall)
         results: list[SegmentResult] = []
         minimum = self.config.min_segment_rows
         for key in keys:
             segment = segment_of(by, key)
-            r, c = ref_parts.get(key), cur_parts.get(key)
-            nr, nc = (r.height if r is not None else 0), (c.height if c is not None else 0)
-            if r is None or c is None:
-                side = "reference" if r is None else "current"
+            ri, ci = ref_rows.get(key), cur_rows.get(key)
+            nr, nc = (ri.len() if ri is not None else 0), (ci.len() if ci is not None else 0)
+            if ri is None or ci is None:
+                side = "reference" if ri is None else "current"
                 status = (
-                    SegmentStatus.MISSING_REFERENCE if r is None else SegmentStatus.MISSING_CURRENT
+                    SegmentStatus.MISSING_REFERENCE if ri is None else SegmentStatus.MISSING_CURRENT
                 )
                 results.append(SegmentResult(segment, status, nr, nc, f"no rows in {side}"))
             elif nr < minimum or nc < minimum:
@@ -372,7 +381,11 @@ class Analysis:
                     )
                 )
             else:
+                # One segment's rows at a time: a copy of every segment at once would double
+                # the data in memory.
+                r, c = ref.select(pl.all().gather(ri)), cur.select(pl.all().gather(ci))
                 cols = self.frame(seg_plans, kinds, r, c)
+                del r, c
                 results.append(
                     SegmentResult(
                         segment, SegmentStatus.TESTED, nr, nc, None, self.verdict(cols), tuple(cols)

@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 from driftcli.config import DriftConfig
 from driftcli.errors import DriftError
 from driftcli.notify.airflow import TriggerConfig
 from driftcli.notify.config import NotifyConfig
-from driftcli.notify.http import DeliveryError, mask_url, scrub
-from driftcli.notify.notifiers import context, notifiers, secrets_of
 from driftcli.results.report import Delivery, Report
 
 __all__ = ["NotifyConfig", "TriggerConfig", "deliver", "mask_url"]
+
+
+def __getattr__(name: str) -> Any:
+    # The HTTP client (urllib.request, http.client, ssl) loads when a delivery needs it: a run
+    # without [notify] or [trigger] never does.
+    if name == "mask_url":
+        from driftcli.notify.http import mask_url
+
+        return mask_url
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def deliver(
@@ -37,6 +46,9 @@ def deliver(
     trigger = config.section(TriggerConfig)
     if not settings.any and trigger.airflow.url is None:
         return report
+    from driftcli.notify.http import DeliveryError, mask_url, scrub
+    from driftcli.notify.notifiers import context, notifiers, secrets_of
+
     ctx = context(report, settings, report_location, outputs, trigger)
     secrets = secrets_of(ctx)
     done: list[Delivery] = []

@@ -31,7 +31,6 @@ from typing import Any
 from driftcli.config import ConfigTable, register_table
 from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.notify.config import resolve_env
-from driftcli.notify.http import DeliveryError
 from driftcli.results.report import Report
 from driftcli.results.vocabulary import Outcome
 
@@ -175,6 +174,9 @@ def dag_runs_url(trigger: AirflowTrigger) -> str:
 
 def auth_headers(trigger: AirflowTrigger) -> dict[str, str]:
     """``Authorization`` from the environment: a bearer token, or basic user and password."""
+    # Here, not at the top: the HTTP client loads only when a delivery is made.
+    from driftcli.notify.http import DeliveryError
+
     if trigger.token_env is not None:
         token = os.environ.get(trigger.token_env)
         if not token:

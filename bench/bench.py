@@ -50,7 +50,7 @@ N_CATEGORICAL = 5
 CHUNK_ROWS = 500_000
 
 #: Targets from the issue.
-TARGET_RATIO_1M = 3.0
+TARGET_RATIO_1M = 2.5  # issue "Speed of the whole report" (was 3x before it)
 TARGET_PEAK_MB_10M = 8 * 1024
 
 
@@ -636,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 when a target is missed (1M: CLI <= 3x read; 10M: < 8 GB)",
+        help="exit 1 when a target is missed (1M: CLI <= 2.5x read; 10M: < 8 GB)",
     )
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.rows < 1:

@@ -267,74 +267,84 @@ def _compare_in_passes(
     read = [*split.shared, *split.own[0], *split.own[1], *split.columns]
     several = len(split.columns) > per_pass  # one pass reads its columns once anyway
     staging = analysis.engine.staged(*sources, read) if several else nullcontext(sources)
-    with staging as sources:
-        config, engine = analysis.config, analysis.engine
-        base_ref, base_cur = engine.read(*sources, split.shared, split.own)
-        _check_rows(sources, (base_ref, base_cur))
-        shared = split.shared
-        tested_ref, tested_cur = (
-            df.select(shared) if shared else rows_frame(df.height) for df in (base_ref, base_cur)
-        )
-        n_segments = _count_segments(config, tested_ref, tested_cur)
-        chunks = [split.columns[i : i + per_pass] for i in range(0, len(split.columns), per_pass)]
-        state = {"done": 0, "total": len(plans) + n_segments * len(chunks)}
+    with staging as staged:
+        return _passes(analysis, plans, kinds, staged, split, per_pass, accumulators, progress)
 
-        def tick() -> None:
-            state["done"] += 1
-            if progress is not None:
-                progress(state["done"], state["total"])
 
-        analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
-        results: dict[str, ColumnResult] = {}
-        segment_passes: list[list[SegmentResult]] = []
-        held = set(base_ref.columns) | set(base_cur.columns)
-        # Tested columns held for the whole run (a model's columns the sections read too): tested
-        # in the first pass from the held frames.
-        in_chunks = set(split.columns)
-        held_tested = [p.name for p in plans if p.skip is None and p.name not in in_chunks]
-        held_tested = [c for c in held_tested if c not in shared]
-        for i, chunk in enumerate(chunks):
-            first = i == 0
-            # The first pass also takes the held columns and the columns not tested (skipped or
-            # in error: no values needed), so every segment lists them as in memory.
-            mine = [
-                p
-                for p in plans
-                if (p.skip is None and p.name in chunk)
-                or (first and (p.skip is not None or p.name not in in_chunks))
-            ]
-            ref, cur = engine.read(*sources, chunk, ([], []))
-            tested = [p.name for p in mine if p.name in chunk]
-            from_base = held_tested if first else []
-            pass_ref, pass_cur = (
-                _hstack(t, pl.concat([b.select(from_base), df.select(tested)], how="horizontal"))
-                for t, b, df in ((tested_ref, base_ref, ref), (tested_cur, base_cur, cur))
-            )
-            cols = analysis.frame(mine, kinds, pass_ref, pass_cur, tick)
-            kinds.update({c.column: c.kind for c in cols})
-            results.update({c.column: c for c in cols})
-            if config.segment_by:
-                segment_passes.append(
-                    analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick)
-                )
-            owned = [
-                c for c in results.values() if c.column in chunk or (first and c.column in held)
-            ]
-            seen = PassData(
-                _hstack(base_ref, ref), _hstack(base_cur, cur), owned, first, kinds, analysis
-            )
-            for acc in accumulators.values():
-                acc.add(seen)
-            del ref, cur, pass_ref, pass_cur, seen
-        columns = [results[p.name] for p in plans]
-        _check_tested(columns)
-        kinds.update({c.column: c.kind for c in columns})
-        segments = _merge_segments(analysis, plans, segment_passes)
-        corrected = apply_correction(
-            columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
+def _passes(
+    analysis: Analysis,
+    plans: Sequence[ColumnPlan],
+    kinds: dict[str, Kind | None],
+    sources: tuple[DataSource, DataSource],
+    split: _Split,
+    per_pass: int,
+    accumulators: Mapping[str, PassAccumulator],
+    progress: ProgressHook | None,
+) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
+    """The passes of :func:`_compare_in_passes` over ``sources`` as staged for them."""
+    config, engine = analysis.config, analysis.engine
+    base_ref, base_cur = engine.read(*sources, split.shared, split.own)
+    _check_rows(sources, (base_ref, base_cur))
+    shared = split.shared
+    tested_ref, tested_cur = (
+        df.select(shared) if shared else rows_frame(df.height) for df in (base_ref, base_cur)
+    )
+    n_segments = _count_segments(config, tested_ref, tested_cur)
+    chunks = [split.columns[i : i + per_pass] for i in range(0, len(split.columns), per_pass)]
+    state = {"done": 0, "total": len(plans) + n_segments * len(chunks)}
+
+    def tick() -> None:
+        state["done"] += 1
+        if progress is not None:
+            progress(state["done"], state["total"])
+
+    analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
+    results: dict[str, ColumnResult] = {}
+    segment_passes: list[list[SegmentResult]] = []
+    held = set(base_ref.columns) | set(base_cur.columns)
+    # Tested columns held for the whole run (a model's columns the sections read too): tested
+    # in the first pass from the held frames.
+    in_chunks = set(split.columns)
+    held_tested = [p.name for p in plans if p.skip is None and p.name not in in_chunks]
+    held_tested = [c for c in held_tested if c not in shared]
+    for i, chunk in enumerate(chunks):
+        first = i == 0
+        # The first pass also takes the held columns and the columns not tested (skipped or
+        # in error: no values needed), so every segment lists them as in memory.
+        mine = [
+            p
+            for p in plans
+            if (p.skip is None and p.name in chunk)
+            or (first and (p.skip is not None or p.name not in in_chunks))
+        ]
+        ref, cur = engine.read(*sources, chunk, ([], []))
+        tested = [p.name for p in mine if p.name in chunk]
+        from_base = held_tested if first else []
+        pass_ref, pass_cur = (
+            _hstack(t, pl.concat([b.select(from_base), df.select(tested)], how="horizontal"))
+            for t, b, df in ((tested_ref, base_ref, ref), (tested_cur, base_cur, cur))
         )
-        data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column)
-        return (data, *corrected)
+        cols = analysis.frame(mine, kinds, pass_ref, pass_cur, tick)
+        kinds.update({c.column: c.kind for c in cols})
+        results.update({c.column: c for c in cols})
+        if config.segment_by:
+            segment_passes.append(analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick))
+        owned = [c for c in results.values() if c.column in chunk or (first and c.column in held)]
+        seen = PassData(
+            _hstack(base_ref, ref), _hstack(base_cur, cur), owned, first, kinds, analysis
+        )
+        for acc in accumulators.values():
+            acc.add(seen)
+        del ref, cur, pass_ref, pass_cur, seen
+    columns = [results[p.name] for p in plans]
+    _check_tested(columns)
+    kinds.update({c.column: c.kind for c in columns})
+    segments = _merge_segments(analysis, plans, segment_passes)
+    corrected = apply_correction(
+        columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
+    )
+    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column)
+    return (data, *corrected)
 
 
 def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> int:

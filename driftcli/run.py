@@ -24,6 +24,7 @@ from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, DataSource, Engine, rows_frame
+from driftcli.engines.passes import PassJob, run_pass
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import SourceLike
@@ -41,7 +42,6 @@ from driftcli.results.verdict import decide, drift_breaches, drift_warnings, few
 from driftcli.results.vocabulary import Kind, SegmentStatus, Status
 from driftcli.sections.registry import (
     PassAccumulator,
-    PassData,
     RunContext,
     model_roles,
     run_sections,
@@ -243,12 +243,9 @@ def _merge_segments(
     return out
 
 
-def _hstack(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
-    """``right``'s columns beside ``left``'s (the same rows, read in the same order)."""
-    keep = left.drop(ROWS_COLUMN) if ROWS_COLUMN in left.columns else left
-    if not keep.width:
-        return right
-    return keep.hstack(right) if right.width else left
+def _named(frame: pl.DataFrame) -> tuple[str, ...]:
+    """A base frame's columns (none for a frame of the row count alone)."""
+    return tuple(c for c in frame.columns if c != ROWS_COLUMN)
 
 
 def _compare_in_passes(
@@ -281,7 +278,8 @@ def _passes(
     accumulators: Mapping[str, PassAccumulator],
     progress: ProgressHook | None,
 ) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
-    """The passes of :func:`_compare_in_passes` over ``sources`` as staged for them."""
+    """The passes of :func:`_compare_in_passes` over ``sources`` as staged for them: here,
+    or where the engine runs them (:meth:`Engine.pass_runner`)."""
     config, engine = analysis.config, analysis.engine
     base_ref, base_cur = engine.read(*sources, split.shared, split.own)
     _check_rows(sources, (base_ref, base_cur))
@@ -299,14 +297,12 @@ def _passes(
             progress(state["done"], state["total"])
 
     analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
-    results: dict[str, ColumnResult] = {}
-    segment_passes: list[list[SegmentResult]] = []
-    held = set(base_ref.columns) | set(base_cur.columns)
     # Tested columns held for the whole run (a model's columns the sections read too): tested
     # in the first pass from the held frames.
     in_chunks = set(split.columns)
     held_tested = [p.name for p in plans if p.skip is None and p.name not in in_chunks]
     held_tested = [c for c in held_tested if c not in shared]
+    jobs: list[PassJob] = []
     for i, chunk in enumerate(chunks):
         first = i == 0
         # The first pass also takes the held columns and the columns not tested (skipped or
@@ -317,25 +313,39 @@ def _passes(
             if (p.skip is None and p.name in chunk)
             or (first and (p.skip is not None or p.name not in in_chunks))
         ]
-        ref, cur = engine.read(*sources, chunk, ([], []))
-        tested = [p.name for p in mine if p.name in chunk]
-        from_base = held_tested if first else []
-        pass_ref, pass_cur = (
-            _hstack(t, pl.concat([b.select(from_base), df.select(tested)], how="horizontal"))
-            for t, b, df in ((tested_ref, base_ref, ref), (tested_cur, base_cur, cur))
-        )
-        cols = analysis.frame(mine, kinds, pass_ref, pass_cur, tick)
-        kinds.update({c.column: c.kind for c in cols})
-        results.update({c.column: c for c in cols})
-        if config.segment_by:
-            segment_passes.append(analysis.segments(mine, kinds, pass_ref, pass_cur, cols, tick))
-        owned = [c for c in results.values() if c.column in chunk or (first and c.column in held)]
-        seen = PassData(
-            _hstack(base_ref, ref), _hstack(base_cur, cur), owned, first, kinds, analysis
-        )
-        for acc in accumulators.values():
-            acc.add(seen)
-        del ref, cur, pass_ref, pass_cur, seen
+        jobs.append(
+            PassJob(
+                config, tuple(plans), tuple(mine), dict(kinds), analysis.roles,
+                base_ref.height, tuple(shared),
+                (_named(base_ref), _named(base_cur)), tuple(chunk),
+                tuple(held_tested if first else ()), first, tuple(accumulators),
+            )
+        )  # fmt: skip
+    results: dict[str, ColumnResult] = {}
+    segment_passes: list[list[SegmentResult]] = []
+    runner = engine.pass_runner(*sources)
+    if runner is not None:
+        for outcome in runner(jobs):
+            if outcome.error is not None:
+                raise outcome.error
+            results.update({c.column: c for c in outcome.columns})
+            if outcome.segments is not None:
+                segment_passes.append(outcome.segments)
+            for key, acc in accumulators.items():
+                acc.merge(outcome.accumulators[key])
+            for _ in range(len(outcome.columns) + n_segments * (outcome.segments is not None)):
+                tick()
+    else:
+        for job in jobs:
+            ref, cur = engine.read(*sources, list(job.chunk), ([], []))
+            cols, segments = run_pass(
+                job, analysis, (base_ref, base_cur), (ref, cur), accumulators, tick
+            )
+            kinds.update({c.column: c.kind for c in cols})
+            results.update({c.column: c for c in cols})
+            if segments is not None:
+                segment_passes.append(segments)
+            del ref, cur
     columns = [results[p.name] for p in plans]
     _check_tested(columns)
     kinds.update({c.column: c.kind for c in columns})

@@ -1,8 +1,9 @@
 """Conformance: a run in column passes (the stream engine) gives the in-memory engine's report.
 
 Every case runs through ``engine="polars"`` (everything at once) and through the stream engine
-with passes of one and of three columns, and the JSON must be equal apart from the time stamp
-and the ``engine`` key: counts, statistics (bit for bit: the same code
+with passes of one and of three columns, run here and shipped to a worker as the Spark
+engine's executors run them (pickled, read there, merged back). The JSON must be equal apart
+from the time stamp and the ``engine`` key: counts, statistics (bit for bit: the same code
 runs on the same values), verdicts, segments and every section (integrity's duplicate rows
 from row hashes combined over the passes, drift over time per window). A new engine joins the
 contract by adding its name to ``ENGINES``.
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ import polars as pl
 import pytest
 
 from driftcli import DriftConfig, ModelConfig, load_config, run_report
+from driftcli.engines.base import DataSource
+from driftcli.engines.passes import PassJob, PassOutcome, PassRunner, dumps, remote_pass
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.stream import StreamEngine, parse_size
 from driftcli.errors import ConfigError, InputError
@@ -33,18 +37,39 @@ from driftcli.outputs.json import to_dict
 from driftcli.sections.online.config import OnlineConfig
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
 
-ENGINES = ("stream-1", "stream-3")
+ENGINES = ("stream-1", "stream-3", "shipped-1", "shipped-3")
 
 Case = Callable[[Path], tuple[Any, Any, DriftConfig]]
+
+
+class ShippedPasses(StreamEngine):
+    """Runs every pass as an engine that runs them elsewhere does (Spark's executors): the
+    job pickled, the pass's columns read by the worker, :func:`remote_pass` on them, the
+    outcome pickled back and merged on the driver. Without Spark, so that the merges of the
+    sections' accumulators are checked in every case here."""
+
+    def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
+        def run(jobs: Sequence[PassJob]) -> Iterator[PassOutcome]:
+            for job in jobs:
+                shipped: PassJob = pickle.loads(dumps(job))
+                frames = [
+                    self.read(ref, cur, shipped.reads(0), ([], []))[0],
+                    self.read(ref, cur, shipped.reads(1), ([], []))[1],
+                ]
+                yield pickle.loads(dumps(remote_pass(shipped, *frames)))
+
+        return run
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _stream_engines() -> Iterator[None]:
     register_engine("stream-1", lambda: StreamEngine(columns_per_pass=1))
     register_engine("stream-3", lambda: StreamEngine(columns_per_pass=3))
+    register_engine("shipped-1", lambda: ShippedPasses(columns_per_pass=1))
+    register_engine("shipped-3", lambda: ShippedPasses(columns_per_pass=3))
     yield
-    unregister_engine("stream-1")
-    unregister_engine("stream-3")
+    for name in ("stream-1", "stream-3", "shipped-1", "shipped-3"):
+        unregister_engine(name)
 
 
 def comparable(doc: dict[str, Any]) -> dict[str, Any]:

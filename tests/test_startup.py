@@ -106,7 +106,8 @@ def test_a_run_loads_only_the_sections_it_turns_on(tmp_path: Path) -> None:
             "    app()\n"
             "except SystemExit:\n"
             "    pass\n"
-            f"print(json.dumps([m for m in {OFF_BY_DEFAULT + DELIVERY + NEVER!r} if m in sys.modules]))\n"
+            f"watched = {OFF_BY_DEFAULT + DELIVERY + NEVER!r}\n"
+            "print(json.dumps([m for m in watched if m in sys.modules]))\n"
         )
         proc = subprocess.run(
             [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
@@ -31,6 +31,9 @@ from driftcli.inputs.sources import SourceLike
 from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
+
+if TYPE_CHECKING:
+    from driftcli.engines.passes import PassRunner
 
 #: The one column of a frame that stands for rows when no column was read.
 ROWS_COLUMN = "__rows"
@@ -154,6 +157,11 @@ class Engine(Protocol):
         extra: tuple[list[str], list[str]],
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``columns`` of both sides (plus each side's own ``extra``) in one pass per side."""
+        ...
+
+    def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
+        """What runs a run's column passes elsewhere (Spark's executors), each pass reading
+        its own columns there; None: the passes run here, on the engine's :meth:`read`."""
         ...
 
     def moments(self, frame: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -52,6 +53,9 @@ from driftcli.stats.samples import (
     rescaled,
     sorted_values,
 )
+
+if TYPE_CHECKING:
+    from driftcli.engines.passes import PassRunner
 
 
 def _finite(x: float | None) -> float | None:
@@ -244,6 +248,10 @@ class MemoryEngine:
             except Exception as exc:
                 raise src.read_error(exc) from exc
         return frames[0], frames[1]
+
+    def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
+        """None: the passes run in this process."""
+        return None
 
     def moments(self, frame: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
         """Moments of many numeric columns in one parallel Polars pass."""

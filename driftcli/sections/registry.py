@@ -125,6 +125,11 @@ class PassAccumulator(Protocol):
         """One pass."""
         ...
 
+    def merge(self, other: Any) -> None:
+        """The passes another accumulator of the same run added (a pass run elsewhere, into
+        a fresh accumulator), as if they had been added here, after the earlier ones."""
+        ...
+
     def finish(self, context: RunContext) -> Section | None:
         """The section's result once every pass was added."""
         ...

@@ -232,7 +232,11 @@ def combine_row_hashes(before: pl.Series | None, df: pl.DataFrame) -> pl.Series:
     """Row hashes of ``df``'s columns combined with the hashes of earlier columns of the same
     rows (``before``): equal rows over all the columns get equal hashes, so a run reading its
     columns in passes counts the same duplicate rows as one reading them all at once."""
-    hashes = df.hash_rows(seed=0)
+    return combine_hashes(before, df.hash_rows(seed=0))
+
+
+def combine_hashes(before: pl.Series | None, hashes: pl.Series) -> pl.Series:
+    """Row hashes of later columns (``hashes``) combined with those of earlier columns."""
     if before is None:
         return hashes
     return pl.DataFrame({"a": before, "b": hashes}).hash_rows(seed=0)

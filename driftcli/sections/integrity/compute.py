@@ -16,6 +16,7 @@ from driftcli.sections.integrity.checks import (
     ColumnScope,
     attach_drift,
     column_checks,
+    combine_hashes,
     combine_row_hashes,
     duplicate_result,
     duplicate_share,
@@ -108,6 +109,17 @@ class IntegrityPasses:
         both = set(ref.columns) & set(cur.columns)
         scopes = [_scope(c, configured) for c in data.columns if c.column in both]
         self.results += column_checks(ref, cur, scopes, self.config)
+
+    def merge(self, other: IntegrityPasses) -> None:
+        """The passes ``other`` added, after this one's: its checks, and its row hashes
+        combined with these as :func:`combine_row_hashes` combines a pass's."""
+        if not self.config.enabled:
+            return
+        self.results += other.results
+        self.rows = other.rows
+        for i, theirs in enumerate(other.hashes):
+            if theirs is not None:
+                self.hashes[i] = combine_hashes(self.hashes[i], theirs)
 
     def finish(self, ctx: RunContext) -> IntegrityReport:
         """Schema, rows and duplicates, then every column's checks in the columns' order."""

@@ -182,6 +182,11 @@ class WindowPasses:
                 self.windows.setdefault(w.index, (w.frame.height, []))[1].extend(cols)
         del cur, ref, prepared
 
+    def merge(self, other: WindowPasses) -> None:
+        """The columns ``other``'s passes tested in each window, beside these."""
+        for index, (height, cols) in other.windows.items():
+            self.windows.setdefault(index, (height, []))[1].extend(cols)
+
     def finish(self, ctx: RunContext) -> WindowSection | None:
         """The section, each tested window's columns joined from every pass."""
         if self.config.window_spec is None:

@@ -27,6 +27,7 @@ import polars as pl
 import pytest
 
 from driftcli import DriftConfig, ModelConfig, load_config, run_report
+from driftcli.columns.plan import plan_columns
 from driftcli.engines.base import DataSource
 from driftcli.engines.passes import PassJob, PassOutcome, PassRunner, dumps, remote_pass
 from driftcli.engines.registry import register_engine, unregister_engine
@@ -165,6 +166,17 @@ def test_an_engine_gives_the_in_memory_report(case: str, engine: str, tmp_path: 
     assert other.engine is not None and other.engine.passes > 1
     assert comparable(to_dict(other)) == comparable(to_dict(memory))
     assert other.exit_code == memory.exit_code
+
+
+def test_a_shipped_pass_returns_its_error_for_the_driver_to_raise() -> None:
+    """A worker's exception comes back in the outcome (the run raises it on the driver)."""
+    config = DriftConfig()
+    plans = tuple(plan_columns(config, pl.Schema({"x": pl.Float64}), pl.Schema({"x": pl.Float64})))
+    job = PassJob(
+        config, plans, plans, {"x": None}, {}, 10, (), ((), ()), ("x",), (), True, ("integrity",)
+    )
+    outcome = remote_pass(job, pl.DataFrame({"y": [1.0]}), pl.DataFrame({"y": [2.0]}))
+    assert isinstance(outcome.error, pl.exceptions.ColumnNotFoundError) and not outcome.columns
 
 
 def _chunked(frame: pl.DataFrame, pieces: int = 7) -> pl.DataFrame:

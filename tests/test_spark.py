@@ -41,6 +41,7 @@ from driftcli.engines.spark import (
     SparkEngine,
     SparkSource,
     java_problem,
+    pass_error,
     read_error,
     spark_session,
 )
@@ -164,10 +165,22 @@ def read_both(
 # ---------------------------------------------------------------------------- conformance
 
 
+@pytest.fixture(scope="module")
+def on_the_driver() -> Iterator[str]:
+    """The engine with ``compute="driver"``: the columns come to the driver."""
+    register_engine("spark-driver", lambda: SparkEngine(compute="driver"))
+    yield "spark-driver"
+    unregister_engine("spark-driver")
+
+
 @pytest.mark.parametrize("rows", [400, 3000])  # p-value tests, then distances
-def test_every_kind_with_segments(spark: SparkSession, tmp_path: Path, rows: int) -> None:
+@pytest.mark.parametrize("compute", ["executors", "driver"])
+def test_every_kind_with_segments(
+    spark: SparkSession, on_the_driver: str, tmp_path: Path, rows: int, compute: str
+) -> None:
     ref, cur = write_pair(tmp_path, mixed(rows, 1, False), mixed(rows - 50, 2, True), "parquet")
-    got = same_report(ref, cur, DriftConfig(segment_by=("region",)))
+    engine = "spark" if compute == "executors" else on_the_driver
+    got = same_report(ref, cur, DriftConfig(segment_by=("region",)), engine=engine)
     kinds = {c["column"]: c["kind"] for c in got["columns"]}
     assert kinds["x"] == "numeric" and kinds["channel"] == "categorical"
     assert kinds["ts"] == kinds["day"] == "datetime" and kinds["id"] == "id"
@@ -189,12 +202,37 @@ def test_passes_of_one_column_merge_to_the_same_report(spark: SparkSession, tmp_
     assert got["engine"]["passes"] >= len(tested) - 1  # region is read once, with the base
 
 
-def test_the_sample_with_every_section(spark: SparkSession) -> None:
+@pytest.mark.parametrize("compute", ["executors", "driver"])
+def test_the_sample_with_every_section(
+    spark: SparkSession, on_the_driver: str, compute: str
+) -> None:
     """The README sample with its drift.toml: segments, model performance, prediction
     drift, windows, concept drift and online metrics, all from Spark's reads."""
     config = load_config(ROOT / "sample_data" / "drift.toml")
-    got = same_report(SAMPLE_REF, SAMPLE_CUR, config)
+    engine = "spark" if compute == "executors" else on_the_driver
+    got = same_report(SAMPLE_REF, SAMPLE_CUR, config, engine=engine)
     assert got["status"] == "fail" and got["windows"] and got["performance"]
+
+
+def test_on_the_executors_the_tested_columns_never_reach_the_driver(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver reads the columns every pass shares (the segment and time columns); the
+    executors read and test the others, and only their results come back."""
+    asked: list[str] = []
+    read = SparkSource.read
+
+    def spy(self: SparkSource, columns: list[str]) -> pl.DataFrame:
+        asked.extend(columns)
+        return read(self, columns)
+
+    monkeypatch.setattr(SparkSource, "read", spy)
+    ref, cur = write_pair(tmp_path, mixed(600, 5, False), mixed(500, 6, True), "parquet")
+    got = same_report(ref, cur, DriftConfig(segment_by=("region",)))
+    assert got["engine"]["passes"] >= 2
+    tested = {c["column"] for c in got["columns"] if c["status"] in ("ok", "drift")}
+    assert {"x", "channel"} <= tested
+    assert set(asked) == {"region", "ts"}  # the segments, and the time range's column
 
 
 def test_a_model_with_target_prediction_and_score(spark: SparkSession, tmp_path: Path) -> None:
@@ -362,7 +400,7 @@ def test_passes_fit_what_one_read_may_bring_to_the_driver(
     and the driver heap, even when the memory budget would allow more."""
     path = tmp_path / "side.parquet"
     make_frame(100, 1).write_parquet(path)
-    engine = SparkEngine(budget=2**50)
+    engine = SparkEngine(budget=2**50, compute="driver")
     src = engine.open(path, None, "reference", None)
     assert isinstance(src, SparkSource)
     columns = ["x", "y", "channel", "flag"]
@@ -387,6 +425,22 @@ def test_spark_errors_become_one_line_with_a_hint() -> None:
         "s3a://b/x. SQLSTATE: 42K03); check the path, that Spark can reach it, and the format "
         "(--current-format)"
     )
+
+
+def test_executors_without_driftcli_and_a_wrong_compute_are_clear() -> None:
+    worker = RuntimeError(
+        "An error occurred while calling o88.collectAsArrowToPython.\n: org.apache.spark."
+        'api.python.PythonException: Traceback (most recent call last):\n  File "<frozen>"\n'
+        "ModuleNotFoundError: No module named 'polars'"
+    )
+    message = str(pass_error("reference", "s3a://b/ref/", worker))
+    assert message == (
+        "Spark's executors cannot import polars: install driftcli (and its dependencies) "
+        "where the executors run Python, or set DRIFT_SPARK_COMPUTE=driver to compare on the "
+        "driver"
+    )
+    with pytest.raises(ConfigError, match="DRIFT_SPARK_COMPUTE: 'gpu' is not one of"):
+        SparkEngine(compute="gpu")
 
 
 def test_a_polars_frame_is_not_a_spark_source() -> None:

@@ -34,15 +34,19 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import functools
 import gzip
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -50,6 +54,7 @@ from urllib.parse import unquote, urlparse
 import polars as pl
 
 from driftcli.engines.base import DataSource, rows_frame
+from driftcli.engines.passes import PassJob, PassOutcome, PassRunner, dumps, remote_pass
 from driftcli.engines.stream import (
     StreamEngine,
     parse_size,
@@ -74,6 +79,13 @@ TABLE_PREFIX = "table:"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: The column every read brings beside the data: which file split each row comes from.
 _SPLIT = "__drift_split"
+#: Beside it in a pass run on the executors: each row's place in the task that read it.
+_ROW = "__drift_row"
+#: Where the passes run: on the executors (each pass's columns go to one task, which tests
+#: them with the local code) or on the driver (the columns come to it).
+COMPUTE = ("executors", "driver")
+#: Bytes per row of a pass's outcome as the executors send it back.
+_PIECE = 64 << 20
 _KEY_BYTES = 8
 #: The share of ``spark.driver.maxResultSize`` one read may fill.
 RESULT_SHARE = 0.8
@@ -186,6 +198,10 @@ def _launch(master: str, settings: dict[str, str]) -> SparkSession:
     conf = SparkConf().setMaster(master).setAll(list(settings.items()))
     if master.startswith("local"):
         conf.set("spark.ui.enabled", "false")  # no web UI (nor its port) for a local run
+        if not os.environ.get("PYSPARK_PYTHON"):
+            # The executors' Python workers run this interpreter, which has driftcli (else
+            # they would run the first python3 on the PATH). PySpark reads only the variable.
+            os.environ["PYSPARK_PYTHON"] = sys.executable
     path, keep = _log_path()
     if not keep:
         atexit.register(lambda: Path(path).unlink(missing_ok=True))
@@ -617,12 +633,30 @@ def _read_json(
 
 
 class SparkEngine(StreamEngine):
-    """Spark reads, the driver compares (``engine="spark"``): every needed column in one read
-    when they fit the memory budget and the driver's result limits, else in column passes
-    sized to them. ``columns_per_pass`` fixes the pass size (tests)."""
+    """Spark reads; the executors compare (``engine="spark"``).
+
+    ``compute="executors"`` (the default, or ``$DRIFT_SPARK_COMPUTE``): the driver reads only
+    the columns every pass shares (segments, time, the model's), and each pass of tested
+    columns is one Spark job whose one task gets those columns of both sides, puts the rows
+    in file order and tests them with the local code (:func:`remote_pass`); the driver merges
+    the results. ``compute="driver"``: the columns come to the driver, all in one read when
+    they fit its memory budget and result limits, else in column passes sized to them.
+    ``columns_per_pass`` fixes the pass size (tests)."""
 
     name = "spark"
     reads_elsewhere = True
+
+    def __init__(
+        self,
+        budget: int | None = None,
+        columns_per_pass: int | None = None,
+        compute: str | None = None,
+    ) -> None:
+        super().__init__(budget, columns_per_pass)
+        chosen = compute or os.environ.get("DRIFT_SPARK_COMPUTE") or COMPUTE[0]
+        if chosen not in COMPUTE:
+            raise ConfigError(f"DRIFT_SPARK_COMPUTE: {chosen!r} is not one of {', '.join(COMPUTE)}")
+        self.compute = chosen
 
     def open(
         self, src: SourceLike, fmt: str | None, role: str, separator: str | None
@@ -667,9 +701,12 @@ class SparkEngine(StreamEngine):
     def passes(
         self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
     ) -> int | None:
-        """None (one read of everything) when the columns fit the memory budget and one read
+        """On the executors: ``columns_per_pass``, else :meth:`_executor_pass`. On the driver:
+        None (one read of everything) when the columns fit the memory budget and one read
         fits the driver's limits; else the stream engine's pass size, within those limits.
         A side whose rows come from no file must be read at once (InputError otherwise)."""
+        if self._on_executors(ref, cur):
+            return self.columns_per_pass or self._executor_pass(ref, columns)
         caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
         cap = min(caps, default=None)
         sizes = self._sizes(ref, cur, columns)
@@ -705,3 +742,144 @@ class SparkEngine(StreamEngine):
             assert isinstance(src, SparkSource)
             frames.append(src.read(columns + [c for c in more if c not in columns]))
         return frames[0], frames[1]
+
+    def _on_executors(self, ref: DataSource, cur: DataSource) -> bool:
+        """Whether this run's passes run on the executors: asked for, and both sides' rows
+        come from files (a worker puts rows in file order; a view over a join has none)."""
+        if self.compute != "executors":
+            return False
+        assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
+        return ref.from_files() and cur.from_files()
+
+    def _executor_pass(self, ref: DataSource, columns: Sequence[str]) -> int:
+        """Tested columns per pass on the executors: two passes per core Spark offers, so
+        every core has work while the passes differ in size; never more columns than one
+        read of the driver path would bring (one task holds them)."""
+        assert isinstance(ref, SparkSource)
+        cores = max(1, int(ref.frame.sparkSession.sparkContext.defaultParallelism))
+        per = max(1, math.ceil(len(columns) / (2 * cores)))
+        cap = self._read_cap(ref, columns)
+        return per if cap is None else max(1, min(per, cap))
+
+    def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
+        """On the executors: each pass one Spark job (run a core's worth at a time), the
+        outcomes in pass order. None: the driver reads and compares."""
+        if not self._on_executors(ref, cur):
+            return None
+        assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
+        sides = (ref, cur)
+        cores = max(1, int(ref.frame.sparkSession.sparkContext.defaultParallelism))
+
+        def run(jobs: Sequence[PassJob]) -> Iterator[PassOutcome]:
+            with ThreadPoolExecutor(max_workers=min(cores, max(1, len(jobs)))) as pool:
+                futures = [pool.submit(_run_on_executors, sides, job) for job in jobs]
+                try:
+                    for future in futures:
+                        yield future.result()
+                finally:
+                    for future in futures:
+                        future.cancel()
+
+        return run
+
+
+def _pass_side(src: SparkSource, columns: Sequence[str]) -> SparkFrame:
+    """A pass's columns of one side with each row's file split and place in its task."""
+    from pyspark.sql import functions as sf
+
+    split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+    return src.frame.select(
+        *[_col(c) for c in columns],
+        split.alias(_SPLIT),
+        sf.monotonically_increasing_id().alias(_ROW),
+    )
+
+
+def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> PassOutcome:
+    """One pass as one Spark job: both sides' columns grouped into one task (a cogroup on a
+    constant), tested there by :func:`_executor_task`, its pickled outcome sent back."""
+    from pyspark.sql import functions as sf
+
+    ranks = (sides[0]._index(), sides[1]._index())
+    casts = tuple(
+        {c: t for c, t in src.casts.items() if c in job.reads(i)} for i, src in enumerate(sides)
+    )
+    names = tuple(f"{src.role} {src.label}" for src in sides)
+    task = functools.partial(_executor_task, dumps(job), ranks, casts, names)
+    grouped = [
+        _pass_side(src, job.reads(i)).groupBy(sf.lit(0).alias("__drift_group"))
+        for i, src in enumerate(sides)
+    ]
+    try:
+        pieces = grouped[0].cogroup(grouped[1]).applyInArrow(task, "piece binary").toArrow()
+    except Exception as exc:
+        raise pass_error(sides[0].role, sides[0].label, exc) from exc
+    blob = b"".join(pieces.column("piece").to_pylist())
+    if not blob:  # no rows on either side (the run stops on that before the passes)
+        raise InputError(f"{sides[0].role} {sides[0].label}: no rows to compare")
+    outcome = pickle.loads(blob)
+    assert isinstance(outcome, PassOutcome)
+    return outcome
+
+
+def pass_error(role: str, label: str, exc: BaseException) -> InputError:
+    """The error of a pass's Spark job: a worker that cannot import driftcli or what it
+    needs, or a read that failed (named as a read of ``role``'s ``label``)."""
+    text = str(exc)
+    if "ModuleNotFoundError" in text or "No module named" in text:
+        missing = re.search(r"No module named '([^']+)'", text)
+        name = missing.group(1) if missing else "driftcli"
+        return InputError(
+            f"Spark's executors cannot import {name}: install driftcli (and its "
+            "dependencies) where the executors run Python, or set DRIFT_SPARK_COMPUTE=driver "
+            "to compare on the driver"
+        )
+    return read_error(role, label, exc)
+
+
+def _in_file_order(
+    table: Any,
+    ranks: dict[int, int],
+    casts: dict[str, pl.DataType],
+    columns: list[str],
+    side: str,
+) -> pl.DataFrame:
+    """One side of a pass in a worker: rows sorted by their split's rank, then by their
+    place in the task that read the split (the order Polars reads the files)."""
+    got = _frame(table)
+    rank = pl.col(_SPLIT).replace_strict(ranks, return_dtype=pl.Int64)
+    try:
+        order = got.select(rank, pl.col(_ROW)).with_row_index("i").sort(_SPLIT, _ROW)
+    except pl.exceptions.InvalidOperationError:
+        raise InputError(
+            f"{side}: a file appeared while it was read; rerun on data that does not change "
+            "during the run"
+        ) from None
+    frame = got.select(columns)[order.get_column("i")]
+    return frame.with_columns(pl.col(c).cast(t) for c, t in casts.items()) if casts else frame
+
+
+def _executor_task(
+    job_bytes: bytes,
+    ranks: tuple[dict[int, int], dict[int, int]],
+    casts: tuple[dict[str, pl.DataType], ...],
+    names: tuple[str, ...],
+    left: Any,
+    right: Any,
+) -> Any:
+    """Runs in a Spark worker: the pass on both sides' Arrow tables, its outcome pickled in
+    pieces (one Arrow row each)."""
+    import pyarrow as pa
+
+    job = pickle.loads(job_bytes)
+    try:
+        ref, cur = (
+            _in_file_order(t, ranks[i], casts[i], job.reads(i), names[i])
+            for i, t in enumerate((left, right))
+        )
+        outcome = remote_pass(job, ref, cur)
+    except Exception as exc:  # noqa: BLE001 (raised again on the driver)
+        outcome = PassOutcome(error=exc)
+    blob = dumps(outcome)
+    pieces = [blob[i : i + _PIECE] for i in range(0, len(blob), _PIECE)]
+    return pa.table({"piece": pa.array(pieces, type=pa.binary())})

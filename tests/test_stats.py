@@ -8,7 +8,11 @@ computes the quantity (PSI, the epsilon rule) the value is worked by hand in the
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -302,6 +306,34 @@ def test_wasserstein_prefix_on_a_large_reference_and_small_windows() -> None:
     assert wasserstein_prefix(ties, p, v) == pytest.approx(
         stats.wasserstein_distance(ties, v), rel=1e-12
     )
+
+
+def test_long_sums_of_products_do_not_depend_on_the_blas_threads() -> None:
+    """Wasserstein (unequal sizes) and Mann-Whitney sum long products: with a BLAS dot
+    product their last bits changed with OMP_NUM_THREADS (Spark's Python workers set it to
+    1). The same bits in a process limited to one BLAS thread and in one with two."""
+    code = (
+        "import numpy as np\n"
+        "from driftcli.stats.defaults import wasserstein_sorted\n"
+        "from driftcli.stats.catalogue import mann_whitney\n"
+        "from driftcli.stats.samples import NumericSample\n"
+        "rng = np.random.default_rng(3)\n"
+        "u = np.sort(rng.normal(size=300_000)); v = np.sort(rng.normal(0.01, 1, 290_001))\n"
+        "mw = mann_whitney(NumericSample(np.round(u, 2), np.round(v, 2), 10))\n"
+        "print(repr(wasserstein_sorted(u, v)), repr(mw.statistic), repr(mw.pvalue))\n"
+    )
+    outs = {
+        threads: subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for threads in ("1", "2")
+    }
+    assert outs["1"] == outs["2"] and outs["1"].count(" ") == 2
 
 
 def test_the_bounded_search_equals_a_clipped_searchsorted() -> None:

@@ -66,6 +66,7 @@ from driftcli.stats.defaults import (
     _table,
     cramers_v,
     ecdf_gap,
+    weighted_sum,
 )
 from driftcli.stats.registry import NotApplicable, StatTest, TestOutcome, register
 from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray
@@ -261,7 +262,7 @@ def mann_whitney(sample: ColumnSample) -> TestOutcome:
     mg = s.merged
     n1, n2 = len(s.reference), len(s.current)
     nm = float(n1) * float(n2)
-    r1 = float(np.dot(mg.ref_count.astype(np.float64), mg.midranks))
+    r1 = weighted_sum(mg.ref_count, mg.midranks.copy())
     u1 = r1 - n1 * (n1 + 1) / 2.0
     effect = 1.0 - 2.0 * u1 / nm  # rank-biserial: P(cur > ref) - P(cur < ref)
     ties = mg.ties.astype(np.float64)

@@ -132,6 +132,15 @@ def ks(sample: ColumnSample) -> TestOutcome:
     return TestOutcome(d, p, effect_size=d, effect_size_name=KS_D)
 
 
+def weighted_sum(w: npt.NDArray[np.int64] | FloatArray, d: FloatArray) -> float:
+    """``sum(w * d)``, overwriting ``d``, by NumPy's pairwise summation: the same bits on any
+    machine. Not a BLAS dot product: OpenBLAS splits a long one among its threads, so its
+    last bits depend on the cores (a Wasserstein distance at 1M rows changed in the 16th
+    digit with ``OMP_NUM_THREADS=1``, which Spark sets for its Python workers)."""
+    np.multiply(w, d, out=d)
+    return float(d.sum())
+
+
 def wasserstein_sorted(u: FloatArray, v: FloatArray) -> float:
     """Wasserstein-1 distance of two sorted samples, equal to scipy.stats.wasserstein_distance.
 
@@ -163,7 +172,7 @@ def wasserstein_sorted(u: FloatArray, v: FloatArray) -> float:
         a -= start  # the segment's width
         d = u[i0:i1] - v.take(below)  # u[i - 1] for i in the block: a slice
         np.abs(d, out=d)
-        total += float(np.dot(a.astype(np.float64), d))
+        total += weighted_sum(a, d)
     for j0 in range(0, m, _WASSERSTEIN_BLOCK):
         j1 = min(m, j0 + _WASSERSTEIN_BLOCK)
         b = np.arange(j0 + 1, j1 + 1, dtype=np.int64)
@@ -175,7 +184,7 @@ def wasserstein_sorted(u: FloatArray, v: FloatArray) -> float:
         np.minimum(upto, n - 1, out=upto)
         d = u.take(upto) - v[j0:j1]
         np.abs(d, out=d)
-        total += float(np.dot(b.astype(np.float64), d))
+        total += weighted_sum(b, d)
     return total / (float(n) * float(m))
 
 

@@ -10,7 +10,8 @@ Usage (from the repository root, with PySpark and Java 17+ installed)::
 It generates (seeded, 500k rows at a time) a reference and a current folder of Parquet files,
 N rows x 20 columns each (16 float columns, 4 with ~1% nulls, and 4 string columns; a few
 drift, from bench/bench.py's generators), cached under ``--out``. Then it runs
-``drift report REF CUR --engine E --output json=...`` for E = spark and polars, each in a
+``drift report REF CUR --engine E --output json=...`` for E = spark (on the executors, then on
+the driver: ``--compute``) and polars, each in a
 fresh process under ``/usr/bin/time -v``: wall time, the driftcli process's CPU time and peak
 RSS, and the summed RSS and CPU time of its whole process tree sampled from /proc every 50 ms
 (the Spark run's JVM is a child of the driftcli process, not in ``time``'s figures). Last, it
@@ -104,10 +105,14 @@ def _seconds(clock: str) -> float:
     return total
 
 
-def run(engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str]) -> dict[str, Any]:
+def run(
+    engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str], label: str = ""
+) -> dict[str, Any]:
     """One ``drift report`` under /usr/bin/time -v; its figures and its JSON."""
-    report = out / f"{engine}.json"
-    errors = out / f"{engine}.time.txt"
+    label = label or engine
+    slug = re.sub(r"\W+", "_", label)
+    report = out / f"{slug}.json"
+    errors = out / f"{slug}.time.txt"
     report.unlink(missing_ok=True)  # drift refuses to overwrite an output
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "driftcli", "report", str(ref),
            str(cur), "--engine", engine, "-q", "--output", f"json={report}"]  # fmt: skip
@@ -124,7 +129,7 @@ def run(engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str]) -> di
         raise SystemExit(f"drift report --engine {engine} exited {status}:\n{text[-3000:]}")
     doc = json.loads(report.read_text())
     return {
-        "engine": engine,
+        "engine": label,
         "wall_s": _seconds(_time_field(text, "Elapsed (wall clock) time (h:mm:ss or m:ss)")),
         "rss_mb": int(_time_field(text, "Maximum resident set size (kbytes)")) / 1024,
         "tree_mb": tree / 2**20,
@@ -160,6 +165,13 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=HERE / "data", help="data folder (cached)")
     ap.add_argument("--driver-memory", help="heap of the JVM driftcli starts, e.g. 8g")
     ap.add_argument("--max-result-size", help="spark.driver.maxResultSize, e.g. 4g")
+    ap.add_argument(
+        "--compute",
+        nargs="+",
+        choices=("executors", "driver"),
+        default=["executors", "driver"],
+        help="where the Spark runs compare (DRIFT_SPARK_COMPUTE; default both, in turn)",
+    )
     args = ap.parse_args()
     ref, cur = ensure_data(args.out, args.rows, args.seed)
     work = args.out / "spark_runs"
@@ -174,7 +186,11 @@ def main() -> int:
     # The page cache warmed once, so neither engine pays the first read from disk.
     for f in [*ref.iterdir(), *cur.iterdir()]:
         f.read_bytes()
-    runs = [run(engine, ref, cur, work, env) for engine in ("spark", "polars")]
+    runs = [
+        run("spark", ref, cur, work, {**env, "DRIFT_SPARK_COMPUTE": compute}, f"spark, {compute}")
+        for compute in args.compute
+    ]
+    runs.append(run("polars", ref, cur, work, env))
     print(f"\n{args.rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns a side, "
           f"{len(list(ref.iterdir()))} Parquet files a side\n")  # fmt: skip
     print("| engine | wall s | CPU s (driftcli) | CPU s (with the JVM) | peak RSS MB (driftcli) "
@@ -184,13 +200,16 @@ def main() -> int:
         print(f"| {r['engine']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['tree_cpu_s']:.1f} "
               f"| {r['rss_mb']:.0f} | {r['tree_mb']:.0f} | {r['passes'] or 'one read'} "
               f"| {r['exit']} |")  # fmt: skip
-    bad = compare(comparable(runs[0]["json"]), comparable(runs[1]["json"]))
-    if bad:
-        print(f"\nthe reports differ in {len(bad)} places:")
-        print("\n".join(f"  {d}" for d in bad[:20]))
-        return 1
-    print("\nreports equal: every value, floats to the last bit")
-    return 0
+    status = 0
+    for r in runs[:-1]:
+        bad = compare(comparable(r["json"]), comparable(runs[-1]["json"]))
+        if bad:
+            print(f"\n{r['engine']} and polars differ in {len(bad)} places:")
+            print("\n".join(f"  {d}" for d in bad[:20]))
+            status = 1
+        else:
+            print(f"\n{r['engine']} and polars: reports equal, every value, floats to the last bit")
+    return status
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan, check_names, plan_columns
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, DataSource, Engine, rows_frame
-from driftcli.engines.passes import PassJob, run_pass
+from driftcli.engines.passes import PassJob, PassOutcome, PassSink, run_pass
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import SourceLike
@@ -302,6 +302,13 @@ def _passes(
     in_chunks = set(split.columns)
     held_tested = [p.name for p in plans if p.skip is None and p.name not in in_chunks]
     held_tested = [c for c in held_tested if c not in shared]
+    runner = engine.pass_runner(*sources)
+    specs = [spec for spec in sections() if spec.key in accumulators and spec.passes]
+
+    def fresh() -> dict[str, PassSink]:
+        """New accumulators for a pass run elsewhere (none for a pass run here)."""
+        return {s.key: s.passes(config, plans) for s in specs if s.passes} if runner else {}
+
     jobs: list[PassJob] = []
     for i, chunk in enumerate(chunks):
         first = i == 0
@@ -318,14 +325,14 @@ def _passes(
                 config, tuple(plans), tuple(mine), dict(kinds), analysis.roles,
                 base_ref.height, tuple(shared),
                 (_named(base_ref), _named(base_cur)), tuple(chunk),
-                tuple(held_tested if first else ()), first, tuple(accumulators),
+                tuple(held_tested if first else ()), first, fresh(),
             )
         )  # fmt: skip
     results: dict[str, ColumnResult] = {}
     segment_passes: list[list[SegmentResult]] = []
-    runner = engine.pass_runner(*sources)
     if runner is not None:
         for outcome in runner(jobs):
+            assert isinstance(outcome, PassOutcome)
             if outcome.error is not None:
                 raise outcome.error
             results.update({c.column: c for c in outcome.columns})

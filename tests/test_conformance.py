@@ -28,8 +28,8 @@ import pytest
 
 from driftcli import DriftConfig, ModelConfig, load_config, run_report
 from driftcli.columns.plan import plan_columns
-from driftcli.engines.base import DataSource
-from driftcli.engines.passes import PassJob, PassOutcome, PassRunner, dumps, remote_pass
+from driftcli.engines.base import DataSource, PassRunner
+from driftcli.engines.passes import PassJob, PassOutcome, dumps, remote_pass
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.stream import StreamEngine, parse_size
 from driftcli.errors import ConfigError, InputError
@@ -172,9 +172,7 @@ def test_a_shipped_pass_returns_its_error_for_the_driver_to_raise() -> None:
     """A worker's exception comes back in the outcome (the run raises it on the driver)."""
     config = DriftConfig()
     plans = tuple(plan_columns(config, pl.Schema({"x": pl.Float64}), pl.Schema({"x": pl.Float64})))
-    job = PassJob(
-        config, plans, plans, {"x": None}, {}, 10, (), ((), ()), ("x",), (), True, ("integrity",)
-    )
+    job = PassJob(config, plans, plans, {"x": None}, {}, 10, (), ((), ()), ("x",), (), True)
     outcome = remote_pass(job, pl.DataFrame({"y": [1.0]}), pl.DataFrame({"y": [2.0]}))
     assert isinstance(outcome.error, pl.exceptions.ColumnNotFoundError) and not outcome.columns
 

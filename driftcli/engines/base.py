@@ -17,11 +17,11 @@ reading its columns, testing them and letting them go (``run.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -32,8 +32,11 @@ from driftcli.results.records import Distribution, SideSummary
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
-if TYPE_CHECKING:
-    from driftcli.engines.passes import PassRunner
+#: Runs a run's column passes elsewhere (:meth:`Engine.pass_runner`): takes the passes'
+#: :class:`~driftcli.engines.passes.PassJob` s and yields their
+#: :class:`~driftcli.engines.passes.PassOutcome` s in order (typed loosely here: that
+#: module builds on this one).
+PassRunner = Callable[[Sequence[Any]], Iterator[Any]]
 
 #: The one column of a frame that stands for rows when no column was read.
 ROWS_COLUMN = "__rows"

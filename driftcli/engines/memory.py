@@ -14,7 +14,6 @@ import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -31,6 +30,7 @@ from driftcli.columns.plan import ColumnPlan
 from driftcli.engines.base import (
     DataSource,
     Moments,
+    PassRunner,
     PreparedColumn,
     ReferenceCache,
     rows_frame,
@@ -53,9 +53,6 @@ from driftcli.stats.samples import (
     rescaled,
     sorted_values,
 )
-
-if TYPE_CHECKING:
-    from driftcli.engines.passes import PassRunner
 
 
 def _finite(x: float | None) -> float | None:

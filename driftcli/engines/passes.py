@@ -18,11 +18,11 @@ from __future__ import annotations
 import copyreg
 import io
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -32,7 +32,35 @@ from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, rows_frame
 from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.vocabulary import Kind
-from driftcli.sections.registry import PassAccumulator, PassData, sections
+
+
+@dataclass(frozen=True)
+class PassData:
+    """One pass of a run in column passes, as a section's accumulator sees it."""
+
+    #: The pass's columns beside the ones every pass shares (segments, time, the sections'
+    #: reads), both sides.
+    reference: pl.DataFrame
+    current: pl.DataFrame
+    #: Results of the columns this pass owns (in the first pass, the shared ones too).
+    columns: Sequence[ColumnResult]
+    first: bool
+    kinds: Mapping[str, Kind | None]
+    analysis: Analysis
+
+
+class PassSink(Protocol):
+    """What a pass hands its results to: a section's accumulator
+    (:class:`driftcli.sections.registry.PassAccumulator` adds ``finish``)."""
+
+    def add(self, data: PassData) -> None:
+        """One pass."""
+        ...
+
+    def merge(self, other: Any) -> None:
+        """The passes another accumulator of the same run added (a pass run elsewhere, into
+        a fresh accumulator), as if they had been added here, after the earlier ones."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -57,8 +85,9 @@ class PassJob:
     #: Tested columns held in the base frames (a model's columns): tested in the first pass.
     from_base: tuple[str, ...]
     first: bool
-    #: Keys of the sections that accumulate pass by pass.
-    accumulate: tuple[str, ...] = ()
+    #: Fresh accumulators of the sections that accumulate pass by pass, by section key,
+    #: for a pass run elsewhere (a local pass adds to the run's own).
+    accumulators: Mapping[str, PassSink] = field(default_factory=dict)
 
     def reads(self, side: int) -> list[str]:
         """The columns a worker reads of one side (0: reference): the base, then the chunk."""
@@ -73,12 +102,8 @@ class PassOutcome:
 
     columns: list[ColumnResult] = field(default_factory=list)
     segments: list[SegmentResult] | None = None
-    accumulators: dict[str, PassAccumulator] = field(default_factory=dict)
+    accumulators: dict[str, PassSink] = field(default_factory=dict)
     error: BaseException | None = None
-
-
-#: Runs the passes of a run elsewhere: the outcomes in the jobs' order.
-PassRunner = Callable[[Sequence[PassJob]], Iterator[PassOutcome]]
 
 
 def _no_tick() -> None:
@@ -117,7 +142,7 @@ def run_pass(
     analysis: Analysis,
     base: tuple[pl.DataFrame, pl.DataFrame],
     read: tuple[pl.DataFrame, pl.DataFrame],
-    accumulators: Mapping[str, PassAccumulator],
+    accumulators: Mapping[str, PassSink],
     tick: Callable[[], None] = _no_tick,
 ) -> tuple[list[ColumnResult], list[SegmentResult] | None]:
     """Test the pass's columns (``read``: the chunk, both sides) beside the shared ones of
@@ -166,11 +191,7 @@ def remote_pass(job: PassJob, ref: pl.DataFrame, cur: pl.DataFrame) -> PassOutco
             for df, cols in ((ref, job.base[0]), (cur, job.base[1]))
         )
         read = (ref.select(job.chunk), cur.select(job.chunk))
-        accumulators = {
-            spec.key: spec.passes(job.config, job.plans)
-            for spec in sections()
-            if spec.key in job.accumulate and spec.passes is not None
-        }
+        accumulators = dict(job.accumulators)  # fresh: a copy of the driver's, unpickled
         with ThreadPoolExecutor(max_workers=workers()) as pool:
             analysis = Analysis(job.config, MemoryEngine(), pool, job.roles, job.reference_rows)
             columns, segments = run_pass(job, analysis, (base[0], base[1]), read, accumulators)

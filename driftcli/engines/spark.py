@@ -1,32 +1,43 @@
-"""The Spark engine: Spark reads and projects the data, the driver compares it with the local code.
+"""The Spark engine: Spark reads, the executors compare each pass with the local code.
 
 ``--engine spark`` opens each side with Spark (a local path, glob or folder, an ``s3a://``,
-``hdfs://`` or ``file://`` URI, or ``table:db.name``), and every read projects the columns a
-pass needs on the executors and brings them to the driver as Arrow. From there the run is the
-stream engine's: the same Polars/NumPy/SciPy code tests the same values, so the numbers are the
-local engine's (``tests/test_spark.py`` compares whole reports). The driver holds the columns
-of one read: all the needed ones when they fit its memory budget and Spark's result-size
-limit, else a pass of a few; never the whole table. Nothing is computed on the executors yet.
+``hdfs://`` or ``file://`` URI, or ``table:db.name``). By default (``compute="executors"``)
+the driver reads only the columns every pass shares (segments, time, the model's), and each
+pass of tested columns is one Spark job: a cogroup of both sides on a constant puts the pass's
+columns of both sides in one task, whose Python worker orders the rows as the driver would
+and runs :func:`driftcli.engines.passes.remote_pass`, the same Polars/NumPy/SciPy code as a
+local pass; only the pickled results come back, and the driver merges them. Passes run a
+core's worth at a time. The tested columns never reach the driver; one task holds one pass,
+so a pass's columns of both sides must fit an executor. With ``compute="driver"``
+(``$DRIFT_SPARK_COMPUTE=driver``, and always for a side whose rows come from no file) every
+read projects the columns a pass needs and brings them to the driver as Arrow, which compares
+them: all the needed ones when they fit its memory budget and Spark's result-size limit,
+else a pass of a few. Either way the numbers are the local engine's (``tests/test_spark.py``
+compares whole reports).
 
 What makes it exact:
 
 - **Row order.** Spark returns a folder's files largest first, not in name order, and a run
   lines up the columns of several reads side by side. Every read therefore also brings each
   row's file split (a hash of ``input_file_name()`` and ``input_file_block_start()``, 8 bytes
-  a row), and the driver sorts the rows stably by the split's rank: files in the order Polars
-  reads them (driftcli's own listing of a local path; URI order for remote data), splits by
-  offset, rows as the one task that read the split returned them, in file order. Rows that
-  come from no file (a view over a join) have no such order: such a side is read at once.
+  a row), and the rows are sorted by the split's rank: files in the order Polars reads them
+  (driftcli's own listing of a local path; URI order for remote data), splits by offset. On
+  the driver, rows of a split stay as the one task that read it returned them (stably); on
+  an executor, after the shuffle, by ``monotonically_increasing_id()`` taken as the split was
+  read. Rows that come from no file (a view over a join) have no such order: such a side is
+  read at once, on the driver.
 - **Dtypes.** Spark's types go to Polars through Arrow. Where Spark's type system loses what
   a Parquet file says (unsigned integers, Categorical, a millisecond or zoned Datetime, a
   nanosecond Datetime that Spark reads as a number, a Null column), the dtype Polars reads
-  from the file's Arrow schema is restored on the driver. CSV and JSON Lines are typed as
+  from the file's Arrow schema is restored after each read (on the driver, or in the
+  executor's worker). CSV and JSON Lines are typed as
   Polars types them: integers Int64, dates and times left as text.
 
 The session is the active one when there is one (``spark-submit``, a notebook); else a new one
 on ``$DRIFT_SPARK_MASTER`` (default ``local[2]``) whose JVM writes its output and logs to a file
-(``$DRIFT_SPARK_LOG``, else a temporary file removed at exit), never to the terminal. PySpark
-is imported only here, inside functions: ``import driftcli`` and ``drift --help`` never load it.
+(``$DRIFT_SPARK_LOG``, else a temporary file removed at exit), never to the terminal; its Python
+workers run this interpreter unless ``$PYSPARK_PYTHON`` says otherwise. PySpark is imported
+only here, inside functions: ``import driftcli`` and ``drift --help`` never load it.
 """
 
 from __future__ import annotations
@@ -53,8 +64,8 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 
-from driftcli.engines.base import DataSource, rows_frame
-from driftcli.engines.passes import PassJob, PassOutcome, PassRunner, dumps, remote_pass
+from driftcli.engines.base import DataSource, PassRunner, rows_frame
+from driftcli.engines.passes import PassJob, PassOutcome, dumps, remote_pass
 from driftcli.engines.stream import (
     StreamEngine,
     parse_size,
@@ -706,7 +717,7 @@ class SparkEngine(StreamEngine):
         fits the driver's limits; else the stream engine's pass size, within those limits.
         A side whose rows come from no file must be read at once (InputError otherwise)."""
         if self._on_executors(ref, cur):
-            return self.columns_per_pass or self._executor_pass(ref, columns)
+            return self.columns_per_pass or self._executor_pass(ref, cur, columns, extra)
         caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
         cap = min(caps, default=None)
         sizes = self._sizes(ref, cur, columns)
@@ -751,15 +762,18 @@ class SparkEngine(StreamEngine):
         assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
         return ref.from_files() and cur.from_files()
 
-    def _executor_pass(self, ref: DataSource, columns: Sequence[str]) -> int:
+    def _executor_pass(
+        self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float
+    ) -> int:
         """Tested columns per pass on the executors: two passes per core Spark offers, so
-        every core has work while the passes differ in size; never more columns than one
-        read of the driver path would bring (one task holds them)."""
+        every core has work while the passes differ in size, and no more than fit a core's
+        share of the memory budget (one task holds a pass: on a local master the executors
+        share this machine; on a cluster the budget stands in for an executor's memory)."""
         assert isinstance(ref, SparkSource)
         cores = max(1, int(ref.frame.sparkSession.sparkContext.defaultParallelism))
         per = max(1, math.ceil(len(columns) / (2 * cores)))
-        cap = self._read_cap(ref, columns)
-        return per if cap is None else max(1, min(per, cap))
+        share = StreamEngine(budget=max(1, self._budget() // cores))
+        return min(per, share.fit(ref, columns, self._sizes(ref, cur, columns), extra))
 
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
         """On the executors: each pass one Spark job (run a core's worth at a time), the

@@ -38,6 +38,7 @@ import polars as pl
 from driftcli.columns.analyse import Analysis
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import ConfigTable, DriftConfig, register_table, unregister_table
+from driftcli.engines.passes import PassSink
 from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.report import Report
 from driftcli.results.section import Section
@@ -103,32 +104,9 @@ class RunContext:
         return split_windows(self.timed_current, spec, self.config.time_column)
 
 
-@dataclass(frozen=True)
-class PassData:
-    """One pass of a run in column passes, as a :class:`PassAccumulator` sees it."""
-
-    #: The pass's columns beside the ones every pass shares (segments, time, the sections'
-    #: reads), both sides.
-    reference: pl.DataFrame
-    current: pl.DataFrame
-    #: Results of the columns this pass owns (in the first pass, the shared ones too).
-    columns: Sequence[ColumnResult]
-    first: bool
-    kinds: Mapping[str, Kind | None]
-    analysis: Analysis
-
-
-class PassAccumulator(Protocol):
-    """A section's result built pass by pass, in a run that reads its columns in passes."""
-
-    def add(self, data: PassData) -> None:
-        """One pass."""
-        ...
-
-    def merge(self, other: Any) -> None:
-        """The passes another accumulator of the same run added (a pass run elsewhere, into
-        a fresh accumulator), as if they had been added here, after the earlier ones."""
-        ...
+class PassAccumulator(PassSink, Protocol):
+    """A section's result built pass by pass, in a run that reads its columns in passes
+    (:class:`~driftcli.engines.passes.PassSink`: ``add`` and ``merge``)."""
 
     def finish(self, context: RunContext) -> Section | None:
         """The section's result once every pass was added."""

@@ -10,6 +10,7 @@ import polars as pl
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN
+from driftcli.engines.passes import PassData
 from driftcli.results.records import ColumnResult
 from driftcli.results.vocabulary import Kind, Severity
 from driftcli.sections.integrity.checks import (
@@ -26,7 +27,7 @@ from driftcli.sections.integrity.checks import (
 )
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import IntegrityReport, IntegrityResult
-from driftcli.sections.registry import PassData, RunContext
+from driftcli.sections.registry import RunContext
 
 
 def reads(

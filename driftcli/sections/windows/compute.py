@@ -48,11 +48,12 @@ from driftcli.columns.analyse import drift_score
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
+from driftcli.engines.passes import PassData
 from driftcli.results.records import ColumnResult, DatasetVerdict
 from driftcli.results.vocabulary import Outcome, SegmentStatus
 from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
 from driftcli.sections.performance.result import PerformanceSection
-from driftcli.sections.registry import PassData, RunContext
+from driftcli.sections.registry import RunContext
 from driftcli.sections.windows.config import WindowRule
 from driftcli.sections.windows.result import (
     WindowColumn,

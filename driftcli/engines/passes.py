@@ -9,7 +9,7 @@ adds the pass to the sections' accumulators. :class:`PassJob` says everything a 
 besides its frames and pickles, so a worker can run it: :func:`remote_pass` builds the
 worker's own :class:`~driftcli.columns.analyse.Analysis` (the in-memory engine, a thread
 pool) and fresh accumulators, runs :func:`run_pass` and returns a :class:`PassOutcome`, whose
-accumulators the driver merges in pass order (:meth:`PassAccumulator.merge`). The numbers
+accumulators the driver merges in pass order (:meth:`PassSink.merge`). The numbers
 are the local run's: the same code on the same values in the same row order.
 """
 
@@ -30,6 +30,7 @@ from driftcli.columns.analyse import Analysis, workers
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, rows_frame
+from driftcli.engines.memory import MemoryEngine
 from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.vocabulary import Kind
 
@@ -183,8 +184,6 @@ def run_pass(
 def remote_pass(job: PassJob, ref: pl.DataFrame, cur: pl.DataFrame) -> PassOutcome:
     """One pass in a worker, on its read of both sides (``job.reads``, rows in the order the
     local engine reads them): the outcome, or the exception it met."""
-    from driftcli.engines.memory import MemoryEngine
-
     try:
         base = tuple(
             df.select(cols) if cols else rows_frame(df.height)

@@ -894,6 +894,10 @@ def _executor_task(
         outcome = remote_pass(job, ref, cur)
     except Exception as exc:  # noqa: BLE001 (raised again on the driver)
         outcome = PassOutcome(error=exc)
-    blob = dumps(outcome)
+    try:
+        blob = dumps(outcome)
+    except Exception as exc:  # noqa: BLE001 (an error that does not pickle: its text)
+        error = outcome.error or exc
+        blob = dumps(PassOutcome(error=RuntimeError(f"{type(error).__name__}: {error}")))
     pieces = [blob[i : i + _PIECE] for i in range(0, len(blob), _PIECE)]
     return pa.table({"piece": pa.array(pieces, type=pa.binary())})

@@ -502,12 +502,16 @@ def run_report(
     passes = 1 if per_pass is None else math.ceil(len(split.columns) / per_pass)
     # Said in the outputs unless the run held everything in memory, read here.
     in_memory = per_pass is None and not eng.reads_elsewhere
+    compared_on = None
+    if eng.reads_elsewhere:
+        remote = per_pass is not None and eng.pass_runner(*sources) is not None
+        compared_on = "executors" if remote else "driver"
     return dataclasses.replace(
         report,
         duration=time.perf_counter() - started,
         engine=None
         if in_memory
-        else RunEngine(eng.name, passes, per_pass or max(1, len(split.columns))),
+        else RunEngine(eng.name, passes, per_pass or max(1, len(split.columns)), compared_on),
     )
 
 

@@ -181,6 +181,7 @@ def test_every_kind_with_segments(
     ref, cur = write_pair(tmp_path, mixed(rows, 1, False), mixed(rows - 50, 2, True), "parquet")
     engine = "spark" if compute == "executors" else on_the_driver
     got = same_report(ref, cur, DriftConfig(segment_by=("region",)), engine=engine)
+    assert got["engine"]["compared_on"] == compute
     kinds = {c["column"]: c["kind"] for c in got["columns"]}
     assert kinds["x"] == "numeric" and kinds["channel"] == "categorical"
     assert kinds["ts"] == kinds["day"] == "datetime" and kinds["id"] == "id"
@@ -229,7 +230,7 @@ def test_on_the_executors_the_tested_columns_never_reach_the_driver(
     monkeypatch.setattr(SparkSource, "read", spy)
     ref, cur = write_pair(tmp_path, mixed(600, 5, False), mixed(500, 6, True), "parquet")
     got = same_report(ref, cur, DriftConfig(segment_by=("region",)))
-    assert got["engine"]["passes"] >= 2
+    assert got["engine"]["passes"] >= 2 and got["engine"]["compared_on"] == "executors"
     tested = {c["column"] for c in got["columns"] if c["status"] in ("ok", "drift")}
     assert {"x", "channel"} <= tested
     assert set(asked) == {"region", "ts"}  # the segments, and the time range's column
@@ -372,6 +373,8 @@ def test_a_side_without_file_order_is_read_at_once(spark: SparkSession, tmp_path
     assert remote["reference"].pop("source") == "table:made"
     local["reference"].pop("source")
     assert differences(remote, local) == []
+    engine = to_dict(run_report("table:made", cur, engine="spark"))["engine"]
+    assert engine["compared_on"] == "driver"  # no file order: never on the executors
     register_engine("spark-one", lambda: SparkEngine(columns_per_pass=1))
     try:
         with pytest.raises(InputError, match=r"^reference table:made: its rows come from no file"):

@@ -23,7 +23,7 @@ from driftcli.results.records import (
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import FailOn, Outcome
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 S = TypeVar("S", bound=Section)
 
@@ -71,23 +71,33 @@ class RunEngine:
     name: str
     passes: int
     columns_per_pass: int
+    #: Where an engine that reads elsewhere compared the columns: ``executors`` (Spark's, each
+    #: pass in one task) or ``driver`` (the columns came to this process); None otherwise.
+    compared_on: str | None = None
 
     @property
     def description(self) -> str:
         """One line for the terminal and the HTML report."""
         passes = f"{self.passes} pass{'es' if self.passes != 1 else ''}"
+        where = {
+            "executors": "compared on the executors",
+            "driver": "read to the driver",
+        }.get(self.compared_on or "", "read")
         return (
-            f"engine {self.name}: read in {passes} of at most {self.columns_per_pass} tested "
-            "columns (same numbers as in memory)"
+            f"engine {self.name}: {where} in {passes} of at most {self.columns_per_pass} "
+            "tested columns (same numbers as in memory)"
         )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "passes": self.passes,
             "columns_per_pass": self.columns_per_pass,
         }
+        if self.compared_on is not None:
+            out["compared_on"] = self.compared_on
+        return out
 
 
 @dataclass(frozen=True)

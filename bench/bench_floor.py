@@ -1,0 +1,77 @@
+#!/usr/bin/env python
+"""The floor under an exact drift report: read both files, sort every numeric column of each
+side and count every categorical one, and nothing else.
+
+Usage (from the repository root, after ``python bench/bench.py --rows N`` made the data)::
+
+    python bench/bench_floor.py --rows 1000000 --repeat 7
+
+Every test driftcli runs by default needs at least this (KS and Wasserstein read the sorted
+values, the categorical tests the counts), so no exact report can take less on the same
+machine. Each repeat runs, in turn and each in a fresh process, ``read`` (the bench's read
+baseline: import Polars, read both files) and ``floor`` (the same, then the sorts in a
+2-thread pool and the counts), and prints the wall times and their ratio. Compare it with
+``bench.py``'s ratio of ``drift report`` to the read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CHILD = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+import numpy as np
+import polars as pl
+sides = [pl.read_parquet(p) for p in sys.argv[1:3]]
+if sys.argv[3] == "floor":
+    numeric = [n for n, d in sides[0].schema.items() if d.is_numeric()]
+    other = [n for n in sides[0].columns if n not in numeric]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda a: np.sort(a[0][a[1]].drop_nulls().to_numpy()),
+                      [(df, n) for df in sides for n in numeric]))
+    for df in sides:
+        for n in other:
+            df.group_by(n).len()
+"""
+
+
+def _time(ref: Path, cur: Path, mode: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CHILD, str(ref), str(cur), mode], check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--out", type=Path, default=HERE / "data", help="bench.py's data folder")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    ref = args.out / f"ref_{args.rows}x25_s{args.seed}.parquet"
+    cur = args.out / f"cur_{args.rows}x25_s{args.seed}.parquet"
+    if not (ref.exists() and cur.exists()):
+        raise SystemExit(f"no {ref.name}: run python bench/bench.py --rows {args.rows} first")
+    _time(ref, cur, "read")  # the page cache warmed
+    reads, floors = [], []
+    for _ in range(args.repeat):
+        reads.append(_time(ref, cur, "read"))
+        floors.append(_time(ref, cur, "floor"))
+    read, floor = statistics.median(reads), statistics.median(floors)
+    ratios = [f / r for f, r in zip(floors, reads, strict=True)]
+    print(f"{args.rows:,} rows x 25 columns, median of {args.repeat}")
+    print(f"read {read:.2f} s, read + sorts + counts {floor:.2f} s")
+    print(f"floor / read: {statistics.median(ratios):.2f}x (runs: "
+          + ", ".join(f"{x:.2f}" for x in ratios) + ")")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ installs both). The bad-input tests run the real CLI in subprocesses.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -409,6 +410,30 @@ def test_passes_fit_what_one_read_may_bring_to_the_driver(
     columns = ["x", "y", "channel", "flag"]
     assert engine.passes(src, src, columns) is None
     src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
+    assert engine.passes(src, src, columns) == 1
+
+
+def test_passes_on_the_executors_fit_a_python_worker(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two passes per core while they fit; fewer columns a pass when a worker's memory
+    (spark.executor.pyspark.memory) would not hold them."""
+    from pyspark import SparkConf
+
+    path = tmp_path / "side.parquet"
+    pl.concat(
+        [make_frame(100, 1), make_frame(100, 2).rename(lambda c: f"{c}_2")], how="horizontal"
+    ).write_parquet(path)
+    engine = SparkEngine(budget=2**50)
+    src = engine.open(path, None, "reference", None)
+    assert isinstance(src, SparkSource)
+    columns = [c for c in src.schema().names() if c not in ("id", "id_2")]  # 10 columns
+    cores = spark.sparkContext.defaultParallelism
+    assert engine.passes(src, src, columns) == math.ceil(len(columns) / (2 * cores)) > 1
+    src._rows = 10**8  # as if 100M rows a side: 1.6 GB a float column, both sides
+    context = src.frame.sparkSession.sparkContext
+    conf = SparkConf(loadDefaults=False).set("spark.executor.pyspark.memory", "2g")
+    monkeypatch.setattr(context, "getConf", lambda: conf)
     assert engine.passes(src, src, columns) == 1
 
 

@@ -766,13 +766,25 @@ class SparkEngine(StreamEngine):
         self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float
     ) -> int:
         """Tested columns per pass on the executors: two passes per core Spark offers, so
-        every core has work while the passes differ in size, and no more than fit a core's
-        share of the memory budget (one task holds a pass: on a local master the executors
-        share this machine; on a cluster the budget stands in for an executor's memory)."""
+        every core has work while the passes differ in size, and no more than fit the memory
+        of one task's Python worker: ``spark.executor.pyspark.memory`` when it is set (each
+        executor's workers share it), else a core's share of the memory budget (on a local
+        master the executors share this machine)."""
         assert isinstance(ref, SparkSource)
-        cores = max(1, int(ref.frame.sparkSession.sparkContext.defaultParallelism))
+        context = ref.frame.sparkSession.sparkContext
+        cores = max(1, int(context.defaultParallelism))
         per = max(1, math.ceil(len(columns) / (2 * cores)))
-        share = StreamEngine(budget=max(1, self._budget() // cores))
+        text = context.getConf().get("spark.executor.pyspark.memory")
+        if text:
+            # Spark reads a bare number as MiB; one task per executor core.
+            limit = parse_size(
+                text if text[-1:].isalpha() else f"{text}M", "spark.executor.pyspark.memory"
+            )
+            executor_cores = int(context.getConf().get("spark.executor.cores") or 1)
+            budget = limit // max(1, executor_cores)
+        else:
+            budget = self._budget() // cores
+        share = StreamEngine(budget=max(1, budget))
         return min(per, share.fit(ref, columns, self._sizes(ref, cur, columns), extra))
 
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:

@@ -36,6 +36,7 @@ from polars.testing import assert_frame_equal
 
 from driftcli import ConfigError, DriftConfig, InputError, run_report
 from driftcli.config import load_config
+from driftcli.engines import spark as spark_engine
 from driftcli.engines.memory import MemoryEngine
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.spark import (
@@ -411,6 +412,17 @@ def test_passes_fit_what_one_read_may_bring_to_the_driver(
     assert engine.passes(src, src, columns) is None
     src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
     assert engine.passes(src, src, columns) == 1
+
+
+def test_an_outcome_comes_back_in_pieces(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass's pickled outcome crosses back in pieces (64 MiB each, one Arrow batch a
+    piece, as an Arrow binary array holds at most 2 GiB): here 4 KiB pieces, many a pass."""
+    monkeypatch.setattr(spark_engine, "_PIECE", 4096)
+    ref, cur = write_pair(tmp_path, mixed(700, 9, False), mixed(600, 10, True), "parquet")
+    got = same_report(ref, cur, DriftConfig(segment_by=("region",)))
+    assert got["engine"]["compared_on"] == "executors"
 
 
 def test_passes_on_the_executors_fit_a_python_worker(

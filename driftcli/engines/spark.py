@@ -95,7 +95,7 @@ _ROW = "__drift_row"
 #: Where the passes run: on the executors (each pass's columns go to one task, which tests
 #: them with the local code) or on the driver (the columns come to it).
 COMPUTE = ("executors", "driver")
-#: Bytes per row of a pass's outcome as the executors send it back.
+#: Bytes of a pass's pickled outcome per row (and Arrow batch) the executors send back.
 _PIECE = 64 << 20
 _KEY_BYTES = 8
 #: The share of ``spark.driver.maxResultSize`` one read may fill.
@@ -831,7 +831,7 @@ def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> P
         {c: t for c, t in src.casts.items() if c in job.reads(i)} for i, src in enumerate(sides)
     )
     names = tuple(f"{src.role} {src.label}" for src in sides)
-    task = functools.partial(_executor_task, dumps(job), ranks, casts, names)
+    task = functools.partial(_executor_task, dumps(job), ranks, casts, names, _PIECE)
     grouped = [
         _pass_side(src, job.reads(i)).groupBy(sf.lit(0).alias("__drift_group"))
         for i, src in enumerate(sides)
@@ -890,6 +890,7 @@ def _executor_task(
     ranks: tuple[dict[int, int], dict[int, int]],
     casts: tuple[dict[str, pl.DataType], ...],
     names: tuple[str, ...],
+    piece: int,
     left: Any,
     right: Any,
 ) -> Any:
@@ -911,5 +912,10 @@ def _executor_task(
     except Exception as exc:  # noqa: BLE001 (an error that does not pickle: its text)
         error = outcome.error or exc
         blob = dumps(PassOutcome(error=RuntimeError(f"{type(error).__name__}: {error}")))
-    pieces = [blob[i : i + _PIECE] for i in range(0, len(blob), _PIECE)]
-    return pa.table({"piece": pa.array(pieces, type=pa.binary())})
+    # One Arrow batch a piece: an Arrow binary array holds at most 2 GiB.
+    schema = pa.schema([("piece", pa.binary())])
+    batches = [
+        pa.record_batch([pa.array([blob[i : i + piece]], type=pa.binary())], schema=schema)
+        for i in range(0, len(blob), piece)
+    ]
+    return pa.Table.from_batches(batches, schema=schema)

@@ -406,3 +406,44 @@ def test_drift_init_block_uncommented_gives_the_defaults() -> None:
         **IntegrityConfig().to_dict(),
         "severity": {n: s.severity.value for n, s in CHECKS.items()},
     }
+
+
+def test_the_counts_the_drift_pass_takes_equal_the_checks_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Infinities, values at the median and current values outside the reference range are
+    counted from the drift pass's sorted sides; the checks' own Polars counts give the same
+    report (checked with infinities, NaN, nulls, integers, a value repeated at the median,
+    values beyond the range, and a sentinel column the checks count themselves)."""
+    from driftcli.engines import memory
+
+    rng = np.random.default_rng(11)
+
+    def side(n: int, shift: float) -> pl.DataFrame:
+        x = rng.normal(shift, 1.0, n)
+        x[:7] = np.inf
+        x[7:10] = -np.inf
+        x[10:30] = np.nan
+        # Ties at the median; on current most of the values: near-constant.
+        x[30 : n if shift else 60] = 0.25
+        sentinel = rng.normal(0, 1, n)
+        sentinel[:5] = np.finfo(np.float64).max
+        return pl.DataFrame(
+            {
+                "x": pl.Series(x).set(pl.Series(np.arange(n) % 97 == 0), None),
+                "i": pl.Series(rng.integers(-50, 50 + int(40 * shift), n), dtype=pl.Int32),
+                "w": rng.lognormal(shift, 1.0, n),
+                "sentinel": sentinel,
+            }
+        )
+
+    ref, cur = side(3000, 0.0), side(2500, 1.5)
+    counted = run_report(ref, cur)
+    assert {c.column for c in counted.columns if c.counts is not None} == {"x", "i", "w"}
+    monkeypatch.setattr(memory, "_sorted_counts", lambda *_: None)
+    own = run_report(ref, cur)
+    assert all(c.counts is None for c in own.columns)
+    got = to_dict(counted)["integrity"]
+    assert got == to_dict(own)["integrity"]
+    checks = {(r["check"], r["column"]) for r in got["findings"]}
+    assert {("infinite", "x"), ("out_of_range", "i"), ("constant", "x")} <= checks

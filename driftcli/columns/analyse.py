@@ -169,6 +169,7 @@ def decide(
             reference=prepared.reference,
             current=prepared.current,
             distribution=prepared.distribution,
+            counts=prepared.counts,
         )
     skipped = _not_compared(prepared)
     if skipped is not None:

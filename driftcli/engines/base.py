@@ -28,7 +28,7 @@ import polars as pl
 from driftcli.columns.plan import ColumnPlan
 from driftcli.errors import InputError
 from driftcli.inputs.sources import SourceLike
-from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.records import Distribution, SideSummary, SortedCounts
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
@@ -78,6 +78,9 @@ class PreparedColumn:
     reference_values: pl.Series | None = None
     #: Why the column cannot be compared (an error row), e.g. text that is not numbers.
     error: str | None = None
+    #: Counts of the sorted sides for the integrity checks (a numeric column of a scope with
+    #: summaries, read as it is: not parsed from text, rescaled or with sentinels).
+    counts: SortedCounts | None = None
 
 
 @dataclass(frozen=True)

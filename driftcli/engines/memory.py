@@ -36,7 +36,7 @@ from driftcli.engines.base import (
     rows_frame,
 )
 from driftcli.inputs.sources import Source, SourceLike, open_source
-from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.records import Distribution, SideSummary, SortedCounts
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
 from driftcli.stats.samples import (
     PLOT_BINS,
@@ -385,7 +385,41 @@ def _prepare_numeric(
         kind = infer_kind(_numeric_evidence(name, ref, numeric.reference, wants_numeric))
         if kind is Kind.CATEGORICAL:
             sample = CategoricalSample.from_series(ref, cur)
-    return _finish(kind, sample, ref, cur, moments, note, reference is None)
+    prepared = _finish(kind, sample, ref, cur, moments, note, reference is None)
+    raw = note is None and numeric_dtype and isinstance(sample, NumericSample)
+    if raw and isinstance(sample, NumericSample) and sample.scale_exponent == 0:
+        # The sorted sides hold the data's own values (no text parsed, no sentinel read as
+        # infinite, not rescaled): what the integrity checks would count again.
+        counts = _sorted_counts(sample, prepared.reference, prepared.current)
+        if counts is not None:
+            prepared = dataclasses.replace(prepared, counts=counts)
+    return prepared
+
+
+def _sorted_counts(
+    sample: NumericSample, ref: SideSummary | None, cur: SideSummary | None
+) -> SortedCounts | None:
+    """The integrity checks' counts from the sorted sides, where the summaries give the
+    medians and the reference range they count against (else None: the checks count)."""
+    if ref is None or cur is None or ref.p50 is None or cur.p50 is None:
+        return None
+    if ref.min is None or ref.max is None:
+        return None
+    infinite, at_median = [], []
+    for x, median in ((sample.reference, ref.p50), (sample.current, cur.p50)):
+        infinite.append(_count_infinite(x))
+        at_median.append(int(x.searchsorted(median, "right") - x.searchsorted(median, "left")))
+    x = sample.current
+    low = int(x.searchsorted(-np.inf, "right"))
+    high = len(x) - int(x.searchsorted(np.inf, "left"))
+    below = int(x.searchsorted(ref.min, "left")) - low  # finite values below the range
+    above = len(x) - int(x.searchsorted(ref.max, "right")) - high
+    return SortedCounts((infinite[0], infinite[1]), (at_median[0], at_median[1]), below, above)
+
+
+def _count_infinite(x: FloatArray) -> int:
+    """Infinite values of a sorted array without NaN (they sit at its ends)."""
+    return int(x.searchsorted(-np.inf, "right") + len(x) - x.searchsorted(np.inf, "left"))
 
 
 _LARGEST = float(np.finfo(np.float64).max)

@@ -26,6 +26,20 @@ FEATURE = "feature"
 
 
 @dataclass(frozen=True)
+class SortedCounts:
+    """Counts the data integrity checks read, taken from a numeric column's sorted sides in
+    the drift pass so that the checks need no second pass over the values (not in the JSON):
+    per side (reference, current) the infinite values and the values equal to the side's
+    median (``SideSummary.p50``); on current, the finite values below and above the
+    reference's finite range (``SideSummary.min`` and ``max``)."""
+
+    infinite: tuple[int, int]
+    at_median: tuple[int, int]
+    below: int
+    above: int
+
+
+@dataclass(frozen=True)
 class SideSummary:
     """Descriptive statistics of one side of a column (None where they do not apply)."""
 
@@ -119,6 +133,8 @@ class ColumnResult:
     auto_threshold: AutoThreshold | None = None  # when threshold = "auto" learned it
     #: Seconds spent preparing and testing the column (not in the JSON: it varies run to run).
     seconds: float = field(default=0.0, compare=False)
+    #: What the integrity checks read from the sorted sides (numeric columns; not in the JSON).
+    counts: SortedCounts | None = field(default=None, compare=False, repr=False)
 
     @property
     def drifted(self) -> bool:

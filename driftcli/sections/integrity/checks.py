@@ -24,6 +24,7 @@ import polars as pl
 
 from driftcli.columns.kinds import dtype_family, is_numeric_dtype
 from driftcli.engines.base import ROWS_COLUMN
+from driftcli.results.records import SortedCounts
 from driftcli.results.vocabulary import Kind, Outcome, Severity
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import (
@@ -278,6 +279,9 @@ class ColumnScope:
     cur_median: float | None = None
     ref_range: tuple[float, float] | None = None
     cur_range: tuple[float, float] | None = None
+    #: Infinities, values at the median and current values outside the reference range,
+    #: counted by the drift pass from the sorted sides; None: counted here in Polars.
+    counts: SortedCounts | None = None
 
 
 def _null_expr(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -300,6 +304,8 @@ def _side_exprs(
         dtype = df[sc.name].dtype
         exprs.append(_null_expr(sc.name, dtype).alias(f"null{i}"))
         if sc.kind is Kind.NUMERIC and _numeric(df, sc.name):
+            if _counted(sc, cfg):
+                continue  # every other statistic of the column: _from_counts
             x = pl.col(sc.name).cast(pl.Float64)
             finite = x.filter(x.is_finite())
             known = sc.ref_median if reference else sc.cur_median
@@ -410,11 +416,38 @@ class _ColumnStats:
     counts: dict[str, tuple[pl.DataFrame, pl.DataFrame]]  # category counts, by column name
 
 
+def _counted(sc: ColumnScope, cfg: IntegrityConfig) -> bool:
+    """Whether the drift pass counted what the checks need of a numeric column: its counts
+    are there, and the range checked is the reference's [min, max] they were counted in."""
+    return (
+        sc.counts is not None
+        and sc.ref_median is not None
+        and sc.cur_median is not None
+        and sc.ref_range is not None
+        and cfg.limit("range_quantiles", sc.name) == (0.0, 1.0)
+    )
+
+
+def _from_counts(row: dict[str, Any], i: int, sc: ColumnScope, reference: bool) -> None:
+    """A counted column's statistics in ``row``, as the select would have found them."""
+    assert sc.counts is not None and sc.ref_range is not None
+    side = 0 if reference else 1
+    row[f"inf{i}"] = sc.counts.infinite[side]
+    row[f"med{i}"] = sc.ref_median if reference else sc.cur_median
+    row[f"atmed{i}"] = sc.counts.at_median[side]
+    if reference:
+        row[f"lo{i}"], row[f"hi{i}"] = sc.ref_range
+
+
 def _side_stats(
     df: pl.DataFrame, cols: Sequence[ColumnScope], cfg: IntegrityConfig, reference: bool
 ) -> dict[str, Any]:
-    """One side's statistics of every column in one select, with the finite counts derived."""
+    """One side's statistics of every column in one select (what the drift pass counted
+    taken from it), with the finite counts derived."""
     row = df.select(_side_exprs(df, cols, cfg, reference)).row(0, named=True)
+    for i, sc in enumerate(cols):
+        if sc.kind is Kind.NUMERIC and _numeric(df, sc.name) and _counted(sc, cfg):
+            _from_counts(row, i, sc, reference)
     for i in range(len(cols)):
         if f"inf{i}" in row:  # finite = rows - (nulls + NaN) - infinities
             row[f"fin{i}"] = df.height - row[f"null{i}"] - row[f"inf{i}"]
@@ -422,15 +455,25 @@ def _side_stats(
 
 
 def _range_stats(
-    cur: pl.DataFrame, cols: Sequence[ColumnScope], r_row: Mapping[str, Any]
+    cur: pl.DataFrame,
+    cols: Sequence[ColumnScope],
+    r_row: Mapping[str, Any],
+    cfg: IntegrityConfig,
 ) -> dict[str, Any]:
-    """Current values below and above each numeric column's reference range, in one select."""
-    ranged = [
-        (i, sc.name, float(r_row[f"lo{i}"]), float(r_row[f"hi{i}"]))
-        for i, sc in enumerate(cols)
-        if f"lo{i}" in r_row and r_row[f"lo{i}"] is not None
-    ]
-    return cur.select(_range_exprs(ranged)).row(0, named=True) if ranged else {}
+    """Current values below and above each numeric column's reference range, in one select
+    (or as the drift pass counted them)."""
+    out: dict[str, Any] = {}
+    ranged = []
+    for i, sc in enumerate(cols):
+        if f"lo{i}" not in r_row or r_row[f"lo{i}"] is None:
+            continue
+        if sc.counts is not None and _counted(sc, cfg):
+            out[f"below{i}"], out[f"above{i}"] = sc.counts.below, sc.counts.above
+        else:
+            ranged.append((i, sc.name, float(r_row[f"lo{i}"]), float(r_row[f"hi{i}"])))
+    if ranged:
+        out |= cur.select(_range_exprs(ranged)).row(0, named=True)
+    return out
 
 
 def _category_counts(
@@ -451,7 +494,7 @@ def _column_stats(
     """Every statistic the column checks need, computed up front in bulk."""
     r_row = _side_stats(ref, cols, cfg, True)
     c_row = _side_stats(cur, cols, cfg, False)
-    rng_row = _range_stats(cur, cols, r_row)
+    rng_row = _range_stats(cur, cols, r_row, cfg)
     return _ColumnStats(r_row, c_row, rng_row, _category_counts(ref, cur, cols))
 
 

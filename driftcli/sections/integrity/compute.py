@@ -60,6 +60,7 @@ def _scope(c: ColumnResult, configured: dict[str, Kind | None]) -> ColumnScope:
         cur_range=(k.min, k.max)
         if numeric and k is not None and k.min is not None and k.max is not None
         else None,
+        counts=c.counts if numeric else None,
     )
 
 

@@ -549,6 +549,14 @@ def _plan(
     return plans
 
 
+def _without_categories(columns: Sequence[ColumnResult]) -> tuple[ColumnResult, ...]:
+    """The columns without the category counts the integrity checks read: the report does
+    not need them, and a column of many categories would hold them as long as it lives."""
+    return tuple(
+        dataclasses.replace(c, categories=None) if c.categories is not None else c for c in columns
+    )
+
+
 def _report(
     ctx: RunContext,
     data: _Data,
@@ -576,8 +584,10 @@ def _report(
             labels[1], cur.height, len(ctx.current_schema), _time_range(cur, data.time_column)
         ),
         dataset=dataset,
-        columns=tuple(columns),
-        segments=tuple(segments),
+        columns=_without_categories(columns),
+        segments=tuple(
+            dataclasses.replace(s, columns=_without_categories(s.columns)) for s in segments
+        ),
         config=config,
         generated_at=datetime.now(timezone.utc).replace(microsecond=0),
         driftcli_version=__version__,

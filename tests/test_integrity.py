@@ -447,3 +447,52 @@ def test_the_counts_the_drift_pass_takes_equal_the_checks_own(
     assert got == to_dict(own)["integrity"]
     checks = {(r["check"], r["column"]) for r in got["findings"]}
     assert {("infinite", "x"), ("out_of_range", "i"), ("constant", "x")} <= checks
+
+
+def test_the_categories_the_drift_pass_counts_equal_the_checks_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Text and boolean columns: the category checks read the drift pass's counts, with the
+    report the checks' own counts give (new and vanished categories, nulls, a categorical
+    dtype, booleans, a near-constant column); the report keeps none of them. A column whose
+    dtypes differ between the sides (compared as text) is counted by the checks."""
+    from driftcli.engines import memory
+
+    rng = np.random.default_rng(12)
+
+    def side(n: int, current: bool) -> pl.DataFrame:
+        names = ["north", "south", "east", "west"] + (["moon"] if current else ["atlantis"])
+        region = pl.Series(rng.choice(names, n, p=[0.3, 0.3, 0.2, 0.15, 0.05]))
+        plan = pl.Series(rng.choice(["a", "b", "c"], n)).set(pl.Series(rng.random(n) < 0.1), None)
+        constant = np.full(n, "same", dtype=object)
+        constant[: 3 if current else n // 3] = "other"
+        return pl.DataFrame(
+            {
+                "region": region.cast(pl.Categorical),
+                "plan": plan,
+                "flag": rng.random(n) < (0.7 if current else 0.4),
+                "constant": pl.Series(constant, dtype=pl.String),
+            }
+        )
+
+    ref, cur = side(3000, False), side(2500, True)
+    from driftcli.sections.integrity import checks
+
+    used: list[tuple[str, ...]] = []
+    as_frames = checks._as_frames
+
+    def spy(found: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
+        used.append(found.labels)
+        return as_frames(found)
+
+    monkeypatch.setattr(checks, "_as_frames", spy)
+    counted = run_report(ref, cur)
+    assert len(used) == 4  # region, plan, flag and constant: none counted again
+    monkeypatch.setattr(memory, "_as_text", lambda _: False)
+    own = run_report(ref, cur)
+    got = to_dict(counted)["integrity"]
+    assert got == to_dict(own)["integrity"]
+    found = {(r["check"], r["column"]) for r in got["findings"]}
+    assert {("new_categories", "region"), ("vanished_categories", "region")} <= found
+    assert ("constant", "constant") in found
+    assert all(c.categories is None for c in counted.columns)

@@ -170,6 +170,7 @@ def decide(
             current=prepared.current,
             distribution=prepared.distribution,
             counts=prepared.counts,
+            categories=prepared.categories,
         )
     skipped = _not_compared(prepared)
     if skipped is not None:

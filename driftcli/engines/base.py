@@ -28,7 +28,7 @@ import polars as pl
 from driftcli.columns.plan import ColumnPlan
 from driftcli.errors import InputError
 from driftcli.inputs.sources import SourceLike
-from driftcli.results.records import Distribution, SideSummary, SortedCounts
+from driftcli.results.records import CategoryCounts, Distribution, SideSummary, SortedCounts
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
@@ -81,6 +81,9 @@ class PreparedColumn:
     #: Counts of the sorted sides for the integrity checks (a numeric column of a scope with
     #: summaries, read as it is: not parsed from text, rescaled or with sentinels).
     counts: SortedCounts | None = None
+    #: Category counts for the integrity checks (a text or boolean column of a scope with
+    #: summaries, compared as read: the checks count the same categories).
+    categories: CategoryCounts | None = None
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,12 @@ from driftcli.engines.base import (
     rows_frame,
 )
 from driftcli.inputs.sources import Source, SourceLike, open_source
-from driftcli.results.records import Distribution, SideSummary, SortedCounts
+from driftcli.results.records import (
+    CategoryCounts,
+    Distribution,
+    SideSummary,
+    SortedCounts,
+)
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
 from driftcli.stats.samples import (
     PLOT_BINS,
@@ -336,7 +341,18 @@ class MemoryEngine:
             # holds 7 of them, not 7 categories.
             parses = ref.dtype == pl.String and strings_parse_as_datetime(ref)
             kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses, plan.name))
-        return _finish(kind, sample, ref, cur, None, None, reference is None)
+        prepared = _finish(kind, sample, ref, cur, None, None, reference is None)
+        if reference is None and not plan.cast_string and _as_text(ref) and _as_text(cur):
+            # The categories as read (text or booleans), as the integrity checks count them.
+            found = CategoryCounts(sample.labels, sample.reference, sample.current)
+            prepared = dataclasses.replace(prepared, categories=found)
+        return prepared
+
+
+def _as_text(s: pl.Series) -> bool:
+    """Whether the checks compare a column's values as the drift pass labels them: text
+    (String, Categorical, Enum) or booleans."""
+    return isinstance(s.dtype, (pl.String, pl.Categorical, pl.Enum, pl.Boolean))
 
 
 def _prepare_numeric(

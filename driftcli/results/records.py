@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driftcli.results.jsonable import num
 from driftcli.results.scopes import segment_label
@@ -20,6 +20,10 @@ from driftcli.results.vocabulary import (
     SegmentStatus,
     Status,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 #: The role of a column that is not one of the model's (target, prediction, score).
 FEATURE = "feature"
@@ -37,6 +41,17 @@ class SortedCounts:
     at_median: tuple[int, int]
     below: int
     above: int
+
+
+@dataclass(frozen=True)
+class CategoryCounts:
+    """A categorical or boolean column's counts per category on both sides, aligned on the
+    union of categories (the drift pass's), for the integrity checks' category checks (not in
+    the JSON; dropped from the report's columns once the checks ran)."""
+
+    labels: tuple[str, ...]
+    reference: npt.NDArray[np.int64]
+    current: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,9 @@ class ColumnResult:
     seconds: float = field(default=0.0, compare=False)
     #: What the integrity checks read from the sorted sides (numeric columns; not in the JSON).
     counts: SortedCounts | None = field(default=None, compare=False, repr=False)
+    #: The category counts the integrity checks read (text and boolean columns; not in the
+    #: JSON, and not kept in the report).
+    categories: CategoryCounts | None = field(default=None, compare=False, repr=False)
 
     @property
     def drifted(self) -> bool:

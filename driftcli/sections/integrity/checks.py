@@ -24,7 +24,7 @@ import polars as pl
 
 from driftcli.columns.kinds import dtype_family, is_numeric_dtype
 from driftcli.engines.base import ROWS_COLUMN
-from driftcli.results.records import SortedCounts
+from driftcli.results.records import CategoryCounts, SortedCounts
 from driftcli.results.vocabulary import Kind, Outcome, Severity
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import (
@@ -282,6 +282,9 @@ class ColumnScope:
     #: Infinities, values at the median and current values outside the reference range,
     #: counted by the drift pass from the sorted sides; None: counted here in Polars.
     counts: SortedCounts | None = None
+    #: The categories the drift pass counted on both sides (text and booleans as read);
+    #: None: counted here in Polars.
+    categories: CategoryCounts | None = None
 
 
 def _null_expr(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -479,13 +482,28 @@ def _range_stats(
 def _category_counts(
     ref: pl.DataFrame, cur: pl.DataFrame, cols: Sequence[ColumnScope]
 ) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
-    """Value counts on both sides of every categorical and boolean column, run together."""
+    """Value counts on both sides of every categorical and boolean column: those the drift
+    pass counted, the others run together."""
     cat_cols = [sc for sc in cols if sc.kind in (Kind.CATEGORICAL, Kind.BOOLEAN)]
+    out = {sc.name: _as_frames(sc.categories) for sc in cat_cols if sc.categories is not None}
+    todo = [sc for sc in cat_cols if sc.categories is None]
     queries: list[pl.LazyFrame] = []
-    for sc in cat_cols:
+    for sc in todo:
         queries += [_counts_query(ref, sc.name), _counts_query(cur, sc.name)]
     counted = pl.collect_all(queries) if queries else []
-    return {sc.name: (counted[2 * k], counted[2 * k + 1]) for k, sc in enumerate(cat_cols)}
+    out |= {sc.name: (counted[2 * k], counted[2 * k + 1]) for k, sc in enumerate(todo)}
+    return {sc.name: out[sc.name] for sc in cat_cols}
+
+
+def _as_frames(found: CategoryCounts) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The drift pass's category counts as the checks' (value, n) frames of each side's
+    categories present."""
+    values = pl.Series("value", found.labels, dtype=pl.String)
+    frames = []
+    for counts in (found.reference, found.current):
+        n = pl.Series("n", counts, dtype=pl.Int64)
+        frames.append(pl.DataFrame([values, n]).filter(pl.col("n") > 0))
+    return frames[0], frames[1]
 
 
 def _column_stats(

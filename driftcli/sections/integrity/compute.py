@@ -61,6 +61,7 @@ def _scope(c: ColumnResult, configured: dict[str, Kind | None]) -> ColumnScope:
         if numeric and k is not None and k.min is not None and k.max is not None
         else None,
         counts=c.counts if numeric else None,
+        categories=c.categories,
     )
 
 

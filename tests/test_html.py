@@ -28,6 +28,7 @@ from driftcli.results.records import sorted_columns
 from driftcli.results.report import Report
 from driftcli.results.vocabulary import FailOn, SegmentStatus, Status
 from driftcli.run import run_report
+from tests.conftest import SAMPLE_CUR, SAMPLE_REF
 from tests.section_fixtures import HOSTILE, with_sections
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -994,3 +995,46 @@ def test_concept_parameters_behind_a_disclosure(full_html: str) -> None:
     assert cd.count("delta=0.002") == 1
     scope = cd[cd.index('<div class="scope"') :]
     assert '<th scope="col">parameters</th>' not in scope
+
+
+@pytest.fixture
+def fresh_templates() -> Any:
+    """The template environment and its cache made again, before and after the test."""
+    from driftcli.outputs import html
+
+    html.template_cache.cache_clear()
+    html._environment.cache_clear()
+    yield html
+    html.template_cache.cache_clear()
+    html._environment.cache_clear()
+
+
+def test_compiled_templates_are_kept_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_templates: Any
+) -> None:
+    """Jinja's bytecode cache in its per-user folder of the temporary directory: a later
+    run (a new environment) loads the compiled templates and renders the same page."""
+    import os
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    report = run_report(SAMPLE_REF, SAMPLE_CUR)
+    first = to_html(report)
+    folder = tmp_path / f"_jinja2-cache-{os.getuid()}"
+    cached = sorted(folder.glob("driftcli_*.cache"))
+    assert cached and oct(folder.stat().st_mode & 0o777) == "0o700"
+    fresh_templates._environment.cache_clear()  # as a new process would
+    assert to_html(report) == first
+    assert sorted(folder.glob("driftcli_*.cache")) == cached
+
+
+def test_a_cache_folder_that_cannot_be_made_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_templates: Any
+) -> None:
+    import tempfile
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))
+    assert fresh_templates.template_cache() is None
+    assert "<html" in to_html(run_report(SAMPLE_REF, SAMPLE_CUR))

@@ -253,10 +253,11 @@ def to_html(result: FleetResult) -> str:
     import jinja2
     from markupsafe import Markup
 
-    from driftcli.outputs.html import template_dir
+    from driftcli.outputs.html import template_cache, template_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir())),
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -27,6 +27,7 @@ inlined verbatim.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.resources
 import json
@@ -114,9 +115,32 @@ def _script_text(path: Path) -> str:
     return text
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept between runs in Jinja's own per-user folder of the
+    temporary directory (``_jinja2-cache-<uid>``, mode 0700, checked to be the user's).
+
+    A cached entry is keyed by the template's name and checked against its source, so an
+    edited template is compiled again. A cache that cannot be written (a read-only or full
+    disk) is skipped: it never fails a report."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.lru_cache(maxsize=1)
+def template_cache() -> jinja2.BytecodeCache | None:
+    """The shared cache of compiled templates; None where no safe folder can be had."""
+    try:
+        return _TemplateCache(pattern="driftcli_%s.cache")
+    except (OSError, RuntimeError):  # Jinja's check of the folder's owner and mode failed
+        return None
+
+
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=template_cache(),
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(str(template_dir())),

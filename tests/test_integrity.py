@@ -428,12 +428,15 @@ def test_the_counts_the_drift_pass_takes_equal_the_checks_own(
         x[30 : n if shift else 60] = 0.25
         sentinel = rng.normal(0, 1, n)
         sentinel[:5] = np.finfo(np.float64).max
+        # Numbers on one side, the same as text on the other: the checks count these.
+        parsed = pl.Series(np.round(rng.normal(shift, 1.0, n), 3))
         return pl.DataFrame(
             {
                 "x": pl.Series(x).set(pl.Series(np.arange(n) % 97 == 0), None),
                 "i": pl.Series(rng.integers(-50, 50 + int(40 * shift), n), dtype=pl.Int32),
                 "w": rng.lognormal(shift, 1.0, n),
                 "sentinel": sentinel,
+                "parsed": parsed.cast(pl.String) if shift else parsed,
             }
         )
 

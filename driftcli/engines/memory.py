@@ -308,7 +308,9 @@ class MemoryEngine:
             dataclasses.replace(plan, parse_text=False), kind, ref, cur, bins, None, None
         )
         note = f"dtype changed ({dtypes}): every {text_side} value is a number, compared as such"
-        return dataclasses.replace(prepared, note="; ".join(n for n in (note, prepared.note) if n))
+        # The checks read the text side as Polars casts it, not as parsed here: they count.
+        note = "; ".join(n for n in (note, prepared.note) if n)
+        return dataclasses.replace(prepared, note=note, counts=None)
 
     def prepare_column(
         self,

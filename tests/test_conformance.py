@@ -53,10 +53,8 @@ class ShippedPasses(StreamEngine):
         def run(jobs: Sequence[PassJob]) -> Iterator[PassOutcome]:
             for job in jobs:
                 shipped: PassJob = pickle.loads(dumps(job))
-                frames = [
-                    self.read(ref, cur, shipped.reads(0), ([], []))[0],
-                    self.read(ref, cur, shipped.reads(1), ([], []))[1],
-                ]
+                bases = ([*shipped.base[0]], [*shipped.base[1]])
+                frames = self.read(ref, cur, list(shipped.chunk), bases)
                 yield pickle.loads(dumps(remote_pass(shipped, *frames)))
 
         return run

@@ -404,7 +404,7 @@ def _prepare_numeric(
         if kind is Kind.CATEGORICAL:
             sample = CategoricalSample.from_series(ref, cur)
     prepared = _finish(kind, sample, ref, cur, moments, note, reference is None)
-    raw = note is None and numeric_dtype and isinstance(sample, NumericSample)
+    raw = note is None and numeric_dtype
     if raw and isinstance(sample, NumericSample) and sample.scale_exponent == 0:
         # The sorted sides hold the data's own values (no text parsed, no sentinel read as
         # infinite, not rescaled): what the integrity checks would count again.
@@ -423,21 +423,20 @@ def _sorted_counts(
         return None
     if ref.min is None or ref.max is None:
         return None
-    infinite, at_median = [], []
+    ends, at_median = [], []
     for x, median in ((sample.reference, ref.p50), (sample.current, cur.p50)):
-        infinite.append(_count_infinite(x))
+        ends.append(_infinite_ends(x))
         at_median.append(int(x.searchsorted(median, "right") - x.searchsorted(median, "left")))
-    x = sample.current
-    low = int(x.searchsorted(-np.inf, "right"))
-    high = len(x) - int(x.searchsorted(np.inf, "left"))
+    x, (low, high) = sample.current, ends[1]
     below = int(x.searchsorted(ref.min, "left")) - low  # finite values below the range
     above = len(x) - int(x.searchsorted(ref.max, "right")) - high
-    return SortedCounts((infinite[0], infinite[1]), (at_median[0], at_median[1]), below, above)
+    infinite = (sum(ends[0]), sum(ends[1]))
+    return SortedCounts(infinite, (at_median[0], at_median[1]), below, above)
 
 
-def _count_infinite(x: FloatArray) -> int:
-    """Infinite values of a sorted array without NaN (they sit at its ends)."""
-    return int(x.searchsorted(-np.inf, "right") + len(x) - x.searchsorted(np.inf, "left"))
+def _infinite_ends(x: FloatArray) -> tuple[int, int]:
+    """The -inf and +inf values of a sorted array without NaN (they sit at its ends)."""
+    return int(x.searchsorted(-np.inf, "right")), len(x) - int(x.searchsorted(np.inf, "left"))
 
 
 _LARGEST = float(np.finfo(np.float64).max)

@@ -246,7 +246,13 @@ def sorted_values(s: pl.Series) -> FloatArray:
     if s.dtype != pl.Float64:
         s = s.cast(pl.Float64)
     # numpy's vectorised sort is several times faster than a Polars sort here (measured).
-    arr: FloatArray = np.sort(s.to_numpy())
+    arr: FloatArray = s.to_numpy()
+    if arr.flags.writeable:
+        # Polars hands out its own memory read-only; a writable array is a copy made for this
+        # call (nulls filled with NaN, chunks joined), so it is sorted where it is.
+        arr.sort()
+    else:
+        arr = np.sort(arr)
     end = int(np.searchsorted(arr, np.nan, side="left"))
     return arr[:end]
 

@@ -307,3 +307,38 @@ def test_segments_list_the_skipped_columns_in_a_run_in_passes() -> None:
     listed = {c["column"] for c in passes["segments"][0]["columns"]}
     assert listed == {"id", "x", "y", "channel", "flag", "day"}
     assert passes == memory
+
+
+def test_moments_equal_the_finite_values_moments_bit_for_bit() -> None:
+    """The moments skip the is_finite filter where a column has no NaN or infinity: the same
+    bits as filtering, on every awkward shape (nulls, NaN, infinities, one value, none)."""
+    from driftcli.engines.memory import _moments
+
+    rng = np.random.default_rng(7)
+    n = 50_000
+    base = rng.lognormal(size=n)
+    nulls = pl.Series(base).scatter(rng.choice(n, 500, replace=False), None)
+    frame = pl.DataFrame(
+        {
+            "plain": base,
+            "nulls": nulls,
+            "nan": pl.Series(base).scatter([3, 99], float("nan")),
+            "inf": pl.Series(base).scatter([5], float("inf")),
+            "both_inf": pl.Series(base).scatter([5, 6], [float("inf"), float("-inf")]),
+            "nulls_nan": nulls.scatter([10], float("nan")),
+            "ints": rng.integers(0, 1000, n),
+            "one": pl.Series([None] * (n - 1) + [2.5], dtype=pl.Float64),
+            "none": pl.Series([None] * n, dtype=pl.Float64),
+            "huge": pl.Series(np.full(n, 1e300)),
+        }
+    )
+    # Several chunks, as a multi-file read gives.
+    frame = pl.concat([frame.head(20_000), frame.tail(n - 20_000)], rechunk=False)
+    got = _moments(frame, frame.columns)
+    for name in frame.columns:
+        x = pl.col(name).cast(pl.Float64)
+        finite = x.filter(x.is_finite())
+        mean, std = frame.rechunk().select(finite.mean().alias("m"), finite.std().alias("s")).row(0)
+        expect = [v if isinstance(v, float) and np.isfinite(v) else None for v in (mean, std)]
+        assert [got[name].mean, got[name].std] == expect, name
+    assert got["plain"].mean is not None and got["one"].std is None and got["none"].mean is None

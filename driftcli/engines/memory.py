@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -91,17 +92,47 @@ def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
     out: dict[str, Moments] = {}
     for start in range(0, len(names), _MOMENTS_BATCH):
         batch = list(names[start : start + _MOMENTS_BATCH])
-        exprs: list[pl.Expr] = []
+        frame = df.select(batch).rechunk()
+        nulls = frame.null_count().row(0)
+        # Most columns hold no NaN or infinity: their moments over the values as they are
+        # (nulls dropped) are the moments of the finite values, the same sum of the same
+        # contiguous values, without the is_finite filter's pass and copy (a third of the
+        # time). A NaN or an infinity makes the result NaN or infinite: those columns are
+        # summed again, filtered.
+        row = _moment_row(frame, batch, finite_only=False, nulls=nulls)
+        again = [
+            name for i, name in enumerate(batch) if not _all_finite(row[2 * i], row[2 * i + 1])
+        ]
+        if again:
+            redone = _moment_row(frame, again, finite_only=True, nulls=None)
+            found = dict(zip(again, zip(redone[0::2], redone[1::2], strict=True), strict=True))
+        else:
+            found = {}
         for i, name in enumerate(batch):
-            x = pl.col(name).cast(pl.Float64)
-            finite = x.filter(x.is_finite())
-            exprs += [finite.mean().alias(f"m{i}"), finite.std(ddof=1).alias(f"s{i}")]
-        row = df.select(batch).rechunk().select(exprs).row(0)
-        out |= {
-            name: Moments(_finite(row[2 * i]), _finite(row[2 * i + 1]))
-            for i, name in enumerate(batch)
-        }
+            mean, std = found.get(name, (row[2 * i], row[2 * i + 1]))
+            out[name] = Moments(_finite(mean), _finite(std))
     return out
+
+
+def _moment_row(
+    frame: pl.DataFrame, names: Sequence[str], *, finite_only: bool, nulls: Sequence[int] | None
+) -> tuple[Any, ...]:
+    """Mean and sample std (ddof=1) of each column, in one parallel Polars pass: of its
+    finite values (``finite_only``), else of its values without nulls (``nulls``: each
+    column's null count, 0 where nothing needs dropping)."""
+    exprs: list[pl.Expr] = []
+    for i, name in enumerate(names):
+        x = pl.col(name).cast(pl.Float64)
+        if finite_only:
+            x = x.filter(x.is_finite())
+        elif nulls is None or nulls[i]:
+            x = x.drop_nulls()
+        exprs += [x.mean().alias(f"m{i}"), x.std(ddof=1).alias(f"s{i}")]
+    return frame.select(exprs).row(0)
+
+
+def _all_finite(*values: object) -> bool:
+    return all(isinstance(v, float) and math.isfinite(v) for v in values)
 
 
 def _finite_part(x: FloatArray) -> FloatArray:

@@ -147,7 +147,11 @@ def infer_kind(ev: KindEvidence) -> Kind:
 
 def strings_parse_as_datetime(values: pl.Series) -> bool:
     """True when a sample of the non-null strings all parse as dates or datetimes."""
-    sample = values.drop_nulls().head(DATETIME_SAMPLE)
+    # Each distinct value once: parsing is what costs (about 5 ms for 1000 category labels
+    # whose format cannot be guessed, 0.3 ms for their 50 distinct ones), and whether all
+    # parse does not depend on repeats. In order: the format is guessed from the first value.
+    head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
+    sample = head.head(DATETIME_SAMPLE).unique(maintain_order=True)
     if sample.len() == 0:
         return False
     if sample.dtype != pl.String:

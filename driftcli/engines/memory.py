@@ -267,20 +267,31 @@ class MemoryEngine:
         extra: tuple[list[str], list[str]],
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Read ``columns`` from both sides (plus each side's own ``extra`` columns) in one
-        pass per side."""
-        frames: list[pl.DataFrame] = []
+        pass per side, the two sides at once (one side's read alone keeps about 1.3 of two
+        cores busy)."""
+        queries: list[pl.LazyFrame] = []
+        sources: list[Source] = []
+        counted: list[bool] = []
         for src, more in ((ref, extra[0]), (cur, extra[1])):
             assert isinstance(src, Source)
             wanted = columns + [c for c in more if c not in columns]
-            try:
-                if wanted:
-                    frames.append(src.lazy.select(wanted).collect())
-                else:
-                    # Nothing to test (every column skipped): still count the rows.
-                    frames.append(rows_frame(src.lazy.select(pl.len()).collect().item()))
-            except Exception as exc:
-                raise src.read_error(exc) from exc
-        return frames[0], frames[1]
+            # Nothing to test (every column skipped): still count the rows.
+            queries.append(src.lazy.select(wanted) if wanted else src.lazy.select(pl.len()))
+            sources.append(src)
+            counted.append(not wanted)
+        try:
+            frames = pl.collect_all(queries)
+        except Exception:  # noqa: BLE001 - read each side alone to say which one failed
+            frames = []
+            for src, query in zip(sources, queries, strict=True):
+                try:
+                    frames.append(query.collect())
+                except Exception as exc:
+                    raise src.read_error(exc) from exc
+        out = [
+            rows_frame(df.item()) if rows else df for df, rows in zip(frames, counted, strict=True)
+        ]
+        return out[0], out[1]
 
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
         """None: the passes run in this process."""

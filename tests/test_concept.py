@@ -255,3 +255,38 @@ def test_bad_parameters_name_the_fix(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         func(np.zeros(10), **params)
+
+
+@pytest.mark.parametrize("alpha", [1 - 1e-4, 0.5, 1.0])
+def test_fading_sums_loop_equals_scipy_lfilter_bit_for_bit(
+    alpha: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page-Hinkley's fading sums on short streams run as a loop instead of importing
+    scipy.signal: the same bits as its filter, whatever the length and carried state."""
+    from scipy.signal import lfilter
+
+    monkeypatch.setattr(concept, "_use_scipy", lambda n: False)
+    rng = np.random.default_rng(11)
+    for n in (0, 1, 2, 1000, 50_000):
+        b = rng.standard_normal(n) * 10 - 0.005
+        start = float(rng.standard_normal() * 100)
+        got = concept._fading_sums(n, alpha)(b, start)
+        # Reference: scipy.signal.lfilter([1], [1, -alpha], b, zi=[start])
+        expect = lfilter([1.0], [1.0, -alpha], b, zi=[start])[0]
+        assert got.dtype == np.float64 and got.tobytes() == expect.tobytes(), n
+
+
+def test_page_hinkley_gives_the_same_answer_through_the_loop_or_scipy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(3)
+    stream = np.abs(rng.standard_normal(60_000)) * np.repeat([1.0, 1.3, 1.1, 1.5], 15_000)
+    found = []
+    for use in (True, False):
+        monkeypatch.setattr(concept, "_use_scipy", lambda n, use=use: use)
+        found.append(page_hinkley(stream))
+    assert found[0] == found[1]
+    assert found[0].n_drifts >= 2
+    # Where the loop is taken: short streams, until scipy.signal is loaded anyway.
+    monkeypatch.undo()
+    assert concept._use_scipy(concept._LOOP_MAX + 1)

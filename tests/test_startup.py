@@ -84,8 +84,9 @@ OFF_BY_DEFAULT = (
 #: [trigger].
 DELIVERY = ("driftcli.notify.http", "driftcli.notify.notifiers", "urllib.request")
 
-#: Never imported by a run: typer from 0.29 on validates options with pydantic (pinned below).
-NEVER = ("pydantic",)
+#: Never imported by these runs: typer from 0.29 on validates options with pydantic (pinned
+#: below); scipy.signal (about 0.6 s) only for Page-Hinkley on streams of over 500,000 events.
+NEVER = ("pydantic", "scipy.signal")
 
 
 def test_a_run_loads_only_the_sections_it_turns_on(tmp_path: Path) -> None:

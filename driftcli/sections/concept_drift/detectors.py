@@ -41,9 +41,11 @@ Warnings are reported as the row where a warning zone starts (the warning flag g
 on); river exposes the same flag row by row. A warning zone ends at a drift or when the
 statistic recovers.
 
-Speed: nothing loops over rows in Python. DDM, EDDM and Page-Hinkley run on blocks of rows with
-numpy cumulative sums, running minima/maxima and, for Page-Hinkley's fading sums, a linear
-filter (``scipy.signal.lfilter``); a block's state carries into the next, and a detection
+Speed: nothing loops over rows in Python but Page-Hinkley's fading sums on short streams.
+DDM, EDDM and Page-Hinkley run on blocks of rows with numpy cumulative sums, running
+minima/maxima and, for Page-Hinkley's fading sums, a linear filter (``scipy.signal.lfilter``;
+a loop doing the same arithmetic on streams short enough that importing SciPy would cost
+more); a block's state carries into the next, and a detection
 restarts the computation on the following row with small blocks that then grow. ADWIN only
 tests every ``clock`` rows: the bucket layout of the window depends only on its length, so
 the cut points of many checks are evaluated at once as a matrix over prefix sums. The window
@@ -56,6 +58,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -371,24 +374,22 @@ def page_hinkley(
     mode: PHMode = "both",
 ) -> DetectorResult:
     """Page-Hinkley on a real-valued stream: drift rows (river's ``drift.PageHinkley``)."""
-    from scipy.signal import lfilter  # lazy: scipy's import is slow for the CLI's --help
-
     name = "page_hinkley"
     _check(min_instances >= 0, name, f"min_instances must be >= 0, got {min_instances}")
     _check(threshold > 0, name, f"threshold must be > 0, got {threshold}")
     _check(0 < alpha <= 1, name, f"alpha must be in (0, 1], got {alpha}")
     _check(mode in ("up", "down", "both"), name, f"mode must be up, down or both, got {mode!r}")
     x = _as_stream(stream, name, binary=False)
-    fade = np.array([1.0, -alpha])
+    fading = _fading_sums(len(x), alpha)
 
     def step(x: FloatArray, a: int, b: int, st: _PHState) -> tuple[int | None, list[int], _PHState]:
         seg = x[a:b]
         n = st.n + np.arange(1, b - a + 1, dtype=np.float64)
         total = np.cumsum(np.concatenate(([st.total], seg)))[1:]
         dev = seg - total / n
-        # U_t = alpha U_{t-1} + b_t is a first-order linear filter; zi carries U over blocks.
-        up, _ = lfilter([1.0], fade, dev - delta, zi=[alpha * st.up])
-        down, _ = lfilter([1.0], fade, dev + delta, zi=[alpha * st.down])
+        # U_t = alpha U_{t-1} + b_t is a first-order linear filter; U carries over blocks.
+        up = fading(dev - delta, alpha * st.up)
+        down = fading(dev + delta, alpha * st.down)
         up_min = np.minimum.accumulate(np.concatenate(([st.up_min], up)))[1:]
         down_max = np.maximum.accumulate(np.concatenate(([st.down_max], down)))[1:]
         active = n >= min_instances
@@ -425,6 +426,50 @@ def page_hinkley(
             "mode": mode,
         },
     )
+
+
+#: Streams up to this many events run Page-Hinkley's fading sums as a Python loop (about 0.12
+#: s per million events and sum) rather than importing scipy.signal for its linear filter
+#: (about 0.6 s, once a process: more than the whole rest of a small report).
+_LOOP_MAX = 500_000
+
+
+def _use_scipy(n: int) -> bool:
+    """Whether Page-Hinkley's fading sums of an ``n``-event stream go through SciPy."""
+    return n > _LOOP_MAX or "scipy.signal" in sys.modules
+
+
+def _fading_sums(n: int, alpha: float) -> Callable[[FloatArray, float], FloatArray]:
+    """``f(b, start)``: ``y_0 = b_0 + start``, ``y_t = b_t + alpha y_{t-1}``, as
+    ``scipy.signal.lfilter([1], [1, -alpha], b, zi=[start])`` computes it, to the bit: one
+    product and one sum per row, rounded the same (tests/test_concept.py compares the two).
+    SciPy's filter for a stream of more than ``_LOOP_MAX`` events, or once scipy.signal is
+    loaded; the loop otherwise."""
+    if _use_scipy(n):
+        from scipy.signal import lfilter
+
+        fade = np.array([1.0, -alpha])
+
+        def filtered(b: FloatArray, start: float) -> FloatArray:
+            y: FloatArray = lfilter([1.0], fade, b, zi=[start])[0]
+            return y
+
+        return filtered
+
+    def looped(b: FloatArray, start: float) -> FloatArray:
+        values = iter(b.tolist())
+        y = next(values, None)
+        if y is None:
+            return np.empty(0, dtype=np.float64)
+        y += start
+        out = [y]
+        add = out.append
+        for v in values:
+            y = v + alpha * y
+            add(y)
+        return np.array(out, dtype=np.float64)
+
+    return looped
 
 
 # -------------------------------------------------------------------------------------- ADWIN

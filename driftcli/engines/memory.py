@@ -91,26 +91,30 @@ def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
     copied; the others are, a batch at a time."""
     out: dict[str, Moments] = {}
     for start in range(0, len(names), _MOMENTS_BATCH):
-        batch = list(names[start : start + _MOMENTS_BATCH])
-        frame = df.select(batch).rechunk()
-        nulls = frame.null_count().row(0)
-        # Most columns hold no NaN or infinity: their moments over the values as they are
-        # (nulls dropped) are the moments of the finite values, the same sum of the same
-        # contiguous values, without the is_finite filter's pass and copy (a third of the
-        # time). A NaN or an infinity makes the result NaN or infinite: those columns are
-        # summed again, filtered.
-        row = _moment_row(frame, batch, finite_only=False, nulls=nulls)
-        again = [
-            name for i, name in enumerate(batch) if not _all_finite(row[2 * i], row[2 * i + 1])
-        ]
-        if again:
-            redone = _moment_row(frame, again, finite_only=True, nulls=None)
-            found = dict(zip(again, zip(redone[0::2], redone[1::2], strict=True), strict=True))
-        else:
-            found = {}
-        for i, name in enumerate(batch):
-            mean, std = found.get(name, (row[2 * i], row[2 * i + 1]))
-            out[name] = Moments(_finite(mean), _finite(std))
+        # One batch's copy at a time: the next is made only once this one is freed.
+        out |= _batch_moments(df.select(names[start : start + _MOMENTS_BATCH]).rechunk())
+    return out
+
+
+def _batch_moments(frame: pl.DataFrame) -> dict[str, Moments]:
+    """Moments of every column of ``frame`` (contiguous numeric columns)."""
+    batch = frame.columns
+    nulls = frame.null_count().row(0)
+    # Most columns hold no NaN or infinity: their moments over the values as they are
+    # (nulls dropped) are the moments of the finite values, the same sum of the same
+    # contiguous values, without the is_finite filter's pass and copy (a third of the
+    # time). A NaN or an infinity makes the result NaN or infinite: those columns are
+    # summed again, filtered.
+    row = _moment_row(frame, batch, finite_only=False, nulls=nulls)
+    again = [name for i, name in enumerate(batch) if not _all_finite(row[2 * i], row[2 * i + 1])]
+    found: dict[str, tuple[Any, Any]] = {}
+    if again:
+        redone = _moment_row(frame, again, finite_only=True, nulls=None)
+        found = dict(zip(again, zip(redone[0::2], redone[1::2], strict=True), strict=True))
+    out: dict[str, Moments] = {}
+    for i, name in enumerate(batch):
+        mean, std = found.get(name, (row[2 * i], row[2 * i + 1]))
+        out[name] = Moments(_finite(mean), _finite(std))
     return out
 
 

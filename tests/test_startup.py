@@ -203,3 +203,56 @@ def test_a_run_on_another_engine_never_imports_pyspark() -> None:
         "    'loaded': [m for m in ('pyspark', 'py4j') if m in sys.modules]}))\n"
     )
     assert _fresh(code) == {"spark": True, "loaded": []}
+
+
+def test_the_console_script_leaves_the_library_out_of_collection(tmp_path: Path) -> None:
+    """``drift`` (``main``) runs one command and ends: the objects the library's import made
+    are frozen out of the collector's passes, which stays on for the command's own garbage.
+    A caller of the same commands in process (``app``, as CliRunner) is left as it was."""
+    argv = ["drift", "report", "sample_data/reference.parquet", "sample_data/current.parquet"]
+    argv += ["--json", str(tmp_path / "r.json"), "--quiet"]
+    code = (
+        "import gc, json, sys\n"
+        "from driftcli import registries\n"
+        "from driftcli.cli import main\n"
+        "seen = {}\n"
+        "load = registries.load\n"
+        "def watched():\n"
+        "    seen.setdefault('collecting while loading', []).append(gc.isenabled())\n"
+        "    load()\n"
+        "registries.load = watched\n"
+        "import driftcli.run\n"
+        "run_report = driftcli.run.run_report\n"
+        "def run(*args, **kwargs):\n"
+        "    seen['frozen when the run starts'] = gc.get_freeze_count() > 10_000\n"
+        "    seen['collecting during the run'] = gc.isenabled()\n"
+        "    return run_report(*args, **kwargs)\n"
+        "driftcli.run.run_report = run\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    seen['code'] = exc.code\n"
+        "seen['collecting after'] = gc.isenabled()\n"
+        "print(json.dumps(seen))\n"
+    )
+    found = _fresh(code)
+    # The entry point's load (later loads, on first use of a public name, are no-ops).
+    assert False in found.pop("collecting while loading")  # type: ignore[operator]
+    assert found == {
+        "frozen when the run starts": True,
+        "collecting during the run": True,
+        "code": 0,
+        "collecting after": True,
+    }
+    assert (tmp_path / "r.json").exists()
+
+    import gc
+
+    from typer.testing import CliRunner
+
+    from driftcli.cli import app
+
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(app, argv[1:])
+    assert result.exit_code == 0 and gc.get_freeze_count() == before

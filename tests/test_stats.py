@@ -714,3 +714,29 @@ def test_kind_mismatch_not_applicable() -> None:
         get_test("ks").run(cat({"a": 1, "b": 2}, {"a": 1, "b": 2}))
     with pytest.raises(NotApplicable):
         get_test("chisquare").run(num([1.0, 2.0], [1.0, 2.0]))
+
+
+def test_sorted_values_never_sorts_the_callers_data() -> None:
+    """sorted_values sorts in place only the copy Polars made for the call (chunks joined,
+    nulls filled): the Series, its chunks and a NumPy array it was made from are left as they
+    were, whatever their shape."""
+    from driftcli.stats.samples import sorted_values
+
+    rng = np.random.default_rng(2)
+    values = rng.normal(size=1000)
+    owned = values.copy()
+    shapes = {
+        "one chunk": pl.Series(values),
+        "from numpy": pl.Series(owned),
+        "two chunks": pl.concat([pl.Series(values[:400]), pl.Series(values[400:])], rechunk=False),
+        "nulls": pl.Series(values).scatter([3, 7], None),
+        "ints": pl.Series(rng.integers(0, 50, 1000)),
+        "sliced": pl.Series(values).slice(100, 500),
+    }
+    for name, s in shapes.items():
+        before = s.clone()
+        got = sorted_values(s)
+        assert s.equals(before), name
+        expect = np.sort(before.drop_nulls().cast(pl.Float64).to_numpy())
+        assert np.array_equal(got, expect), name
+    assert np.array_equal(owned, values)

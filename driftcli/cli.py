@@ -115,22 +115,21 @@ def _closed_pipe_ok(stream: TextIO) -> Iterator[None]:
 
 def _guard(debug: bool, body: Callable[[], T]) -> T:
     """Run a command body: user errors exit 2 with one line, bugs exit 3."""
-    err = _stderr()
     try:
         _library()
         return body()
     except typer.Exit:
         raise
     except DriftError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _stderr().print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        _stderr().print("interrupted", markup=False)
         raise typer.Exit(130) from None
     except Exception as exc:  # noqa: BLE001 - every other exception is a bug: exit 3
         if debug:
             traceback.print_exc(file=sys.stderr)
-        err.print(
+        _stderr().print(
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in driftcli; rerun "
             "with --debug for the traceback and report it.",
             markup=False,
@@ -416,11 +415,10 @@ def _deliver(result: Report, cfg: DriftConfig, written: Mapping[str, str]) -> Re
 
     location = written.get("html") or written.get("json")
     result = deliver(result, cfg, None if location == "-" else location, written)
-    err = _stderr()
     with _closed_pipe_ok(sys.stderr):
         for d in result.deliveries:
             if not d.ok:
-                err.print(
+                _stderr().print(
                     f"warning: {d.name} delivery to {d.target} failed after {d.attempts} "
                     f"attempt(s): {d.error}",
                     markup=False,
@@ -640,8 +638,9 @@ def report(
         # writes nothing.
         check_targets(targets)
         cfg, store_error = _history_before(cfg, reference, current)
-        err = _stderr()
-        result = _run(reference, current, cfg, engine, not quiet and err.is_terminal)
+        # rich loads only to print: a quiet run that goes well never imports it.
+        err = None if quiet else _stderr()
+        result = _run(reference, current, cfg, engine, err is not None and err.is_terminal)
         # Notify before writing, so the JSON lists the deliveries; a failed delivery is
         # reported, never fatal: the files are still written and the verdict stands.
         result = _deliver(result, cfg, dict(targets))
@@ -650,7 +649,7 @@ def report(
         # exit code: the run's verdict stands.
         with _closed_pipe_ok(sys.stdout):  # the annotations go to stdout
             _publish_github(result, github, dict(targets))
-        if not quiet:
+        if err is not None:
             from driftcli.outputs.terminal import print_summary
 
             with _closed_pipe_ok(sys.stderr):

@@ -256,3 +256,26 @@ def test_the_console_script_leaves_the_library_out_of_collection(tmp_path: Path)
     before = gc.get_freeze_count()
     result = CliRunner().invoke(app, argv[1:])
     assert result.exit_code == 0 and gc.get_freeze_count() == before
+
+
+def test_a_quiet_run_never_imports_rich(tmp_path: Path) -> None:
+    """rich loads to print: ``drift report --quiet`` writing JSON and HTML (a cron job's run)
+    that goes well prints nothing and never imports it; a run with a summary does."""
+
+    def loaded(*flags: str) -> bool:
+        argv = ["drift", "report", "sample_data/reference.parquet", "sample_data/current.parquet"]
+        argv += ["--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"), *flags]
+        code = (
+            "import json, sys\n"
+            "from driftcli.cli import main\n"
+            f"sys.argv = {argv!r}\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(json.dumps({'rich': 'rich' in sys.modules}))\n"
+        )
+        return bool(_fresh(code)["rich"])
+
+    assert loaded("--quiet") is False
+    assert loaded() is True

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from driftcli._lazy import lazy_call
 from driftcli.config import ConfigTable, DriftConfig
-from driftcli.sections.integrity import compute, html, terminal
+from driftcli.sections.integrity import compute
 from driftcli.sections.integrity.config import IntegrityConfig, integrity_config_from_mapping
 from driftcli.sections.registry import HtmlView, SectionSpec
 
@@ -32,7 +33,14 @@ SECTION = SectionSpec(
     reads=compute.reads,
     passes=compute.passes,
     named_columns=_named,
-    terminal=terminal.print_section,
-    html=HtmlView(HERE / "section.html.j2", html.view, anchor="integrity", nav="Integrity"),
+    # The renderers load when a terminal summary or a page is made: rich and the page's
+    # helpers stay out of a run that writes neither (a quiet run, a JSON summary).
+    terminal=lazy_call("driftcli.sections.integrity.terminal", "print_section"),
+    html=HtmlView(
+        HERE / "section.html.j2",
+        lazy_call("driftcli.sections.integrity.html", "view"),
+        anchor="integrity",
+        nav="Integrity",
+    ),
     schema=HERE / "schema.json",
 )

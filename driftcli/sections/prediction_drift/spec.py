@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftcli.sections.prediction_drift import compute, html, terminal
+from driftcli._lazy import lazy_call
+from driftcli.sections.prediction_drift import compute
 from driftcli.sections.registry import HtmlView, SectionSpec
 
 HERE = Path(__file__).parent
@@ -14,13 +15,13 @@ SECTION = SectionSpec(
     key="prediction_drift",
     title="Prediction and target drift",
     compute=compute.compute,
-    terminal=terminal.print_section,
+    terminal=lazy_call("driftcli.sections.prediction_drift.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",
-        html.view,
+        lazy_call("driftcli.sections.prediction_drift.html", "view"),
         anchor="model-drift",
         nav="Prediction and target drift",
-        summary=html.summary,
+        summary=lazy_call("driftcli.sections.prediction_drift.html", "summary"),
     ),
     schema=HERE / "schema.json",
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -140,6 +141,39 @@ class Backend(ABC):
         """Serialise migrations across processes (SQLite: the write lock already does)."""
 
 
+def _write_ahead(conn: sqlite3.Connection) -> None:
+    """``journal_mode = WAL``, waiting for other writers up to ``WAIT_SECONDS``.
+
+    Switching a new store's journal takes an exclusive lock. When another connection switches
+    it at the same moment (the workers of a fleet's first run), SQLite answers "database is
+    locked" at once instead of calling the busy handler; about 1 open in 100 failed so when
+    six threads opened a new store together. So it is tried again, briefly, until the deadline.
+    """
+    deadline = time.monotonic() + WAIT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.25)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite said SQLITE_BUSY ("database is locked")."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if isinstance(code, int):
+        return (code & 0xFF) == _SQLITE_BUSY
+    return "database is locked" in str(exc)
+
+
+#: SQLite's primary result code SQLITE_BUSY (extended codes keep it in the low byte).
+_SQLITE_BUSY = 5
+
+
 class SqliteBackend(Backend):
     """A SQLite file in WAL mode: readers never block the one writer; writers queue."""
 
@@ -155,7 +189,7 @@ class SqliteBackend(Backend):
         self.conn = sqlite3.connect(path, timeout=WAIT_SECONDS, isolation_level=None)
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {WAIT_SECONDS * 1000}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            _write_ahead(self.conn)
             # WAL with synchronous=NORMAL: a crash never corrupts the file or tears a
             # transaction; a power cut may lose the last commits.
             self.conn.execute("PRAGMA synchronous = NORMAL")

@@ -2,7 +2,7 @@
 """The floor under an exact drift report: read both files, sort every numeric column of each
 side and count every categorical one, and nothing else.
 
-Usage (from the repository root, after ``python bench/bench.py --rows N`` made the data)::
+Usage (from the repository root; the data is bench.py's pair, made when missing)::
 
     python bench/bench_floor.py --rows 1000000 --repeat 7
 
@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import ensure_data
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,10 +58,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "data", help="bench.py's data folder")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    ref = args.out / f"ref_{args.rows}x25_s{args.seed}.parquet"
-    cur = args.out / f"cur_{args.rows}x25_s{args.seed}.parquet"
-    if not (ref.exists() and cur.exists()):
-        raise SystemExit(f"no {ref.name}: run python bench/bench.py --rows {args.rows} first")
+    ref, cur = ensure_data(args.out, args.rows, args.seed)
     _time(ref, cur, "read")  # the page cache warmed
     reads, floors = [], []
     for _ in range(args.repeat):

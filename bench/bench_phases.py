@@ -1,11 +1,11 @@
 #!/usr/bin/env python
 """Where the wall time of ``drift report`` goes, phase by phase, against the read baseline.
 
-Usage (from the repository root, after ``python bench/bench.py --rows N`` made the data)::
+Usage (from the repository root; the data is bench.py's pair, made when missing)::
 
     python bench/bench_phases.py --rows 1000000 --repeat 7
 
-Each repeat runs, in turn and each in a fresh process, the bench's read baseline (import
+Each repeat runs, in turn and each in a fresh process, bench.py's read baseline (import
 Polars, read both files) and ``drift report REF CUR --json X --html Y --quiet`` through the
 console script's entry point (``driftcli.cli.main``), with a clock read at each phase's end:
 
@@ -37,14 +37,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench import READ_CHILD, compile_driftcli, ensure_data
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-
-READ = """
-import sys
-import polars as pl
-pl.read_parquet(sys.argv[1]); pl.read_parquet(sys.argv[2])
-"""
 
 CHILD = """
 import functools, json, os, sys, time
@@ -82,7 +78,10 @@ PHASES = ("start", "imports", "plan", "read", "compare", "sections", "outputs", 
 
 def _read(ref: Path, cur: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", READ, str(ref), str(cur)], check=True)
+    # bench.py's read baseline (it prints its in-process times, not read here)
+    subprocess.run(
+        [sys.executable, "-c", READ_CHILD, str(ref), str(cur)], check=True, capture_output=True
+    )
     return time.perf_counter() - t0
 
 
@@ -122,12 +121,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "data", help="bench.py's data folder")
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
-    ref = args.out / f"ref_{args.rows}x25_s{args.seed}.parquet"
-    cur = args.out / f"cur_{args.rows}x25_s{args.seed}.parquet"
-    if not (ref.exists() and cur.exists()):
-        raise SystemExit(f"no {ref.name}: run python bench/bench.py --rows {args.rows} first")
-    # Bytecode as an installed copy has it (see bench/README.md, "What is measured").
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "driftcli")], check=True)
+    ref, cur = ensure_data(args.out, args.rows, args.seed)
+    compile_driftcli()  # bytecode as an installed copy has it (bench/README.md)
     scratch = args.out / "phases"
     scratch.mkdir(exist_ok=True)
     _read(ref, cur)  # the page cache warmed

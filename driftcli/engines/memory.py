@@ -141,9 +141,8 @@ def _all_finite(*values: object) -> bool:
 
 def _finite_part(x: FloatArray) -> FloatArray:
     """The finite values of a sorted array without NaN, as a view."""
-    lo = int(np.searchsorted(x, -np.inf, side="right"))
-    hi = int(np.searchsorted(x, np.inf, side="left"))
-    return x[lo:hi]
+    low, high = _infinite_ends(x)
+    return x[low : len(x) - high]
 
 
 def _numeric_summary(

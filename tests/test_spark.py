@@ -47,6 +47,7 @@ from driftcli.engines.spark import (
     read_error,
     spark_session,
 )
+from driftcli.engines.stream import width
 from driftcli.outputs.json import to_dict
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
 from tests.test_conformance import comparable
@@ -412,6 +413,35 @@ def test_passes_fit_what_one_read_may_bring_to_the_driver(
     assert engine.passes(src, src, columns) is None
     src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
     assert engine.passes(src, src, columns) == 1
+
+
+def test_on_a_local_master_a_read_fills_a_third_of_the_heap_share(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """A local master's tasks run in the driver's JVM, whose heap then holds a task's result
+    up to three times at once: a read there may fill a third of the heap share a cluster's
+    driver gets (with the full share, 1M rows on a 1g heap ran out of it about 1 run in 7)."""
+    assert spark_engine.heap_share("local[2]") == spark_engine.HEAP_SHARE / 3
+    assert spark_engine.heap_share("yarn") == spark_engine.HEAP_SHARE
+    assert spark_engine.heap_share("spark://host:7077") == spark_engine.HEAP_SHARE
+    path = tmp_path / "side.parquet"
+    make_frame(100, 1).write_parquet(path)
+    engine = SparkEngine(budget=2**50, compute="driver")
+    src = engine.open(path, None, "reference", None)
+    assert isinstance(src, SparkSource)
+    columns = ["x", "y", "channel", "flag"]
+    assert src.rows() == 100  # counted once; then as if a million rows
+    rows = src._rows = 10**6
+    jvm: Any = spark.sparkContext._jvm
+    heap = int(jvm.java.lang.Runtime.getRuntime().maxMemory())
+    largest = rows * width(src.schema()["channel"])  # the text column
+
+    def cap(share: float) -> int:
+        return max(1, math.floor((share * heap - rows * 8) / largest))
+
+    assert str(spark.sparkContext.master).startswith("local")
+    assert cap(spark_engine.HEAP_SHARE) > cap(spark_engine.LOCAL_HEAP_SHARE)
+    assert engine._read_cap(src, columns) == cap(spark_engine.LOCAL_HEAP_SHARE)
 
 
 def test_an_outcome_comes_back_in_pieces(

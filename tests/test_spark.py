@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -317,13 +317,15 @@ def test_csv_and_json_lines_are_typed_as_polars_types_them(
 def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    """Unsigned integers, Categorical, millisecond, zoned and nanosecond Datetimes and a
-    Null column: Spark reads them as other types; the engine restores Polars' dtypes from
-    the file's Arrow schema."""
+    """Unsigned integers, Categorical, Enum, millisecond, zoned and nanosecond Datetimes, a
+    Duration, a Decimal and a Null column: Spark reads them as other types; the engine
+    restores Polars' dtypes from the file's Arrow schema. A time of day is read as Spark's
+    TIME (``spark.sql.timeType.enabled``, which the sessions driftcli starts turn on)."""
 
     def side(n: int, seed: int) -> pl.DataFrame:
         rng = np.random.default_rng(seed)
         stamps = pl.Series([datetime(2024, 1, 1) + timedelta(hours=int(h)) for h in range(n)])
+        hours, minutes = rng.integers(0, 24, n), rng.integers(0, 60, n)
         return pl.DataFrame(
             {
                 "u32": pl.Series(rng.integers(0, 50, n), dtype=pl.UInt32),
@@ -334,6 +336,12 @@ def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
                 "ns": stamps.cast(pl.Datetime("ns")),
                 "empty": pl.Series([None] * n),
                 "v": rng.normal(size=n),
+                "clock": pl.Series(
+                    [time(int(h), int(m)) for h, m in zip(hours, minutes, strict=True)]
+                ),
+                "wait": pl.Series(rng.integers(0, 10**9, n), dtype=pl.Duration("us")),
+                "price": pl.Series(rng.integers(0, 10**6, n)).cast(pl.Decimal(12, 2)) / 100,
+                "size": pl.Series(rng.choice(["S", "M", "L"], n)).cast(pl.Enum(["S", "M", "L"])),
             }
         )
 
@@ -495,6 +503,13 @@ def test_spark_errors_become_one_line_with_a_hint() -> None:
         "s3a://b/x. SQLSTATE: 42K03); check the path, that Spark can reach it, and the format "
         "(--current-format)"
     )
+    # a session of the user's own, without spark.sql.timeType.enabled
+    clock = RuntimeError(
+        "[UNSUPPORTED_TIME_TYPE] The data type TIME is not supported. SQLSTATE: 0A000"
+    )
+    message = str(read_error("reference", "ref.parquet", clock))
+    assert message.startswith("reference ref.parquet: it has a time-of-day column")
+    assert "spark.sql.timeType.enabled=true" in message and "--engine polars" in message
 
 
 def test_executors_without_driftcli_and_a_wrong_compute_are_clear() -> None:

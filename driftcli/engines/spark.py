@@ -188,6 +188,9 @@ def spark_session() -> SparkSession:
         # Nanosecond Parquet timestamps (pandas writes them) are read as numbers and turned
         # back into Datetime("ns") from the file's Arrow schema; Spark refuses them otherwise.
         "spark.sql.legacy.parquet.nanosAsLong": "true",
+        # A time-of-day column (Polars' Time, Parquet's TIME) is read as Spark's TIME type;
+        # without it Spark refuses the whole file (UNSUPPORTED_TIME_TYPE).
+        "spark.sql.timeType.enabled": "true",
     }
     if "PYSPARK_GATEWAY_PORT" in os.environ:
         # Under spark-submit: the JVM runs already, with the master it was given.
@@ -262,6 +265,12 @@ def read_error(role: str, label: str, exc: BaseException) -> InputError:
             "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
             "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
             "DRIFT_MEMORY_BUDGET for smaller passes"
+        )
+    if "UNSUPPORTED_TIME_TYPE" in str(exc):
+        return InputError(
+            f"{role} {label}: it has a time-of-day column, which this Spark session does not "
+            f"read ({message}); set spark.sql.timeType.enabled=true in the session (driftcli "
+            "sets it in the sessions it starts), or compare with --engine polars"
         )
     return InputError(
         f"{role} {label}: Spark cannot read it ({message}); check the path, that Spark can "

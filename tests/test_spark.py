@@ -351,6 +351,34 @@ def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
     same_report(ref, cur)
 
 
+def test_column_names_spark_would_parse(
+    spark: SparkSession, on_the_driver: str, tmp_path: Path
+) -> None:
+    """Names with a dot, a space or backticks, ``x`` beside ``X``, and one that looks like the
+    engine's own carrying names: the same report on the executors and on the driver (the
+    executors' cogroup resolved ``a.b`` as field ``b`` of a column ``a``)."""
+
+    def side(seed: int, shift: float) -> pl.DataFrame:
+        rng = np.random.default_rng(seed)
+        return pl.DataFrame(
+            {
+                "a.b": rng.normal(shift, 1, 400),
+                "sp ace": rng.choice(["u", "v", "w"], 400),
+                "`tick`": rng.normal(0, 1, 400),
+                "x": rng.normal(0, 1, 400),
+                "X": rng.normal(shift, 1, 400),
+                "__drift_c0": rng.integers(0, 4, 400),
+            }
+        )
+
+    ref, cur = write_pair(tmp_path, side(21, 0.0), side(22, 0.5), "parquet")
+    config = DriftConfig(segment_by=("sp ace",))
+    got = same_report(ref, cur, config)
+    assert got["engine"]["compared_on"] == "executors"
+    assert {c["column"] for c in got["columns"]} >= {"a.b", "`tick`", "x", "X", "__drift_c0"}
+    assert same_report(ref, cur, config, on_the_driver)["engine"]["compared_on"] == "driver"
+
+
 def test_hive_folders_and_tables(spark: SparkSession, tmp_path: Path) -> None:
     for side, seed in (("ref", 13), ("cur", 14)):
         frame = mixed(900, seed, side == "cur")

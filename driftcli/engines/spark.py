@@ -830,13 +830,22 @@ class SparkEngine(StreamEngine):
         return run
 
 
+def _carried(k: int) -> str:
+    """The name the ``k``-th column of a pass has on its way to an executor's task."""
+    return f"__drift_c{k}"
+
+
 def _pass_side(src: SparkSource, columns: Sequence[str]) -> SparkFrame:
-    """A pass's columns of one side with each row's file split and place in its task."""
+    """A pass's columns of one side with each row's file split and place in its task.
+
+    The columns travel as ``__drift_c0``, ``__drift_c1``, ...: a cogroup's ``applyInArrow``
+    resolves its input's columns by name unquoted, so a column named ``a.b`` would be taken
+    for field ``b`` of a column ``a`` (the task gives them their names back)."""
     from pyspark.sql import functions as sf
 
     split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
     return src.frame.select(
-        *[_col(c) for c in columns],
+        *[_col(c).alias(_carried(k)) for k, c in enumerate(columns)],
         split.alias(_SPLIT),
         sf.monotonically_increasing_id().alias(_ROW),
     )
@@ -893,7 +902,7 @@ def _in_file_order(
 ) -> pl.DataFrame:
     """One side of a pass in a worker: rows sorted by their split's rank, then by their
     place in the task that read the split (the order Polars reads the files)."""
-    got = _frame(table)
+    got = _frame(table).rename({_carried(k): name for k, name in enumerate(columns)})
     rank = pl.col(_SPLIT).replace_strict(ranks, return_dtype=pl.Int64)
     try:
         order = got.select(rank, pl.col(_ROW)).with_row_index("i").sort(_SPLIT, _ROW)

@@ -435,6 +435,53 @@ def test_a_file_spark_cannot_read_is_an_input_error(spark: SparkSession, tmp_pat
     assert isinstance(src, SparkSource) and src.rows() == 100
 
 
+def test_a_folder_whose_files_differ_is_refused_as_polars_refuses_it(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """Spark takes one file's schema and reads the others into it, so a column that later
+    files add would vanish, or a file without it would read as nulls; Polars refuses such a
+    folder. So does the Spark engine, naming the file and the columns (local files, checked
+    file by file), or the columns (a URI, from the schema merged over every footer)."""
+    base = make_frame(100, 1)
+    same = tmp_path / "same"
+    same.mkdir()
+    base.write_parquet(same / "part-0.parquet")
+    base.select(reversed(base.columns)).write_parquet(same / "part-1.parquet")  # any order
+    cases = {
+        "added": base.with_columns(late=pl.lit(1.0)),
+        "dropped": base.drop("channel"),
+        "retyped": base.with_columns(pl.col("x").cast(pl.Float32)),
+    }
+    expected = {
+        "added": "extra 'late'",
+        "dropped": "missing 'channel'",
+        "retyped": "other type 'x' (Float32, not Float64)",
+    }
+    for name, second in cases.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        base.write_parquet(folder / "part-0.parquet")
+        second.write_parquet(folder / "part-1.parquet")
+        with pytest.raises(InputError):
+            run_report(folder, same, engine="polars")  # refused locally too
+        with pytest.raises(InputError) as refused:
+            run_report(folder, same, engine="spark")
+        assert str(refused.value) == (
+            f"reference {folder}: its Parquet files do not share one schema: "
+            f"{folder / 'part-1.parquet'} differs from {folder / 'part-0.parquet'}: "
+            f"{expected[name]}; give files with the same columns and types (as the polars "
+            "engine requires), or compare them apart"
+        )
+    uri = (tmp_path / "added").as_uri() + "/"
+    with pytest.raises(
+        InputError, match=r"other files differ from .*part-0\.parquet: extra 'late'"
+    ):
+        SparkEngine().open(uri, "parquet", "reference", None)
+    with pytest.raises(InputError, match="do not merge"):
+        SparkEngine().open((tmp_path / "retyped").as_uri() + "/", "parquet", "reference", None)
+    same_report(same, same)
+
+
 def test_passes_fit_what_one_read_may_bring_to_the_driver(
     spark: SparkSession, tmp_path: Path
 ) -> None:

@@ -557,6 +557,64 @@ def _hive_casts(
     return out
 
 
+def _columns_differ(first: dict[str, Any], other: dict[str, Any]) -> str:
+    """How ``other``'s columns (name: type) differ from ``first``'s, in words."""
+    extra = [repr(c) for c in other if c not in first]
+    missing = [repr(c) for c in first if c not in other]
+    retyped = [
+        f"{c!r} ({other[c]}, not {first[c]})" for c in first if c in other and other[c] != first[c]
+    ]
+    parts = [
+        f"{label} {', '.join(names)}"
+        for label, names in (("extra", extra), ("missing", missing), ("other type", retyped))
+        if names
+    ]
+    return "; ".join(parts)
+
+
+def _one_schema(
+    spark: SparkSession, reader: Any, frame: SparkFrame, paths: list[str], local: list[str]
+) -> str | None:
+    """Why a side's Parquet files do not make one table, else None.
+
+    Polars reads several files only when each has the first file's columns, of the same
+    types (in any order); Spark takes one file's schema and reads the others into it, so
+    it would drop a column some files add. Local files are checked as Polars checks them,
+    file by file (their footers). Files under a URI are checked in one Spark job: the
+    schema merged from every footer against the first file's, which finds a column some
+    files add or retype (a file lacking a column is read with nulls for it, as Spark does).
+    """
+    if len(local) > 1:
+
+        def schema(path: str) -> dict[str, Any]:
+            with open(path, "rb") as fh:  # the name literally: "part [1].parquet" is no glob
+                return dict(pl.read_parquet_schema(fh))
+
+        first = schema(local[0])
+        for path in local[1:]:
+            other = schema(path)
+            if other != first:
+                return f"{path} differs from {local[0]}: {_columns_differ(first, other)}"
+        return None
+    if local:
+        return None
+    files = sorted(frame.inputFiles())
+    if len(files) < 2:
+        return None
+    try:
+        merged = reader.option("mergeSchema", "true").parquet(*paths).schema
+    except Exception as exc:  # noqa: BLE001 - a type no schema merges: Spark says which
+        return f"they do not merge ({spark_message(exc)})"
+    head = spark.read.parquet(files[0]).schema
+    whole = {f.name: f.dataType.simpleString() for f in merged.fields}
+    one = {f.name: f.dataType.simpleString() for f in head.fields}
+    hive = {f.name for f in frame.schema.fields} - set(one)  # key=value folder columns
+    whole = {k: v for k, v in whole.items() if k not in hive}
+    if whole == one:
+        return None
+    return f"other files differ from {files[0]}: {_columns_differ(one, whole)}"
+
+
 def open_spark(
     spark: SparkSession, src: str, fmt: str | None, role: str, separator: str | None
 ) -> SparkSource:
@@ -602,10 +660,17 @@ def open_spark(
         first = local_files[0] if local_files else min(frame.inputFiles(), default=None)
         casts = _parquet_casts(spark, frame, first, bool(local_files)) if fmt == "parquet" else {}
         casts |= _hive_casts(frame, local_files, hive_root, fmt)
+        why = _one_schema(spark, reader, frame, paths, local_files) if fmt == "parquet" else None
     except InputError:
         raise
     except Exception as exc:
         raise read_error(role, src, exc) from exc
+    if why is not None:
+        raise InputError(
+            f"{role} {src}: its Parquet files do not share one schema: {why}; give files "
+            "with the same columns and types (as the polars engine requires), or compare "
+            "them apart"
+        )
     return SparkSource(role, src, frame, fmt, local_files, casts)
 
 

@@ -314,6 +314,50 @@ def test_csv_and_json_lines_are_typed_as_polars_types_them(
         same_report(ref, cur, DriftConfig(segment_by=("region",)))
 
 
+def test_text_files_written_by_hand_read_as_polars_reads_them(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """CSV with quoted fields holding commas, doubled quotes and line breaks, a byte-order
+    mark and CRLF line ends; JSON Lines whose first lines lack a key that later ones have
+    (Polars puts it beside its neighbours, not last). Spark read a quoted line break as two
+    short rows, and put such a key last (a column order change between the sides)."""
+    rng = np.random.default_rng(31)
+
+    def csv(path: Path, shift: float, bom: bool) -> None:
+        notes = ["plain", '"with, comma"', '"two\nlines"', '"say ""hi"""', ""]
+        rows = [
+            f"{i},{rng.normal(10 + shift, 2):.3f},{notes[int(rng.integers(0, 5))]},"
+            f"{rng.choice(['a', 'b'])}"
+            for i in range(300)
+        ]
+        text = "\r\n".join(["id,amount,note,kind", *rows]) + "\r\n"
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+
+    def ndjson(path: Path, shift: float) -> None:
+        lines = []
+        for i in range(300):
+            row: dict[str, object] = {"id": i, "v": float(rng.normal(shift, 1))}
+            if i % 7 == 3:  # not in the first lines
+                row["opt"] = int(rng.integers(0, 5))
+            row |= {"k": str(rng.choice(["a", "b"])), "nested": {"a": int(rng.integers(0, 3))}}
+            lines.append(json.dumps(row))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    csv(tmp_path / "ref.csv", 0.0, bom=True)
+    csv(tmp_path / "cur.csv", 1.0, bom=False)
+    ndjson(tmp_path / "ref.ndjson", 0.0)
+    ndjson(tmp_path / "cur.ndjson", 1.0)
+    assert pl.read_ndjson(tmp_path / "ref.ndjson").columns == ["id", "v", "opt", "k", "nested"]
+    for ext in ("csv", "ndjson"):
+        ref, cur = tmp_path / f"ref.{ext}", tmp_path / f"cur.{ext}"
+        mine, theirs = read_both(ref, cur)
+        for a, b in zip(mine, theirs, strict=True):
+            assert_frame_equal(a, b)  # the values, exactly, in the same order
+        got = same_report(ref, cur)
+        assert got["reference"]["rows"] == 300 and got["current"]["rows"] == 300
+        assert all(f["check"] != "column_order" for f in got["integrity"]["findings"])
+
+
 def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
     spark: SparkSession, tmp_path: Path
 ) -> None:
@@ -577,6 +621,22 @@ def test_spark_errors_become_one_line_with_a_hint() -> None:
         "current s3a://b/x: Spark cannot read it ([PATH_NOT_FOUND] Path does not exist: "
         "s3a://b/x. SQLSTATE: 42K03); check the path, that Spark can reach it, and the format "
         "(--current-format)"
+    )
+    # a CSV row with fewer fields than the header: Spark's FAILFAST parser refuses it
+    short = RuntimeError(
+        "An error occurred while calling o83.toArrow.\n: org.apache.spark.SparkException: "
+        "[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///d/ref.csv.  "
+        "SQLSTATE: KD001\nCaused by: org.apache.spark.SparkException: "
+        "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in "
+        "record parsing: [1.0,x].\nParse Mode: FAILFAST. To process malformed records as null "
+        "result, try setting the option 'mode' as 'PERMISSIVE'.  SQLSTATE: 22023\n"
+        "\tat org.apache.spark.sql.errors.QueryExecutionErrors$.malformedRecords(X.scala:1)"
+    )
+    assert str(read_error("reference", "ref.csv", short)) == (
+        "reference ref.csv: Spark finds a malformed record in it ([MALFORMED_RECORD_IN_PARSING."
+        "WITHOUT_SUGGESTION] Malformed records are detected in record parsing: [1.0,x].): a "
+        "row with more or fewer fields than the header, or a quote left open; mend the file, "
+        "or compare with --engine polars, which reads a short row's missing fields as nulls"
     )
     # a session of the user's own, without spark.sql.timeType.enabled
     clock = RuntimeError(

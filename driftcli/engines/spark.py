@@ -47,6 +47,7 @@ import base64
 import contextlib
 import functools
 import gzip
+import io
 import json
 import math
 import os
@@ -252,6 +253,8 @@ def spark_message(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+#: Spark's words for a record its FAILFAST parser refused (a CSV row, a JSON line).
+_MALFORMED = re.compile(r"\[MALFORMED_[A-Z_.]+\][^\n]*?(?=\s*(?:Parse Mode|SQLSTATE|$))", re.M)
 #: Spark's words for a read too large for the driver.
 _TOO_LARGE = ("maxResultSize", "TaskResultLost", "OutOfMemoryError", "Java heap space")
 
@@ -265,6 +268,14 @@ def read_error(role: str, label: str, exc: BaseException) -> InputError:
             "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
             "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
             "DRIFT_MEMORY_BUDGET for smaller passes"
+        )
+    malformed = _MALFORMED.search(str(exc))
+    if malformed is not None:
+        return InputError(
+            f"{role} {label}: Spark finds a malformed record in it ({malformed.group(0)}): a "
+            "row with more or fewer fields than the header, or a quote left open; mend the "
+            "file, or compare with --engine polars, which reads a short row's missing fields "
+            "as nulls"
         )
     if "UNSUPPORTED_TIME_TYPE" in str(exc):
         return InputError(
@@ -452,7 +463,13 @@ def _widen(spark_type: Any, dates_as_text: bool) -> Any:
 
 
 def _json_key_order(lines: Sequence[str]) -> list[str]:
-    """The keys of JSON Lines in the order they first appear (Polars' column order)."""
+    """The keys of JSON Lines in Polars' column order: Polars' own inference over these
+    lines. A key that some first lines lack goes where Polars merges it in (after the key
+    before it in the line that has it), not last; so it is asked, not imitated. Lines Polars
+    cannot read: the keys in the order they first appear."""
+    with contextlib.suppress(Exception):
+        text = "\n".join(line.strip() for line in lines).encode()
+        return pl.read_ndjson(io.BytesIO(text), infer_schema_length=None).columns
     keys: dict[str, None] = {}
     for line in lines:
         with contextlib.suppress(ValueError):
@@ -676,8 +693,10 @@ def open_spark(
 
 def _read_csv(reader: Any, paths: list[str], separator: str | None) -> SparkFrame:
     """CSV as Polars reads it: a header, empty fields null but a quoted "" empty text, NaN
-    and inf as Polars writes them, a malformed row an error; types inferred by Spark over
-    the whole data, then widened as Polars infers them (integers Int64, dates as text)."""
+    and inf as Polars writes them, a line break inside quotes part of the field (Spark's
+    ``multiLine``: each file is then read by one task), a malformed row an error; types
+    inferred by Spark over the whole data, then widened as Polars infers them (integers
+    Int64, dates as text)."""
     from pyspark.sql import types as st
 
     csv = reader.options(
@@ -690,6 +709,9 @@ def _read_csv(reader: Any, paths: list[str], separator: str | None) -> SparkFram
         positiveInf="inf",
         negativeInf="-inf",
         mode="FAILFAST",
+        # Read line by line, a quoted field with a line break made two short rows; under a
+        # pass of a few columns, Spark's parser did not always see them as malformed.
+        multiLine=True,
     )
     inferred = csv.option("inferSchema", True).csv(paths).schema
     schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])

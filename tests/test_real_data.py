@@ -825,3 +825,48 @@ def test_a_side_too_small_to_test_well_warns(tmp_path: Path, rows: int, warned: 
     )
     assert few == ([expected] if warned else [])
     assert (expected in run.output) is warned
+
+
+@pytest.mark.parametrize("numbers", ["Int64", "Float64 with NaN", "Decimal"])
+def test_flags_written_as_booleans_on_one_side_and_0_1_on_the_other(
+    tmp_path: Path, numbers: str
+) -> None:
+    # One pipeline writes a flag as a Boolean, another as 0/1 numbers: the same flags,
+    # compared as booleans (the numbers' NaN missing, as null is), with the same statistic
+    # as when both sides hold booleans. A number that is neither 0 nor 1 is an error row that
+    # says how many; a configured numeric kind says what to set instead.
+    rng = np.random.default_rng(17)
+    flags = pl.Series(rng.random(3000) < 0.3)
+    ref = pl.DataFrame({"flag": flags[:1500], "x": rng.normal(size=1500)})
+    current = flags[1500:].scatter(list(range(0, 1500, 9)), None)  # some missing
+    as_numbers = {
+        "Int64": current.cast(pl.Int64),
+        "Float64 with NaN": current.cast(pl.Float64).fill_null(float("nan")),
+        "Decimal": current.cast(pl.Int64).cast(pl.Decimal(6, 0)),
+    }[numbers]
+    cur = pl.DataFrame({"flag": as_numbers, "x": rng.normal(size=1500)})
+    run = drift(*write_pair(tmp_path, ref, cur), json_out=tmp_path / "s.json")
+    assert_clean(run)
+    got = column(summary_of(run), "flag")
+    assert got["kind"] == "boolean" and got["status"] == "ok"
+    assert got["reason"].startswith(
+        f"dtype changed (Boolean in reference, {as_numbers.dtype} in current): every current "
+        "value is 0 or 1, compared as booleans (1 is true)"
+    )
+    both = tmp_path / "both"
+    both.mkdir()
+    same = drift(*write_pair(both, ref, cur.with_columns(flag=current)), json_out=both / "s.json")
+    plain = column(summary_of(same), "flag")
+    assert (got["test"], got["statistic"]) == (plain["test"], plain["statistic"])
+    assert got["current"]["nulls"] == plain["current"]["nulls"] == current.null_count()
+
+    other = tmp_path / "other"
+    other.mkdir()
+    cur2 = cur.with_columns(pl.col("flag").cast(pl.Float64).fill_nan(None).fill_null(2.0))
+    run = drift(*write_pair(other, ref, cur2), json_out=other / "s.json")
+    bad = column(summary_of(run), "flag")
+    assert bad["status"] == "error"
+    assert bad["reason"] == (
+        "dtype changed: Boolean in reference, Float64 in current, and 167 current values are "
+        "neither 0 nor 1; fix the upstream data, or leave the column out (exclude)"
+    )

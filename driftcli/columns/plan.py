@@ -45,6 +45,10 @@ class ColumnPlan:
     #: Numbers on one side, text on the other: compared as numbers when every text value is
     #: one (a CSV quirk), else an error row saying how many are not.
     parse_text: bool = False
+    #: Booleans on one side, numbers on the other (a writer that stores flags as 0/1):
+    #: compared as booleans when every number is 0 or 1, else an error row saying how many
+    #: are not.
+    numbers_as_booleans: bool = False
 
     @property
     def dtype_error(self) -> bool:
@@ -104,7 +108,7 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
         test = cc.test if cc else None
         threshold = cc.threshold if cc else None
         skip: str | None = None
-        cast_string = parse_text = False
+        cast_string = parse_text = numbers_as_booleans = False
         if name not in cur or name not in ref:
             side = "current" if name not in cur else "reference"
             dtype = ref[name] if name in ref else cur[name]
@@ -138,6 +142,15 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
                 pass  # text is parsed as numbers; what fails to parse is counted and reported
             elif kind is None and {fam_r, fam_c} == {"numeric", "string"}:
                 parse_text = True  # compared as numbers if every text value is one
+            elif kind in (None, Kind.BOOLEAN) and {fam_r, fam_c} == {"numeric", "boolean"}:
+                kind = Kind.BOOLEAN
+                numbers_as_booleans = True  # compared as booleans if every number is 0 or 1
+            elif {fam_r, fam_c} == {"numeric", "boolean"}:
+                skip = (
+                    f"dtype changed: {rd} in reference, {cd} in current; fix the upstream "
+                    'data, or set kind = "boolean" (or no kind) to compare numbers that are '
+                    "all 0 or 1 as booleans"
+                )
             else:
                 skip = (
                     f"dtype changed: {rd} in reference, {cd} in current; fix the upstream "
@@ -159,6 +172,7 @@ def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[Co
                 skip,
                 cast_string,
                 parse_text=parse_text,
+                numbers_as_booleans=numbers_as_booleans,
             )
         )
     return [dataclasses.replace(p, wants_numeric=_wants_numeric(p, config)) for p in plans]

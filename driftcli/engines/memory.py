@@ -357,6 +357,36 @@ class MemoryEngine:
         note = "; ".join(n for n in (note, prepared.note) if n)
         return dataclasses.replace(prepared, note=note, counts=None)
 
+    def _numbers_as_booleans(
+        self, plan: ColumnPlan, ref: pl.Series, cur: pl.Series, bins: int
+    ) -> PreparedColumn:
+        """A column of booleans on one side and numbers on the other: compared as booleans
+        when every number is 0 or 1 (1 is true), else an error row saying how many are not."""
+        number_side = "current" if ref.dtype == pl.Boolean else "reference"
+        numbers = cur if number_side == "current" else ref
+        dtypes = f"{ref.dtype} in reference, {cur.dtype} in current"
+        present = numbers.drop_nulls()
+        if present.dtype.is_float():
+            present = present.drop_nans()  # NaN stays missing, as null does
+        other = int(((present != 0) & (present != 1)).sum())
+        if other:
+            return PreparedColumn(
+                Kind.OTHER,
+                error=f"dtype changed: {dtypes}, and {other} {number_side} values are neither "
+                "0 nor 1; fix the upstream data, or leave the column out (exclude)",
+            )
+        flags = numbers.fill_nan(None) if numbers.dtype.is_float() else numbers
+        flags = flags.cast(pl.Boolean)
+        ref, cur = (ref, flags) if number_side == "current" else (flags, cur)
+        prepared = self.prepare_column(
+            dataclasses.replace(plan, numbers_as_booleans=False), Kind.BOOLEAN, ref, cur, bins,
+            None, None,
+        )  # fmt: skip
+        note = f"dtype changed ({dtypes}): every {number_side} value is 0 or 1, compared as "
+        note += "booleans (1 is true)"
+        note = "; ".join(n for n in (note, prepared.note) if n)
+        return dataclasses.replace(prepared, note=note, counts=None)
+
     def prepare_column(
         self,
         plan: ColumnPlan,
@@ -372,6 +402,8 @@ class MemoryEngine:
             ref, cur = ref.cast(pl.String), cur.cast(pl.String)
         if plan.parse_text:
             return self._text_as_numbers(plan, kind, ref, cur, bins)
+        if plan.numbers_as_booleans:
+            return self._numbers_as_booleans(plan, ref, cur, bins)
         numeric_dtype = is_numeric_dtype(ref.dtype) or ref.dtype == pl.Null
         numeric_dtype = numeric_dtype and (is_numeric_dtype(cur.dtype) or cur.dtype == pl.Null)
         if kind is Kind.NUMERIC or (kind is None and numeric_dtype and ref.dtype != pl.Null):

@@ -358,6 +358,30 @@ def test_text_files_written_by_hand_read_as_polars_reads_them(
         assert all(f["check"] != "column_order" for f in got["integrity"]["findings"])
 
 
+def test_csv_headers_are_read_by_name_or_refused(spark: SparkSession, tmp_path: Path) -> None:
+    """Spark maps a CSV file's fields by position: a folder whose files list the columns in
+    another order was read with two columns swapped (both drifted, from means 0 and 100 to
+    50); it is now refused, naming the fix. A repeated or empty header name gets Polars'
+    names (``a_duplicated_0``, ``(unnamed)``), not Spark's (``a0``, ``a1``, ``_c0``)."""
+    rng = np.random.default_rng(41)
+    for side in ("ref", "cur"):
+        (tmp_path / side).mkdir()
+        for k, order in enumerate((["a", "b"], ["b", "a"] if side == "ref" else ["a", "b"])):
+            part = pl.DataFrame({"a": rng.normal(0, 1, 300), "b": rng.normal(100, 1, 300)})
+            part.select(order).write_csv(tmp_path / side / f"part-{k}.csv")
+    local = run_report(tmp_path / "ref", tmp_path / "cur", engine="polars")
+    assert [c.status.value for c in local.columns] == ["ok", "ok"]  # matched by name
+    with pytest.raises(InputError, match=r"^reference .*: its CSV files do not all have the "):
+        run_report(tmp_path / "ref", tmp_path / "cur", engine="spark")
+    odd = tmp_path / "odd.csv"
+    rows = [
+        f"{i},{rng.normal():.4f},{rng.normal():.4f},{rng.choice(['x', 'y'])}" for i in range(200)
+    ]
+    odd.write_text("\n".join([",a,a,b", *rows]) + "\n", encoding="utf-8")
+    got = same_report(odd, odd)
+    assert {c["column"] for c in got["columns"]} == {"(unnamed)", "a", "a_duplicated_0", "b"}
+
+
 def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
     spark: SparkSession, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import csv as csv_format
 import functools
 import gzip
 import io
@@ -74,7 +75,7 @@ from driftcli.engines.stream import (
 )
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.registry import format_from_path, normalise_format
-from driftcli.inputs.sources import SourceLike, resolve_files, separator_hint
+from driftcli.inputs.sources import UNNAMED, SourceLike, resolve_files, separator_hint
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, SparkSession
@@ -268,6 +269,13 @@ def read_error(role: str, label: str, exc: BaseException) -> InputError:
             "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
             "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
             "DRIFT_MEMORY_BUDGET for smaller passes"
+        )
+    if "CSV header does not conform to the schema" in str(exc):
+        return InputError(
+            f"{role} {label}: its CSV files do not all have the same header (Spark reads a "
+            "CSV file's fields by position, so a file with its columns in another order "
+            "would be read swapped); give every file the same header, or compare with "
+            "--engine polars, which matches the columns by name"
         )
     malformed = _MALFORMED.search(str(exc))
     if malformed is not None:
@@ -671,7 +679,7 @@ def open_spark(
         if fmt == "parquet":
             frame = reader.parquet(*paths)
         elif fmt == "csv":
-            frame = _read_csv(reader, paths, separator)
+            frame = _read_csv(spark, reader, paths, local_files, separator)
         else:
             frame = _read_json(spark, reader, paths, local_files)
         first = local_files[0] if local_files else min(frame.inputFiles(), default=None)
@@ -691,17 +699,50 @@ def open_spark(
     return SparkSource(role, src, frame, fmt, local_files, casts)
 
 
-def _read_csv(reader: Any, paths: list[str], separator: str | None) -> SparkFrame:
+def _csv_header(
+    spark: SparkSession, paths: list[str], local_files: Sequence[str], separator: str
+) -> tuple[list[str], list[str]] | None:
+    """A side's CSV header as written (its first line's fields) and as the polars engine
+    names the columns (Polars' names for a repeated or empty name, then an empty name made
+    :data:`UNNAMED`); None when there is no header line to read."""
+    if local_files:
+        lines = _head_lines(local_files[0], 1)
+    else:
+        lines = [str(r[0]) for r in spark.read.text(paths).limit(1).collect()]
+    if not lines:
+        return None
+    line = lines[0].lstrip("\ufeff").rstrip("\r\n")
+    written = next(csv_format.reader([line], delimiter=separator), [])
+    names = pl.read_csv(io.BytesIO(line.encode()), separator=separator).columns
+    if "" in names and UNNAMED not in names:
+        names = [UNNAMED if n == "" else n for n in names]
+    return written, names
+
+
+def _read_csv(
+    spark: SparkSession,
+    reader: Any,
+    paths: list[str],
+    local_files: Sequence[str],
+    separator: str | None,
+) -> SparkFrame:
     """CSV as Polars reads it: a header, empty fields null but a quoted "" empty text, NaN
     and inf as Polars writes them, a line break inside quotes part of the field (Spark's
     ``multiLine``: each file is then read by one task), a malformed row an error; types
     inferred by Spark over the whole data, then widened as Polars infers them (integers
-    Int64, dates as text)."""
+    Int64, dates as text); the columns named as Polars names them (Spark would call a
+    repeated name ``a0``, ``a1`` and an empty one ``_c0``).
+
+    Spark maps a CSV file's fields to the columns by position, not by name: each file's
+    header is checked against the first's (``enforceSchema`` off), so a file with its
+    columns in another order is an error, not a side read with columns swapped. Spark
+    cannot check a header with a repeated or empty name; such files are read by position."""
     from pyspark.sql import types as st
 
+    sep = separator or ","
     csv = reader.options(
         header=True,
-        sep=separator or ",",
+        sep=sep,
         escape='"',
         nullValue="\u0000",  # an unquoted empty field is null, a quoted "" is ""
         emptyValue="",
@@ -714,9 +755,20 @@ def _read_csv(reader: Any, paths: list[str], separator: str | None) -> SparkFram
         multiLine=True,
     )
     inferred = csv.option("inferSchema", True).csv(paths).schema
-    schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])
-    frame: SparkFrame = csv.schema(schema).csv(paths)
-    return frame
+    types = [_widen(f.dataType, True) for f in inferred]
+    header = _csv_header(spark, paths, local_files, sep)
+    if header is None or len(header[0]) != len(types) or len(header[1]) != len(types):
+        schema = st.StructType(
+            [st.StructField(f.name, t) for f, t in zip(inferred, types, strict=True)]
+        )
+        frame: SparkFrame = csv.schema(schema).csv(paths)
+        return frame
+    written, names = header
+    checked = "" not in written and len(set(written)) == len(written)
+    fields = written if checked else [f.name for f in inferred]
+    schema = st.StructType([st.StructField(n, t) for n, t in zip(fields, types, strict=True)])
+    frame = csv.option("enforceSchema", not checked).schema(schema).csv(paths)
+    return frame if list(frame.columns) == names else frame.toDF(*names)
 
 
 def _read_json(

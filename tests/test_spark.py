@@ -447,6 +447,41 @@ def test_column_names_spark_would_parse(
     assert same_report(ref, cur, config, on_the_driver)["engine"]["compared_on"] == "driver"
 
 
+def test_files_spark_wrote_with_int96_timestamps(spark: SparkSession, tmp_path: Path) -> None:
+    """Spark's and Hive's legacy INT96 timestamps (no Arrow schema in the file): Polars reads
+    them as a naive nanosecond Datetime, Spark as an instant; the engine casts them back,
+    for local files and under a URI, so time ranges and windows read the same."""
+    from pyspark.sql import functions as sf
+
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "INT96")
+    try:
+        for side, shift in (("ref", 0.0), ("cur", 0.5)):
+            spark.range(600).select(
+                (sf.randn(seed=1 if side == "ref" else 2) + shift).alias("x"),
+                sf.expr("timestamp_seconds(1714521600 + id * 60)").alias("ts"),
+            ).coalesce(1).write.parquet(str(tmp_path / side))
+    finally:
+        spark.conf.unset("spark.sql.parquet.outputTimestampType")
+    ref, cur = tmp_path / "ref", tmp_path / "cur"
+    assert pl.read_parquet(ref / "*.parquet").schema["ts"] == pl.Datetime("ns")
+    config = DriftConfig(time_column="ts", window="1h")
+    got = same_report(ref, cur, config)
+    assert got["reference"]["time_range"]["min"] == "2024-05-01T00:00:00"
+    local = comparable(to_dict(run_report(ref, cur, config, engine="polars")))
+    uri = to_dict(
+        run_report(
+            ref.as_uri() + "/",
+            cur.as_uri() + "/",
+            config.replace(reference_format="parquet", current_format="parquet"),
+            engine="spark",
+        )
+    )
+    uri = comparable(uri)
+    for doc in (uri, local):  # apart from where the data is and how its format was named
+        doc["reference"].pop("source"), doc["current"].pop("source"), doc.pop("config", None)
+    assert differences(uri, local) == []
+
+
 def test_hive_folders_and_tables(spark: SparkSession, tmp_path: Path) -> None:
     for side, seed in (("ref", 13), ("cur", 14)):
         frame = mixed(900, seed, side == "cur")

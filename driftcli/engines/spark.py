@@ -509,48 +509,51 @@ def _restorable(spark: pl.DataType, polars: pl.DataType) -> bool:
     return False
 
 
-def _parquet_arrow_schema(spark: SparkSession, path: str, local: bool) -> Any:
-    """The Arrow schema a Parquet file carries (``ARROW:schema``, written by Polars, pyarrow
-    and pandas), or None: read on the driver for a local file, else through Spark's own
-    Hadoop file system (credentials and all)."""
+def _remote_parquet_schema(spark: SparkSession, path: str) -> dict[str, pl.DataType]:
+    """The dtypes Polars would read from a Parquet file under a URI, where its footer says
+    them: the Arrow schema it carries (``ARROW:schema``, written by Polars, pyarrow and
+    pandas), else its INT96 timestamps (Spark's and Hive's legacy type, which Polars reads
+    as a naive nanosecond Datetime and Spark as an instant in the session's zone). Read
+    through Spark's own Hadoop file system (credentials and all); {} when unreadable."""
     import pyarrow as pa
 
     try:
-        if local:
-            import pyarrow.parquet as pq
-
-            meta = pq.ParquetFile(path).metadata.metadata or {}
-            encoded = meta.get(b"ARROW:schema")
-            text = encoded.decode() if encoded is not None else None
-        else:
-            jvm: Any = spark.sparkContext._jvm
-            hadoop = spark.sparkContext._jsc.hadoopConfiguration()
-            file = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(path)), hadoop
-            )
-            reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(file)
-            try:
-                text = (
-                    reader.getFooter().getFileMetaData().getKeyValueMetaData().get("ARROW:schema")
-                )
-            finally:
-                reader.close()
-        if not text:
-            return None
-        return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
-    except Exception:  # noqa: BLE001 - no Arrow schema to restore from: Spark's types stay
-        return None
+        jvm: Any = spark.sparkContext._jvm
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+        file = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(path)), hadoop
+        )
+        reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(file)
+        try:
+            meta = reader.getFooter().getFileMetaData()
+            text = meta.getKeyValueMetaData().get("ARROW:schema")
+            if text:
+                schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+                return dict(_frame(schema.empty_table()).schema)
+            return {
+                str(field.getName()): pl.Datetime("ns")
+                for field in meta.getSchema().getFields()
+                if field.isPrimitive()
+                and str(field.asPrimitiveType().getPrimitiveTypeName().name()) == "INT96"
+            }
+        finally:
+            reader.close()
+    except Exception:  # noqa: BLE001 - nothing to restore from: Spark's types stay
+        return {}
 
 
 def _parquet_casts(
     spark: SparkSession, frame: SparkFrame, first: str | None, local: bool
 ) -> dict[str, pl.DataType]:
+    """Casts that give Spark's reading of a Parquet side the dtypes Polars reads: for a
+    local file, Polars' own schema of it; under a URI, what its footer says."""
     if first is None:
         return {}
-    schema = _parquet_arrow_schema(spark, first, local)
-    if schema is None:
-        return {}
-    wanted = _frame(schema.empty_table()).schema
+    if local:
+        with open(first, "rb") as fh:  # the name literally: "part [1].parquet" is no glob
+            wanted = dict(pl.read_parquet_schema(fh))
+    else:
+        wanted = _remote_parquet_schema(spark, first)
     got = _spark_schema(frame)
     return {
         name: dtype

@@ -509,6 +509,12 @@ def _restorable(spark: pl.DataType, polars: pl.DataType) -> bool:
     return False
 
 
+def _local_parquet_schema(path: str) -> dict[str, pl.DataType]:
+    """The dtypes Polars reads from a local Parquet file (its footer only)."""
+    with open(path, "rb") as fh:  # the name literally: "part [1].parquet" is no glob
+        return dict(pl.read_parquet_schema(fh))
+
+
 def _remote_parquet_schema(spark: SparkSession, path: str) -> dict[str, pl.DataType]:
     """The dtypes Polars would read from a Parquet file under a URI, where its footer says
     them: the Arrow schema it carries (``ARROW:schema``, written by Polars, pyarrow and
@@ -549,11 +555,7 @@ def _parquet_casts(
     local file, Polars' own schema of it; under a URI, what its footer says."""
     if first is None:
         return {}
-    if local:
-        with open(first, "rb") as fh:  # the name literally: "part [1].parquet" is no glob
-            wanted = dict(pl.read_parquet_schema(fh))
-    else:
-        wanted = _remote_parquet_schema(spark, first)
+    wanted = _local_parquet_schema(first) if local else _remote_parquet_schema(spark, first)
     got = _spark_schema(frame)
     return {
         name: dtype
@@ -613,14 +615,9 @@ def _one_schema(
     files add or retype (a file lacking a column is read with nulls for it, as Spark does).
     """
     if len(local) > 1:
-
-        def schema(path: str) -> dict[str, Any]:
-            with open(path, "rb") as fh:  # the name literally: "part [1].parquet" is no glob
-                return dict(pl.read_parquet_schema(fh))
-
-        first = schema(local[0])
+        first = _local_parquet_schema(local[0])
         for path in local[1:]:
-            other = schema(path)
+            other = _local_parquet_schema(path)
             if other != first:
                 return f"{path} differs from {local[0]}: {_columns_differ(first, other)}"
         return None

@@ -10,6 +10,7 @@ from driftcli.columns.kinds import (
     DISCRETE_MAX_UNIQUE,
     ID_MIN_ROWS,
     KindEvidence,
+    decimal_comma_example,
     id_shaped,
     infer_kind,
     kind_from_dtype,
@@ -188,3 +189,15 @@ def test_date_strings_infer_datetime_end_to_end() -> None:
 def test_kind_str() -> None:
     assert str(Kind.NUMERIC) == "numeric"
     assert Kind("categorical") is Kind.CATEGORICAL
+
+
+def test_numbers_with_a_decimal_comma_are_recognised() -> None:
+    comma = pl.Series(["14,68", "8,67", None, "10", "-3,5"])
+    assert decimal_comma_example(comma, pl.Series(["1,5", "2"])) == "14,68"
+    assert decimal_comma_example(pl.Series(["10", "11"]), comma) == "14,68"  # either side
+    assert decimal_comma_example(pl.Series(["10", "11"])) is None  # no comma: plain integers
+    assert decimal_comma_example(comma, pl.Series(["1,5", "n/a"])) is None  # not all numbers
+    assert decimal_comma_example(pl.Series(["1,234,567"])) is None  # thousands, not a decimal
+    assert decimal_comma_example(pl.Series(["Lyon, France", "Paris, France"])) is None
+    assert decimal_comma_example(pl.Series([1.5, 2.0])) is None  # numbers already
+    assert decimal_comma_example(pl.Series([None], dtype=pl.String)) is None

@@ -870,3 +870,28 @@ def test_flags_written_as_booleans_on_one_side_and_0_1_on_the_other(
         "dtype changed: Boolean in reference, Float64 in current, and 167 current values are "
         "neither 0 nor 1; fix the upstream data, or leave the column out (exclude)"
     )
+
+
+def test_numbers_written_with_a_decimal_comma_are_not_compared_as_labels(
+    tmp_path: Path,
+) -> None:
+    # A CSV written in much of Europe: ';' between fields and a decimal comma. Polars reads
+    # "14,68" as text, and as text every amount was its own category: a Jensen-Shannon
+    # distance over 1,800 labels that called the column drifted. It is an error row that says
+    # what the values are and what to do; the other columns are compared as usual.
+    rng = np.random.default_rng(23)
+    for name, shift in (("ref.csv", 0.0), ("cur.csv", 1.0)):
+        amounts = [f"{v:.2f}".replace(".", ",") for v in rng.normal(10 + shift, 2, 2000)]
+        cities = rng.choice(["Paris", "Lyon"], 2000)
+        lines = ["amount;city", *(f"{a};{c}" for a, c in zip(amounts, cities, strict=True))]
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = drift(
+        tmp_path / "ref.csv", tmp_path / "cur.csv", "--separator", ";", json_out=tmp_path / "s.json"
+    )
+    assert_clean(run)
+    summary = summary_of(run)
+    amount = column(summary, "amount")
+    assert amount["status"] == "error" and amount["test"] is None
+    assert amount["reason"].startswith("its values are numbers written with a decimal comma ('")
+    assert 'set kind = "categorical" to compare them as labels anyway' in amount["reason"]
+    assert statuses(summary)["city"] == "ok"

@@ -145,6 +145,25 @@ def infer_kind(ev: KindEvidence) -> Kind:
     return Kind.CATEGORICAL
 
 
+def decimal_comma_example(*sides: pl.Series) -> str | None:
+    """A value showing that text holds numbers written with a decimal comma (``14,68``), as
+    CSV files written in much of Europe do (with ``;`` between fields), else None: on every
+    side, every distinct non-null value of a sample is digits with at most one comma, and
+    some have one. Polars reads such numbers as text, and as text they are only labels."""
+    example: str | None = None
+    for values in sides:
+        head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
+        sample = head.head(DATETIME_SAMPLE).unique(maintain_order=True)
+        if sample.dtype != pl.String:
+            return None
+        if not sample.str.contains(r"^\s*[-+]?\d+(,\d+)?\s*$").all():
+            return None
+        with_comma = sample.filter(sample.str.contains(","))
+        if example is None and with_comma.len():
+            example = str(with_comma[0]).strip()
+    return example
+
+
 def strings_parse_as_datetime(values: pl.Series) -> bool:
     """True when a sample of the non-null strings all parse as dates or datetimes."""
     # Each distinct value once: parsing is what costs (about 5 ms for 1000 category labels

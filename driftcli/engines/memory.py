@@ -22,6 +22,7 @@ import polars as pl
 from driftcli.columns.kinds import (
     ID_MIN_ROWS,
     KindEvidence,
+    decimal_comma_example,
     id_shaped,
     infer_kind,
     is_numeric_dtype,
@@ -413,6 +414,16 @@ class MemoryEngine:
             )  # fmt: skip
         counts = reference.counts.get(plan.name) if reference is not None else None
         sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
+        if kind is None and ref.dtype == pl.String:
+            example = decimal_comma_example(ref, cur)
+            if example is not None:
+                return PreparedColumn(
+                    Kind.OTHER,
+                    error=f"its values are numbers written with a decimal comma ({example!r}),"
+                    " which are read as text, and as text each is only a label; write them "
+                    'with a decimal point, set kind = "categorical" to compare them as labels '
+                    "anyway, or exclude the column",
+                )
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
             non_null = int(sample.reference.sum())

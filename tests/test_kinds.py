@@ -10,7 +10,7 @@ from driftcli.columns.kinds import (
     DISCRETE_MAX_UNIQUE,
     ID_MIN_ROWS,
     KindEvidence,
-    decimal_comma_example,
+    formatted_number_example,
     id_shaped,
     infer_kind,
     kind_from_dtype,
@@ -191,13 +191,16 @@ def test_kind_str() -> None:
     assert Kind("categorical") is Kind.CATEGORICAL
 
 
-def test_numbers_with_a_decimal_comma_are_recognised() -> None:
+def test_numbers_written_as_formatted_text_are_recognised() -> None:
     comma = pl.Series(["14,68", "8,67", None, "10", "-3,5"])
-    assert decimal_comma_example(comma, pl.Series(["1,5", "2"])) == "14,68"
-    assert decimal_comma_example(pl.Series(["10", "11"]), comma) == "14,68"  # either side
-    assert decimal_comma_example(pl.Series(["10", "11"])) is None  # no comma: plain integers
-    assert decimal_comma_example(comma, pl.Series(["1,5", "n/a"])) is None  # not all numbers
-    assert decimal_comma_example(pl.Series(["1,234,567"])) is None  # thousands, not a decimal
-    assert decimal_comma_example(pl.Series(["Lyon, France", "Paris, France"])) is None
-    assert decimal_comma_example(pl.Series([1.5, 2.0])) is None  # numbers already
-    assert decimal_comma_example(pl.Series([None], dtype=pl.String)) is None
+    assert formatted_number_example(comma, pl.Series(["1,5", "2"])) == "14,68"
+    assert formatted_number_example(pl.Series(["10", "11"]), comma) == "14,68"  # either side
+    for written in ("1,234.50", "1.234,50", "12 %", "12.5%", "$1,200", "1 200,50 €", "1'000"):
+        assert formatted_number_example(pl.Series([written, "7"])) == written
+    assert formatted_number_example(pl.Series(["10", "11.5"])) is None  # plain numbers
+    assert formatted_number_example(comma, pl.Series(["1,5", "n/a"])) is None  # not all numbers
+    assert formatted_number_example(pl.Series(["1,2,3", "4,5,6"])) is None  # lists, not numbers
+    assert formatted_number_example(pl.Series(["1.2.3", "1.10.0"])) is None  # versions
+    assert formatted_number_example(pl.Series(["Lyon, France", "Paris, France"])) is None
+    assert formatted_number_example(pl.Series([1.5, 2.0])) is None  # numbers already
+    assert formatted_number_example(pl.Series([None], dtype=pl.String)) is None

@@ -145,22 +145,33 @@ def infer_kind(ev: KindEvidence) -> Kind:
     return Kind.CATEGORICAL
 
 
-def decimal_comma_example(*sides: pl.Series) -> str | None:
-    """A value showing that text holds numbers written with a decimal comma (``14,68``), as
-    CSV files written in much of Europe do (with ``;`` between fields), else None: on every
-    side, every distinct non-null value of a sample is digits with at most one comma, and
-    some have one. Polars reads such numbers as text, and as text they are only labels."""
+#: A number as spreadsheets and European CSV files write it: a sign, a currency sign before
+#: or after, digits grouped by thousands (``,`` ``.`` ``'`` or a space), a decimal point or
+#: comma, a percent sign. Polars reads such values as text.
+_FORMATTED_NUMBER = (
+    r"^\s*[-+]?[$€£¥]?\s?[-+]?(?:\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?"
+    r"\s?(?:%|[$€£¥])?\s*$"
+)
+#: ... and one Polars would have read as a number, had the column held only such.
+_PLAIN_NUMBER = r"^\s*[-+]?\d+(?:\.\d+)?\s*$"
+
+
+def formatted_number_example(*sides: pl.Series) -> str | None:
+    """A value showing that text holds numbers written as spreadsheets and European CSV files
+    write them (``14,68``, ``1,234.50``, ``12 %``, ``$1,200``), else None: on every side,
+    every distinct non-null value of a sample is such a number, and some are not plain
+    numbers. Polars reads them as text, and as text each value is only a label."""
     example: str | None = None
     for values in sides:
         head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
         sample = head.head(DATETIME_SAMPLE).unique(maintain_order=True)
         if sample.dtype != pl.String:
             return None
-        if not sample.str.contains(r"^\s*[-+]?\d+(,\d+)?\s*$").all():
+        if not sample.str.contains(_FORMATTED_NUMBER).all():
             return None
-        with_comma = sample.filter(sample.str.contains(","))
-        if example is None and with_comma.len():
-            example = str(with_comma[0]).strip()
+        formatted = sample.filter(~sample.str.contains(_PLAIN_NUMBER))
+        if example is None and formatted.len():
+            example = str(formatted[0]).strip()
     return example
 
 

@@ -22,7 +22,7 @@ import polars as pl
 from driftcli.columns.kinds import (
     ID_MIN_ROWS,
     KindEvidence,
-    decimal_comma_example,
+    formatted_number_example,
     id_shaped,
     infer_kind,
     is_numeric_dtype,
@@ -415,14 +415,15 @@ class MemoryEngine:
         counts = reference.counts.get(plan.name) if reference is not None else None
         sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
         if kind is None and ref.dtype == pl.String:
-            example = decimal_comma_example(ref, cur)
+            example = formatted_number_example(ref, cur)
             if example is not None:
                 return PreparedColumn(
                     Kind.OTHER,
-                    error=f"its values are numbers written with a decimal comma ({example!r}),"
-                    " which are read as text, and as text each is only a label; write them "
-                    'with a decimal point, set kind = "categorical" to compare them as labels '
-                    "anyway, or exclude the column",
+                    error=f"its values are numbers written as text ({example!r}: a decimal "
+                    "comma, digit grouping, a currency or percent sign), and as text each "
+                    "value is only a label; write plain numbers (digits and a decimal point), "
+                    'set kind = "categorical" to compare them as labels anyway, or exclude '
+                    "the column",
                 )
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))

@@ -18,6 +18,7 @@ import pytest
 
 from driftcli.config import load_config
 from driftcli.errors import ConfigError, InputError
+from driftcli.results.section import Finding
 from driftcli.results.vocabulary import Outcome, Severity
 from driftcli.sections.performance.compute import run_performance
 from driftcli.sections.performance.config import (
@@ -549,3 +550,35 @@ def test_significant_only_separates_real_drops_from_noise() -> None:
         target="y", prediction="p", rules=(dataclasses.replace(noisy, significant_only=False),)
     )
     assert only(run_performance(ref, cur, plain)).status == "fail"
+
+
+def test_probabilities_given_as_the_prediction_of_a_0_1_target_are_doubted() -> None:
+    # A 0/1 target and a prediction of probabilities (the score column given as prediction):
+    # the task is inferred as regression, which may be meant, so the section warns with the
+    # fix instead of failing. A set task, a prediction outside [0, 1] or a target with other
+    # values raise no doubt.
+    rng = np.random.default_rng(29)
+
+    def side(n: int) -> pl.DataFrame:
+        y = (rng.random(n) < 0.4).astype(np.int64)
+        return pl.DataFrame({"y": y, "p": np.clip(0.4 * y + 0.6 * rng.random(n), 0, 1)})
+
+    ref, cur = side(600), side(500)
+    section = run_performance(ref, cur, ModelConfig(target="y", prediction="p", n_resamples=50))
+    assert section.task == "regression"
+    assert section.findings() == (
+        Finding(
+            Severity.WARN,
+            "model: the task was inferred as regression, but target 'y' holds only 0 and 1 "
+            "and prediction 'p' only values from 0 to 1: if 'p' is the probability of class "
+            "1, set it as score (--score) and give the predicted labels as prediction; set "
+            'task = "regression" if it is one',
+        ),
+    )
+    meant = ModelConfig(target="y", prediction="p", task="regression", n_resamples=50)
+    assert run_performance(ref, cur, meant).findings() == ()
+    wider = cur.with_columns(pl.col("p") * 2)
+    plain = ModelConfig(target="y", prediction="p", n_resamples=50)
+    assert run_performance(ref, wider, plain).findings() == ()
+    counts = cur.with_columns(pl.col("y") * 3)
+    assert run_performance(ref, counts, plain).findings() == ()

@@ -122,6 +122,34 @@ def _labelled_rows(frame: pl.DataFrame, spec: PerformanceSpec) -> int:
     return int(frame.select(present.sum()).item() or 0)
 
 
+def _probabilities_as_labels(
+    spec: PerformanceSpec, reference: pl.DataFrame, current: pl.DataFrame
+) -> str | None:
+    """Why an inferred regression may be a classifier whose probabilities were given as its
+    prediction: the target holds only 0 and 1 and the prediction only values in [0, 1] (some
+    between), on both sides. None otherwise."""
+    if spec.task != "regression":
+        return None
+    t, p = pl.col(spec.target).cast(pl.Float64), pl.col(spec.prediction).cast(pl.Float64)
+    for frame in (reference, current):
+        if not frame.schema[spec.target].is_numeric():
+            return None
+        if not frame.schema[spec.prediction].is_numeric():
+            return None
+        row = frame.select(
+            t.is_in([0.0, 1.0]).or_(t.is_null()).all().alias("labels"),
+            p.is_between(0.0, 1.0).or_(p.is_null()).all().alias("unit"),
+        ).row(0)
+        if not all(row):
+            return None
+    return (
+        f"model: the task was inferred as regression, but target {spec.target!r} holds only "
+        f"0 and 1 and prediction {spec.prediction!r} only values from 0 to 1: if "
+        f"{spec.prediction!r} is the probability of class 1, set it as score (--score) and "
+        "give the predicted labels as prediction; set task = \"regression\" if it is one"
+    )
+
+
 def _segment_scopes(
     reference: pl.DataFrame,
     current: pl.DataFrame,
@@ -432,6 +460,7 @@ def run_performance(
     # labels), then one task (and one positive label) for every scope.
     spec = dataclasses.replace(spec, labels=label_type(spec, reference, current))
     spec = dataclasses.replace(spec, task=infer_task(spec, reference, current))
+    doubt = None if config.task is not None else _probabilities_as_labels(spec, reference, current)
     overall_cmp = compare(
         reference,
         current,
@@ -462,6 +491,7 @@ def run_performance(
         confidence=config.confidence,
         seed=config.seed,
         labels=spec.labels,
+        task_doubt=doubt,
     )
 
 

@@ -66,10 +66,13 @@ class PerformanceSection(Section):
     seed: int = 0
     #: The type labels were compared in (not in the JSON): see ``metrics.label_type``.
     labels: str | None = None
+    #: Why the inferred task may not be the one meant (a warning; in the JSON's warnings).
+    task_doubt: str | None = None
 
     def findings(self) -> tuple[Finding, ...]:
         """Rules broken at severity fail, then at warn; a rule that could not be applied (a
-        misspelt segment, say) is a warning too, so it never passes quietly."""
+        misspelt segment, say) is a warning too, so it never passes quietly; then a doubt
+        about the inferred task."""
         out = [Finding(Severity.FAIL, r.message) for r in self.rules if r.status is Outcome.FAIL]
         out += [Finding(Severity.WARN, r.message) for r in self.rules if r.status is Outcome.WARN]
         out += [
@@ -77,6 +80,8 @@ class PerformanceSection(Section):
             for r in self.rules
             if r.status is Outcome.NOT_EVALUATED
         ]
+        if self.task_doubt is not None:
+            out.append(Finding(Severity.WARN, self.task_doubt))
         return tuple(out)
 
     def checks(self) -> tuple[Check, ...]:

@@ -121,9 +121,15 @@ def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> p
             ) from None
         return df.with_columns(parsed.alias(column))
     if not isinstance(dtype, (pl.Date, pl.Datetime)):
+        hint = (
+            " (numbers since 1970 are not read as times: their unit, seconds or milliseconds, "
+            "is not written anywhere; convert them upstream, e.g. pl.from_epoch(col, 's'))"
+            if dtype.is_numeric()
+            else ""
+        )
         raise InputError(
             f"time column {column!r} in the {role} data has dtype {dtype}; it must be a Date "
-            "or Datetime (or ISO 8601 text)"
+            f"or Datetime (or ISO 8601 text){hint}"
         )
     return df
 

@@ -163,8 +163,13 @@ def test_time_column_must_exist_and_be_temporal() -> None:
     df = pl.DataFrame({"n": [1, 2]})
     with pytest.raises(InputError, match="'ts' is not in the current data"):
         time_ordered(df, "ts")
-    with pytest.raises(InputError, match="'n' in the current data has dtype"):
+    with pytest.raises(InputError, match="'n' in the current data has dtype") as epoch:
         time_ordered(df, "n")
+    assert "numbers since 1970 are not read as times" in str(epoch.value)  # seconds or ms?
+    with pytest.raises(
+        InputError, match=r"has dtype Boolean; it must be a Date or Datetime \(or ISO 8601 text\)$"
+    ):
+        time_ordered(pl.DataFrame({"b": [True, False]}), "b")
 
 
 def test_null_timestamps_are_counted_and_left_out() -> None:

@@ -692,6 +692,7 @@ def init(
     reference_format: Annotated[
         str | None, typer.Option("--reference-format", help=f"{_FORMATS}.")
     ] = None,
+    separator: SeparatorOpt = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -707,7 +708,7 @@ def init(
 
         if output != "-" and os.path.exists(output) and not force:
             raise ConfigError(f"{output} already exists; pass --force to overwrite it")
-        text = starter_config(reference, reference_format)
+        text = starter_config(reference, reference_format, separator)
         if output == "-":
             sys.stdout.write(text)
         else:

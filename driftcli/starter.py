@@ -168,8 +168,10 @@ def _unit_range(lazy: pl.LazyFrame, names: Sequence[str]) -> set[str]:
     }
 
 
-def _detected(reference: SourceLike, reference_format: str | None) -> dict[str, Detected]:
-    source = open_source(reference, reference_format, "reference")
+def _detected(
+    reference: SourceLike, reference_format: str | None, separator: str | None = None
+) -> dict[str, Detected]:
+    source = open_source(reference, reference_format, "reference", separator)
     schema = dict(source.schema())
     floats = [n for n, d in schema.items() if d.is_float() and _SCORE_WORDS & set(_words(n))]
     in_unit = _unit_range(source.lazy, floats)
@@ -220,11 +222,21 @@ def _model_lines(found: Mapping[str, Detected]) -> list[str]:
     return lines
 
 
-def starter_config(reference: SourceLike, reference_format: str | None = None) -> str:
-    """TOML text listing every column with its inferred kind and automatically chosen test."""
-    config = DriftConfig(reference_format=reference_format, current_format=reference_format)
+def starter_config(
+    reference: SourceLike, reference_format: str | None = None, separator: str | None = None
+) -> str:
+    """TOML text listing every column with its inferred kind and automatically chosen test.
+    ``separator``: the CSV field separator the data needs (written into the config too)."""
+    config = DriftConfig(
+        reference_format=reference_format, current_format=reference_format, separator=separator
+    )
     report = run_report(reference, reference, config)
-    found = _detected(reference, reference_format)
+    found = _detected(reference, reference_format, config.separator)
+    read_with = (
+        [f"separator = {_toml_key(config.separator)}   # CSV field separator of the inputs"]
+        if config.separator is not None
+        else []
+    )
     lines = [
         f"# drift.toml written by `drift init` (driftcli {__version__})",
         f"# from {report.reference.source} ({report.reference.rows} rows).",
@@ -239,6 +251,7 @@ def starter_config(reference: SourceLike, reference_format: str | None = None) -
         'fail_on = "dataset"     # dataset | column | never  (what makes exit code 1)',
         "# min_segment_rows = 30",
         "# bins = 10             # reference-quantile bins for psi and jensenshannon",
+        *read_with,
         "",
         *_time_lines(found),
         *_model_lines(found),

@@ -114,3 +114,30 @@ def test_detect_columns(
 ) -> None:
     found = detect_columns(schema, unit.__contains__)
     assert {role: d.column for role, d in found.items()} == expected
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_init_reads_a_csv_with_another_separator_and_keeps_it(
+    tmp_path: Path, separator: str
+) -> None:
+    # `drift report` on a ';' file read with ',' says "use --separator ';'"; `drift init`
+    # takes it too, and the config it writes has it, so the report it starts reads the data.
+    from typer.testing import CliRunner
+
+    from driftcli.cli import app
+
+    rng = np.random.default_rng(5)
+    data = tmp_path / "ref.csv"
+    frame = pl.DataFrame({"x": rng.normal(size=300), "city": rng.choice(["a", "b"], 300)})
+    frame.write_csv(data, separator=separator)
+    runner = CliRunner()
+    plain = runner.invoke(app, ["init", str(data), "-o", str(tmp_path / "no.toml")])
+    typed = "\\t" if separator == "\t" else separator  # as typed on a command line
+    assert plain.exit_code == 2 and f"use --separator '{typed}'" in plain.output
+    out = tmp_path / "drift.toml"
+    run = runner.invoke(app, ["init", str(data), "--separator", typed, "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert load_config(out).separator == separator
+    assert '[column."x"]' in out.read_text(encoding="utf-8")
+    report = runner.invoke(app, ["report", str(data), str(data), "-c", str(out), "-q"])
+    assert report.exit_code == 0, report.output

@@ -42,10 +42,11 @@ def separator_hint(names: list[str]) -> str | None:
     found = [sep for sep in _SEPARATORS if sep in names[0]]
     if not found:
         return None
-    shown = "\\t" if found[0] == "\t" else found[0]
+    # As typed in a shell and in TOML: '\t' (a backslash and a t), not repr's '\\t'.
+    shown = "'\\t'" if found[0] == "\t" else repr(found[0])
     return (
-        f"read as 1 column ({names[0]!r}); is the separator {shown!r}? "
-        f"use --separator {shown!r} (or separator in the config)"
+        f"read as 1 column ({names[0]!r}); is the separator {shown}? "
+        f"use --separator {shown} (or separator in the config)"
     )
 
 

@@ -146,7 +146,7 @@ def _probabilities_as_labels(
         f"model: the task was inferred as regression, but target {spec.target!r} holds only "
         f"0 and 1 and prediction {spec.prediction!r} only values from 0 to 1: if "
         f"{spec.prediction!r} is the probability of class 1, set it as score (--score) and "
-        "give the predicted labels as prediction; set task = \"regression\" if it is one"
+        'give the predicted labels as prediction; set task = "regression" if it is one'
     )
 
 

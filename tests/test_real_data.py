@@ -895,3 +895,17 @@ def test_numbers_written_with_a_decimal_comma_are_not_compared_as_labels(
     assert amount["reason"].startswith("its values are numbers written as text ('")
     assert 'set kind = "categorical" to compare them as labels anyway' in amount["reason"]
     assert statuses(summary)["city"] == "ok"
+    by_city = drift(
+        tmp_path / "ref.csv",
+        tmp_path / "cur.csv",
+        "--separator",
+        ";",
+        "--segment-by",
+        "city",
+        json_out=tmp_path / "by_city.json",
+    )
+    segments = summary_of(by_city)["segments"]
+    assert len(segments) == 2
+    for segment in segments:  # each segment says the same, not "skipped" without a reason
+        (got,) = [c for c in segment["columns"] if c["column"] == "amount"]
+        assert got["status"] == "error" and got["reason"].startswith("its values are numbers")

@@ -414,7 +414,8 @@ class MemoryEngine:
             )  # fmt: skip
         counts = reference.counts.get(plan.name) if reference is not None else None
         sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
-        if kind is None and ref.dtype == pl.String:
+        # OTHER: a segment's or window's slice of a column the whole-data run found so.
+        if kind in (None, Kind.OTHER) and ref.dtype == pl.String:
             example = formatted_number_example(ref, cur)
             if example is not None:
                 return PreparedColumn(

@@ -387,7 +387,8 @@ def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
 ) -> None:
     """Unsigned integers, Categorical, Enum, millisecond, zoned and nanosecond Datetimes, a
     Duration, a Decimal and a Null column: Spark reads them as other types; the engine
-    restores Polars' dtypes from the file's Arrow schema. A time of day is read as Spark's
+    restores the dtypes Polars reads from the file (its own schema of a local file, the
+    Arrow schema in the footer of one under a URI). A time of day is read as Spark's
     TIME (``spark.sql.timeType.enabled``, which the sessions driftcli starts turn on)."""
 
     def side(n: int, seed: int) -> pl.DataFrame:

@@ -28,10 +28,12 @@ What makes it exact:
   read at once, on the driver.
 - **Dtypes.** Spark's types go to Polars through Arrow. Where Spark's type system loses what
   a Parquet file says (unsigned integers, Categorical, a millisecond or zoned Datetime, a
-  nanosecond Datetime that Spark reads as a number, a Null column), the dtype Polars reads
-  from the file's Arrow schema is restored after each read (on the driver, or in the
-  executor's worker). CSV and JSON Lines are typed as
-  Polars types them: integers Int64, dates and times left as text.
+  nanosecond Datetime that Spark reads as a number, an INT96 timestamp, a Null column), the
+  dtype Polars reads from the file (Polars' own schema of a local file; the footer's Arrow
+  schema or INT96 columns under a URI) is restored after each read (on the driver, or in the
+  executor's worker). CSV and JSON Lines are typed as Polars types them: integers Int64,
+  dates and times left as text; CSV columns are named as Polars names them, and files whose
+  headers differ are refused (Spark maps CSV fields by position).
 
 The session is the active one when there is one (``spark-submit``, a notebook); else a new one
 on ``$DRIFT_SPARK_MASTER`` (default ``local[2]``) whose JVM writes its output and logs to a file

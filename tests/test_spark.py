@@ -586,16 +586,23 @@ def test_a_folder_whose_files_differ_is_refused_as_polars_refuses_it(
     same_report(same, same)
 
 
-def test_passes_fit_what_one_read_may_bring_to_the_driver(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    """One read of everything while it fits; else passes within spark.driver.maxResultSize
-    and the driver heap, even when the memory budget would allow more."""
+def driver_side(tmp_path: Path) -> tuple[SparkEngine, SparkSource]:
+    """The engine comparing on the driver, with no memory budget to speak of, and a 100-row
+    side of ``make_frame``'s columns opened by it."""
     path = tmp_path / "side.parquet"
     make_frame(100, 1).write_parquet(path)
     engine = SparkEngine(budget=2**50, compute="driver")
     src = engine.open(path, None, "reference", None)
     assert isinstance(src, SparkSource)
+    return engine, src
+
+
+def test_passes_fit_what_one_read_may_bring_to_the_driver(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """One read of everything while it fits; else passes within spark.driver.maxResultSize
+    and the driver heap, even when the memory budget would allow more."""
+    engine, src = driver_side(tmp_path)
     columns = ["x", "y", "channel", "flag"]
     assert engine.passes(src, src, columns) is None
     src._rows = 10**9  # as if a billion rows: their split keys alone fill any driver's limit
@@ -611,11 +618,7 @@ def test_on_a_local_master_a_read_fills_a_third_of_the_heap_share(
     assert spark_engine.heap_share("local[2]") == spark_engine.HEAP_SHARE / 3
     assert spark_engine.heap_share("yarn") == spark_engine.HEAP_SHARE
     assert spark_engine.heap_share("spark://host:7077") == spark_engine.HEAP_SHARE
-    path = tmp_path / "side.parquet"
-    make_frame(100, 1).write_parquet(path)
-    engine = SparkEngine(budget=2**50, compute="driver")
-    src = engine.open(path, None, "reference", None)
-    assert isinstance(src, SparkSource)
+    engine, src = driver_side(tmp_path)
     columns = ["x", "y", "channel", "flag"]
     assert src.rows() == 100  # counted once; then as if a million rows
     rows = src._rows = 10**6

@@ -636,3 +636,27 @@ def test_windows_against_a_large_reference_equal_the_direct_distance() -> None:
         expected = stats.wasserstein_distance(x_ref, window) / np.std(x_ref)
         (col,) = w.columns
         assert col.statistic == pytest.approx(expected, rel=1e-12)
+
+
+def test_drift_over_time_that_compared_no_window_warns() -> None:
+    # Asked for windows, none compared: every current timestamp null, or every window below
+    # min_rows. Without a rule nothing else would say so, and the section tested nothing.
+    from driftcli import DriftConfig, run_report
+
+    rng = np.random.default_rng(13)
+    stamps = [datetime(2025, 1, 1) + timedelta(hours=h) for h in range(400)]
+    ref = pl.DataFrame({"ts": stamps, "x": rng.normal(size=400)})
+    no_time = pl.DataFrame(
+        {"ts": pl.Series([None] * 300, dtype=pl.Datetime("us")), "x": rng.normal(size=300)}
+    )
+    report = run_report(ref, no_time, DriftConfig(time_column="ts", window="1d"))
+    assert (
+        "drift over time: no window was compared (300 current rows without a timestamp "
+        "in 'ts')" in report.warnings
+    )
+    small = pl.DataFrame({"ts": stamps[:40], "x": rng.normal(size=40)})
+    report = run_report(ref, small, DriftConfig(time_column="ts", window="1h"))
+    assert "drift over time: no window was compared (40 windows too small)" in report.warnings
+    enough = pl.DataFrame({"ts": stamps[:100], "x": rng.normal(size=100)})
+    report = run_report(ref, enough, DriftConfig(time_column="ts", window="2d"))  # 48 rows
+    assert not [w for w in report.warnings if w.startswith("drift over time")]

@@ -74,13 +74,31 @@ class WindowSection(Section):
 
     def findings(self) -> tuple[Finding, ...]:
         """The consecutive-window rule, when it was met, at its severity; a warning when too
-        few windows were tested to judge it, so it never passes quietly."""
+        few windows were tested to judge it, so it never passes quietly. Without a rule, a
+        warning when no window could be compared at all (the section then tested nothing)."""
         o = self.rule_outcome
-        if o is None or o.status is Outcome.PASS:
+        if o is None:
+            return () if self._tested() else (Finding(Severity.WARN, self._none_compared()),)
+        if o.status is Outcome.PASS:
             return ()
         if o.status is Outcome.NOT_EVALUATED:
             return (Finding(Severity.WARN, o.message),)
         return (Finding(Severity(o.status.value), o.message),)
+
+    def _tested(self) -> bool:
+        return any(w.status is SegmentStatus.TESTED for w in self.windows)
+
+    def _none_compared(self) -> str:
+        """Why drift over time compared no window, in one line."""
+        small = len(self.windows)
+        why = [f"{small} window{'s' if small != 1 else ''} too small"] if small else []
+        if self.rows_without_time:
+            why.append(
+                f"{self.rows_without_time} current rows without a timestamp in {self.time_column!r}"
+            )
+        if not why:
+            why.append("no current rows")
+        return f"drift over time: no window was compared ({'; '.join(why)})"
 
     def checks(self) -> tuple[Check, ...]:
         """The consecutive-window rule, when it is set."""

@@ -582,3 +582,25 @@ def test_probabilities_given_as_the_prediction_of_a_0_1_target_are_doubted() -> 
     assert run_performance(ref, wider, plain).findings() == ()
     counts = cur.with_columns(pl.col("y") * 3)
     assert run_performance(ref, counts, plain).findings() == ()
+
+
+def test_a_side_without_labelled_rows_warns_that_performance_was_not_compared() -> None:
+    # Labels often arrive days after the predictions: a current batch whose targets are all
+    # null has every metric undefined. Without a rule nothing said so; now the section does.
+    rng = np.random.default_rng(31)
+    ref = pl.DataFrame({"y": rng.integers(0, 2, 300), "p": rng.integers(0, 2, 300)})
+    cur = pl.DataFrame({"y": pl.Series([None] * 200, dtype=pl.Int64), "p": rng.integers(0, 2, 200)})
+    config = ModelConfig(target="y", prediction="p", n_resamples=50)
+    section = run_performance(ref, cur, config)
+    assert section.findings() == (
+        Finding(
+            Severity.WARN,
+            "model performance: no current row has both a target and a prediction (200 of 200 "
+            "without a target, 0 without a prediction), so performance was not compared; the "
+            "labels may not have arrived yet",
+        ),
+    )
+    assert run_performance(ref, ref, config).findings() == ()
+    ruled = dataclasses.replace(config, rules=(PerformanceRule("accuracy", "overall", 0.05),))
+    findings = run_performance(ref, cur, ruled).findings()
+    assert len(findings) == 1 and "accuracy not evaluated" in findings[0].message  # the rule's

@@ -82,7 +82,27 @@ class PerformanceSection(Section):
         ]
         if self.task_doubt is not None:
             out.append(Finding(Severity.WARN, self.task_doubt))
+        if not self.rules:  # a rule says itself when its metric could not be measured
+            out += [Finding(Severity.WARN, m) for m in self._unmeasured()]
         return tuple(out)
+
+    def _unmeasured(self) -> list[str]:
+        """One line per side on which no row had both a target and a prediction (overall):
+        the performance section then compared nothing."""
+        comparison = self.overall.comparison
+        if comparison is None:
+            return []
+        return [
+            f"model performance: no {side} row has both a target and a prediction "
+            f"({result.n_missing_target} of {result.n_rows} without a target, "
+            f"{result.n_missing_prediction} without a prediction), so performance was not "
+            "compared; the labels may not have arrived yet"
+            for side, result in (
+                ("reference", comparison.reference),
+                ("current", comparison.current),
+            )
+            if result.n_used == 0
+        ]
 
     def checks(self) -> tuple[Check, ...]:
         """Every rule in every scope it was applied to."""

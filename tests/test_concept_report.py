@@ -531,3 +531,20 @@ def test_null_segment_values_and_an_empty_frame() -> None:
     empty = frame.clear()
     section = run_concept(empty, "t", MODEL, "binary", ConceptConfig(), ("r",))
     assert [(s.scope, s.n_events, s.n_excluded) for s in section.scopes] == [("overall", 0, 0)]
+
+
+def test_no_detector_ran_on_the_whole_data_warns() -> None:
+    # Five events are too few for any detector: the overall scope says so in the JSON, and
+    # now in the warnings (it passed for a stream without concept drift); the JUnit-style
+    # check stays not_evaluated.
+    section = run_concept(
+        tiny([0, 1, 1, 0, 1], [0, 0, 1, 1, 1]), "t", MODEL, "binary", ConceptConfig()
+    )
+    assert [(f.severity, f.message) for f in section.findings()] == [
+        (
+            Severity.WARN,
+            f"concept drift overall: 5 events; the detectors need at least {MIN_EVENTS}; "
+            "no detector ran",
+        )
+    ]
+    assert [c.outcome.value for c in section.checks()] == ["not_evaluated"]

@@ -88,6 +88,18 @@ class ConceptSection(Section):
     scopes: tuple[ConceptScope, ...]
 
     def findings(self) -> tuple[Finding, ...]:
+        """The change points (:meth:`_changes`), and a warning when no detector ran on the
+        whole data (no row with a timestamp, a target and a prediction, say), which would
+        otherwise pass for a stream without concept drift."""
+        out = list(self._changes())
+        out += [
+            Finding(Severity.WARN, f"concept drift overall: {s.reason}; no detector ran")
+            for s in self.scopes
+            if s.segment is None and s.reason is not None and not s.detectors
+        ]
+        return tuple(out)
+
+    def _changes(self) -> tuple[Finding, ...]:
         """One finding per scope where some detector reported a change point, at the
         section's severity.
 
@@ -113,7 +125,7 @@ class ConceptSection(Section):
 
     def checks(self) -> tuple[Check, ...]:
         """Each scope's stream: a change point at the section's severity, else a pass."""
-        found = {f.message.split(":")[0]: f for f in self.findings()}
+        found = {f.message.split(":")[0]: f for f in self._changes()}
         out = []
         for scope in self.scopes:
             where = "overall" if scope.segment is None else f"in segment {scope.scope}"

@@ -42,7 +42,8 @@ def failures(section: OnlineSection) -> list[str]:
 
 
 def warnings(section: OnlineSection) -> list[str]:
-    """Messages of the limits breached at severity warn."""
+    """Messages of the section's warnings: limits breached at severity warn, then limits that
+    could not be checked."""
     return [f.message for f in section.findings() if f.severity is Severity.WARN]
 
 
@@ -354,6 +355,9 @@ def test_latency_limit_not_evaluated_without_values() -> None:
     out = limit(section, "latency_p95_max")
     assert out.status == "not_evaluated" and out.value is None
     assert "no latency values" in out.message
+    # a limit that could not be checked warns: never a quiet pass (the reference, all null
+    # too, leaves the integrity checks nothing to say)
+    assert warnings(section) == [out.message] and failures(section) == []
 
 
 def test_latency_p95_increase() -> None:

@@ -66,9 +66,15 @@ class OnlineSection(Section):
     limits: tuple[LimitOutcome, ...] = ()
 
     def findings(self) -> tuple[Finding, ...]:
-        """Limits breached at severity fail, then at warn."""
+        """Limits breached at severity fail, then at warn; then a limit that could not be
+        checked (no latency values, say), a warning, so it never passes quietly."""
         out = [Finding(Severity.FAIL, x.message) for x in self.limits if x.status is Outcome.FAIL]
         out += [Finding(Severity.WARN, x.message) for x in self.limits if x.status is Outcome.WARN]
+        out += [
+            Finding(Severity.WARN, x.message)
+            for x in self.limits
+            if x.status is Outcome.NOT_EVALUATED
+        ]
         return tuple(out)
 
     def checks(self) -> tuple[Check, ...]:

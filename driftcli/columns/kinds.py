@@ -145,6 +145,13 @@ def infer_kind(ev: KindEvidence) -> Kind:
     return Kind.CATEGORICAL
 
 
+def _distinct_head(values: pl.Series) -> pl.Series:
+    """The distinct non-null values among the first ``DATETIME_SAMPLE`` non-null ones, in
+    order of first appearance: what the text checks below look at."""
+    head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
+    return head.head(DATETIME_SAMPLE).unique(maintain_order=True)
+
+
 #: A number as spreadsheets and European CSV files write it: a sign, a currency sign before
 #: or after, digits grouped by thousands (``,`` ``.`` ``'`` or a space), a decimal point or
 #: comma, a percent sign. Polars reads such values as text.
@@ -163,8 +170,7 @@ def formatted_number_example(*sides: pl.Series) -> str | None:
     numbers. Polars reads them as text, and as text each value is only a label."""
     example: str | None = None
     for values in sides:
-        head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
-        sample = head.head(DATETIME_SAMPLE).unique(maintain_order=True)
+        sample = _distinct_head(values)
         if sample.dtype != pl.String:
             return None
         if not sample.str.contains(_FORMATTED_NUMBER).all():
@@ -180,8 +186,7 @@ def strings_parse_as_datetime(values: pl.Series) -> bool:
     # Each distinct value once: parsing is what costs (about 5 ms for 1000 category labels
     # whose format cannot be guessed, 0.3 ms for their 50 distinct ones), and whether all
     # parse does not depend on repeats. In order: the format is guessed from the first value.
-    head = values.head(DATETIME_SAMPLE) if values.null_count() == 0 else values.drop_nulls()
-    sample = head.head(DATETIME_SAMPLE).unique(maintain_order=True)
+    sample = _distinct_head(values)
     if sample.len() == 0:
         return False
     if sample.dtype != pl.String:

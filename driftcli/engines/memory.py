@@ -412,8 +412,6 @@ class MemoryEngine:
                 plan.name, kind, ref, cur, bins, moments, reference, numeric_dtype,
                 plan.wants_numeric,
             )  # fmt: skip
-        counts = reference.counts.get(plan.name) if reference is not None else None
-        sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
         # OTHER: a segment's or window's slice of a column the whole-data run found so.
         if kind in (None, Kind.OTHER) and ref.dtype == pl.String:
             example = formatted_number_example(ref, cur)
@@ -426,6 +424,8 @@ class MemoryEngine:
                     'set kind = "categorical" to compare them as labels anyway, or exclude '
                     "the column",
                 )
+        counts = reference.counts.get(plan.name) if reference is not None else None
+        sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
             non_null = int(sample.reference.sum())

@@ -27,7 +27,7 @@ from driftcli.engines.base import ROWS_COLUMN, DataSource, Engine, rows_frame
 from driftcli.engines.passes import PassJob, PassOutcome, PassSink, run_pass
 from driftcli.engines.registry import get_engine
 from driftcli.errors import ConfigError, InputError
-from driftcli.inputs.sources import SourceLike
+from driftcli.inputs.sources import Source, SourceLike, TypesChangedError
 from driftcli.results.records import (
     ColumnResult,
     CorrectionInfo,
@@ -456,6 +456,33 @@ def run_report(
         eng.open(reference, config.reference_format, "reference", config.separator),
         eng.open(current, config.current_format, "current", config.separator),
     )
+    notices: list[str] = []
+    while True:
+        try:
+            report = _run(eng, config, sources, progress)
+            break
+        except TypesChangedError as exc:
+            # Once per side: a side read with types from every row raises InputError.
+            i = 0 if exc.role == "reference" else 1
+            src = sources[i]
+            assert isinstance(src, Source)
+            notices.append(exc.notice(src.label))
+            retyped = src.retyped()
+            sources = (retyped, sources[1]) if i == 0 else (sources[0], retyped)
+    return dataclasses.replace(
+        report,
+        duration=time.perf_counter() - started,
+        notices=(*notices, *report.notices),
+    )
+
+
+def _run(
+    eng: Engine,
+    config: DriftConfig,
+    sources: tuple[DataSource, DataSource],
+    progress: ProgressHook | None,
+) -> Report:
+    """One run of :func:`run_report` on opened sources."""
     schemas = (sources[0].schema(), sources[1].schema())
     _separator_hints(sources, config)
     _check(config, *schemas)
@@ -508,7 +535,6 @@ def run_report(
         compared_on = "executors" if remote else "driver"
     return dataclasses.replace(
         report,
-        duration=time.perf_counter() - started,
         engine=None
         if in_memory
         else RunEngine(eng.name, passes, per_pass or max(1, len(split.columns)), compared_on),

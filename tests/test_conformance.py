@@ -288,14 +288,21 @@ def test_text_data_is_parsed_once_for_the_passes(tmp_path: Path, spill: Path) ->
 
 
 def test_text_data_that_does_not_parse_fails_as_in_memory(tmp_path: Path, spill: Path) -> None:
-    # Polars infers "n" as integers from the first rows; a later word fails the parse, in the
-    # passes' one parse as in memory: an InputError naming the file, and nothing left behind.
+    # Polars infers "n" as integers from the first rows; a later word fails that parse, in the
+    # passes' one parse as in memory, and the side is read again with the types of every row
+    # (a notice says so). A row with a field too many fails in both: an InputError naming
+    # the file, and nothing left behind.
     rows = [f"{i},{i * 0.5}" for i in range(300)] + ["many,1.0"]
     (tmp_path / "cur.csv").write_text("n,x\n" + "\n".join(rows) + "\n")
     pl.DataFrame({"n": range(300), "x": np.arange(300) * 0.5}).write_csv(tmp_path / "ref.csv")
     paths = (str(tmp_path / "ref.csv"), str(tmp_path / "cur.csv"))
+    memory = comparable(to_dict(run_report(*paths, engine="polars")))
+    assert [n.split(":")[0] for n in memory["notices"]] == [f"current {paths[1]}"]
+    assert comparable(to_dict(run_report(*paths, engine="stream-1"))) == memory
+    assert list(spill.iterdir()) == []
+    (tmp_path / "cur.csv").write_text("n,x\n" + "\n".join([*rows[:-1], "1,2.0,3"]) + "\n")
     for engine in ("polars", "stream-1"):
-        with pytest.raises(InputError, match=r"current .*cur\.csv: cannot read it"):
+        with pytest.raises(InputError, match=r"current .*cur\.csv: cannot read it \(found more"):
             run_report(*paths, engine=engine)
     assert list(spill.iterdir()) == []
 

@@ -197,6 +197,10 @@ def test_numbers_written_as_formatted_text_are_recognised() -> None:
     assert formatted_number_example(pl.Series(["10", "11"]), comma) == "14,68"  # either side
     for written in ("1,234.50", "1.234,50", "12 %", "12.5%", "$1,200", "1 200,50 €", "1'000"):
         assert formatted_number_example(pl.Series([written, "7"])) == written
+    # Polars reads a column of these as text (pl.read_csv(b"a\n+8\n 5\n").schema: String),
+    # not as the integers they write.
+    for written in ("+8", " 5", "5 ", "+1.5"):
+        assert formatted_number_example(pl.Series([written, "7"])) == written.strip()
     assert formatted_number_example(pl.Series(["10", "11.5"])) is None  # plain numbers
     assert formatted_number_example(comma, pl.Series(["1,5", "n/a"])) is None  # not all numbers
     assert formatted_number_example(pl.Series(["1,2,3", "4,5,6"])) is None  # lists, not numbers

@@ -909,3 +909,61 @@ def test_numbers_written_with_a_decimal_comma_are_not_compared_as_labels(
     for segment in segments:  # each segment says the same, not "skipped" without a reason
         (got,) = [c for c in segment["columns"] if c["column"] == "amount"]
         assert got["status"] == "error" and got["reason"].startswith("its values are numbers")
+
+
+@pytest.mark.parametrize("engine", ["polars", "stream"])
+def test_text_files_whose_values_change_type_past_the_first_rows(
+    tmp_path: Path, engine: str
+) -> None:
+    # Polars infers a CSV's or JSON Lines' types from the first 100 rows: a count column
+    # that holds 2.5 in row 150, or a code that turns to letters, stopped the run with
+    # "cannot read it (could not parse `2.5` as dtype `i64`...); check that it is a valid
+    # file" (exit 2), which no setting could mend. The side is read again with types
+    # inferred from every row (what pandas and Spark do), and a notice says so.
+    rng = np.random.default_rng(61)
+    for name, shift in (("ref", 0.0), ("cur", 0.5)):
+        counts: list[int | float] = [int(v) for v in rng.poisson(4 + shift, 400)]
+        counts[150] = 2.5
+        codes: list[int | str] = [i if i < 300 else f"X{i}" for i in range(400)]
+        xs = [round(float(v), 3) for v in rng.normal(shift, 1, 400)]
+        table = list(zip(counts, codes, xs, strict=True))
+        rows = [f"{c},{k},{v}" for c, k, v in table]
+        (tmp_path / f"{name}.csv").write_text("\n".join(["count,code,x", *rows]) + "\n")
+        lines = [json.dumps({"count": c, "code": k, "x": v}) for c, k, v in table]
+        (tmp_path / f"{name}.ndjson").write_text("\n".join(lines) + "\n")
+    for ext in ("csv", "ndjson"):
+        run = drift(
+            tmp_path / f"ref.{ext}",
+            tmp_path / f"cur.{ext}",
+            "--engine",
+            engine,
+            json_out=tmp_path / f"{ext}.json",
+        )
+        assert_clean(run)
+        summary = summary_of(run)
+        assert run.code == 1, run.output  # count and x drifted; a verdict, not an input error
+        count = column(summary, "count")
+        assert count["kind"] == "numeric" and count["status"] == "drift"
+        assert column(summary, "code")["kind"] == "id"
+        expected = pl.read_csv(tmp_path / "ref.csv", infer_schema_length=None)["count"].mean()
+        assert count["reference"]["mean"] == pytest.approx(expected, rel=1e-12)
+        notices = [n for n in summary["notices"] if "did not fit the types" in n]
+        assert [n.split(":")[0] for n in notices] == [
+            f"reference {tmp_path / f'ref.{ext}'}",
+            f"current {tmp_path / f'cur.{ext}'}",
+        ]
+        assert "inferred from every row" in notices[0]
+        assert "2.5" in notices[0] or "X300" in notices[0]
+
+
+def test_a_side_read_again_that_still_fails_is_an_input_error(tmp_path: Path) -> None:
+    from driftcli.inputs.sources import TypesChangedError, open_source
+
+    path = tmp_path / "a.csv"
+    path.write_text("a\n1\n2\n", encoding="utf-8")
+    source = open_source(path, None, "reference")
+    failure = pl.exceptions.ComputeError("could not parse `x` as dtype `i64` at column 'a'")
+    assert isinstance(source.read_error(failure), TypesChangedError)
+    again = source.retyped().read_error(failure)
+    assert not isinstance(again, TypesChangedError)  # read once more at most
+    assert str(again).startswith(f"reference {path}: cannot read it (could not parse `x`")

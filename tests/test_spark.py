@@ -358,6 +358,37 @@ def test_text_files_written_by_hand_read_as_polars_reads_them(
         assert all(f["check"] != "column_order" for f in got["integrity"]["findings"])
 
 
+def test_csv_values_polars_reads_as_text_stay_as_written(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """Spark infers ``+8``, ``1d``, `` 5`` and ``Infinity`` as numbers and ``5.`` as a
+    decimal, where Polars reads text and a float (``pl.read_csv(b"a\\n+8\\n").schema``:
+    String): the columns were cast back to text, so ``+8`` reached the report as ``8``. A
+    column whose values turn to text past Polars' first 100 rows is text on both engines
+    (Spark infers over every row; the local engine reads the side again, and says so)."""
+    rng = np.random.default_rng(51)
+    header = "plus,suffix,padded,infinite,dot,x,late"
+    for name, shift in (("ref", 0.0), ("cur", 0.3)):
+        rows = [
+            f"+{int(r * 9)},{int(r * 5)}d, {int(r * 7)},"
+            f"{rng.choice(['Infinity', '-Infinity', '1.5'])},{int(r * 9)}.,{r:.4f},"
+            + (str(i) if i < 300 else f"X{i}")
+            for i, r in enumerate(rng.random(400) + shift)
+        ]
+        (tmp_path / f"{name}.csv").write_text("\n".join([header, *rows]) + "\n")
+    ref, cur = tmp_path / "ref.csv", tmp_path / "cur.csv"
+    mine, theirs = read_both(ref, cur, columns=header.split(",")[:-1])
+    for a, b in zip(mine, theirs, strict=True):
+        assert_frame_equal(a, b)  # the values as written, "+8" not 8
+    assert mine[0]["plus"].dtype == pl.String and mine[0]["dot"].dtype == pl.Float64
+    local = comparable(to_dict(run_report(ref, cur, engine="polars")))
+    remote = comparable(to_dict(run_report(str(ref), str(cur), engine="spark")))
+    (late,) = differences(remote, local)
+    assert late.startswith('.notices: [] != ["reference ')  # only the local engine re-read
+    kinds = {c["column"]: c["kind"] for c in remote["columns"]}
+    assert kinds["late"] == "id" and kinds["dot"] == "numeric"
+
+
 def test_csv_headers_are_read_by_name_or_refused(spark: SparkSession, tmp_path: Path) -> None:
     """Spark maps a CSV file's fields by position: a folder whose files list the columns in
     another order was read with two columns swapped (both drifted, from means 0 and 100 to

@@ -159,13 +159,15 @@ _FORMATTED_NUMBER = (
     r"^\s*[-+]?[$€£¥]?\s?[-+]?(?:\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?"
     r"\s?(?:%|[$€£¥])?\s*$"
 )
-#: ... and one Polars would have read as a number, had the column held only such.
-_PLAIN_NUMBER = r"^\s*[-+]?\d+(?:\.\d+)?\s*$"
+#: ... and one Polars would have read as a number, had the column held only such: not
+#: ``+8`` or `` 5`` (a sign or spaces make an integer text to Polars, and to its kind).
+_PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?$"
 
 
 def formatted_number_example(*sides: pl.Series) -> str | None:
     """A value showing that text holds numbers written as spreadsheets and European CSV files
-    write them (``14,68``, ``1,234.50``, ``12 %``, ``$1,200``), else None: on every side,
+    write them (``14,68``, ``1,234.50``, ``12 %``, ``$1,200``, ``+8``, `` 5``), else None: on
+    every side,
     every distinct non-null value of a sample is such a number, and some are not plain
     numbers. Polars reads them as text, and as text each value is only a label."""
     example: str | None = None

@@ -76,7 +76,7 @@ from driftcli.engines.stream import (
     width,
 )
 from driftcli.errors import ConfigError, InputError
-from driftcli.inputs.registry import format_from_path, normalise_format
+from driftcli.inputs.registry import INFER_ROWS, format_from_path, normalise_format
 from driftcli.inputs.sources import UNNAMED, SourceLike, resolve_files, separator_hint
 
 if TYPE_CHECKING:
@@ -721,6 +721,49 @@ def _csv_header(
     return written, names
 
 
+def _csv_head_types(
+    spark: SparkSession, paths: list[str], local_files: Sequence[str], separator: str
+) -> list[pl.DataType] | None:
+    """The column types Polars infers from a side's first rows (:data:`INFER_ROWS` of each
+    local file, else of the side's first lines under a URI): a column is text when any
+    file's first rows make it text, as the polars engine stacks the files. None when the
+    files do not agree on their number of columns or Polars cannot read those rows."""
+    with contextlib.suppress(Exception):
+        if local_files:
+            schemas = [
+                pl.scan_csv(f, separator=separator, glob=False, infer_schema_length=INFER_ROWS)
+                .collect_schema()
+                .dtypes()
+                for f in local_files
+            ]
+        else:
+            rows = spark.read.text(paths).limit(INFER_ROWS + 1).collect()
+            text = "\n".join(str(r[0]) for r in rows).encode()
+            schemas = [pl.read_csv(io.BytesIO(text), separator=separator).schema.dtypes()]
+        if len({len(d) for d in schemas}) == 1:
+            return [
+                pl.String() if any(d[i] == pl.String for d in schemas) else schemas[0][i]
+                for i in range(len(schemas[0]))
+            ]
+    return None
+
+
+def _as_polars_infers(spark_type: Any, head: pl.DataType | None) -> Any:
+    """Spark's type of a CSV column (inferred over the whole data, then :func:`_widen`)
+    where Polars would infer another from the first rows, in the syntax each accepts: text
+    for Polars (``+8``, ``1d``, `` 5``, ``Infinity``, which Spark reads as numbers) stays
+    text, so each value reads as written; a float column whose values Spark takes for
+    decimals or integers (``5.``) is a double."""
+    from pyspark.sql import types as st
+
+    if head == pl.String and not isinstance(spark_type, st.StringType):
+        return st.StringType()
+    numeric = (st.DecimalType, st.LongType, st.IntegerType)
+    if head == pl.Float64 and isinstance(spark_type, numeric):
+        return st.DoubleType()
+    return spark_type
+
+
 def _read_csv(
     spark: SparkSession,
     reader: Any,
@@ -758,6 +801,9 @@ def _read_csv(
     )
     inferred = csv.option("inferSchema", True).csv(paths).schema
     types = [_widen(f.dataType, True) for f in inferred]
+    head = _csv_head_types(spark, paths, local_files, sep)
+    if head is not None and len(head) == len(types):
+        types = [_as_polars_infers(t, h) for t, h in zip(types, head, strict=True)]
     header = _csv_header(spark, paths, local_files, sep)
     if header is None or len(header[0]) != len(types) or len(header[1]) != len(types):
         schema = st.StructType(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from driftcli.inputs.registry import Reader, ReadOptions, ScanFunc, register_reader
+from driftcli.inputs.registry import INFER_ROWS, Reader, ReadOptions, ScanFunc, register_reader
 
 
 def per_file(scan_one: Callable[[str, ReadOptions], pl.LazyFrame]) -> ScanFunc:
@@ -41,11 +41,20 @@ def _ipc(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
 
 
 def _csv(file: str, options: ReadOptions) -> pl.LazyFrame:
-    return pl.scan_csv(file, separator=options.separator or ",", glob=False)
+    sep = options.separator or ","
+    if not options.whole_file_types:
+        return pl.scan_csv(file, separator=sep, glob=False, infer_schema_length=INFER_ROWS)
+    # Inferring while reading (infer_schema_length=None) parses on one thread: measured 11.6 s
+    # for a 290 MB file, against 3.8 s to infer the types and 1.1 s to read with them.
+    schema = pl.scan_csv(file, separator=sep, glob=False, infer_schema_length=None)
+    return pl.scan_csv(file, separator=sep, glob=False, schema=schema.collect_schema())
 
 
 def _ndjson(file: str, options: ReadOptions) -> pl.LazyFrame:
-    return pl.scan_ndjson(file)
+    if not options.whole_file_types:
+        return pl.scan_ndjson(file, infer_schema_length=INFER_ROWS)
+    schema = pl.scan_ndjson(file, infer_schema_length=None).collect_schema()
+    return pl.scan_ndjson(file, schema=schema)
 
 
 PARQUET = register_reader(Reader("parquet", (".parquet", ".pq"), _parquet))

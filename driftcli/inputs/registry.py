@@ -26,6 +26,13 @@ class ReadOptions:
     hive_root: str | None = None
     #: The field separator of delimited text (CSV); None: the format's default.
     separator: str | None = None
+    #: Text formats (CSV, JSON Lines): the column types inferred from every row of each file,
+    #: not from its first :data:`INFER_ROWS` (slower: the file is parsed once more for them).
+    whole_file_types: bool = False
+
+
+#: Rows of a text file (CSV, JSON Lines) its column types are inferred from: Polars' default.
+INFER_ROWS = 100
 
 
 #: ``scan(files, options)``: one lazy frame over every file (the files share a format).

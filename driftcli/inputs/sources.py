@@ -7,8 +7,10 @@ so only the columns a run needs are read."""
 
 from __future__ import annotations
 
+import dataclasses
 import glob as globmod
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import polars as pl
 
 from driftcli.errors import InputError
 from driftcli.inputs.registry import (
+    INFER_ROWS,
     ReadOptions,
     extensions_text,
     format_from_path,
@@ -60,6 +63,8 @@ class Source:
     format: str | None = None
     #: The files read (empty for a frame).
     files: tuple[str, ...] = ()
+    #: How the files were scanned (None for a frame).
+    options: ReadOptions | None = None
 
     def schema(self) -> pl.Schema:
         """Column names and dtypes; read errors become InputError naming the source."""
@@ -76,15 +81,60 @@ class Source:
         return separator_hint(self.schema().names())
 
     def read_error(self, exc: BaseException) -> InputError:
-        """An InputError naming this source, for a failure while reading it."""
+        """An InputError naming this source, for a failure while reading it:
+        :class:`TypesChangedError` when a text side's values did not parse as the types inferred
+        from each file's first rows (:meth:`retyped` reads it again)."""
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pl.exceptions.NoDataError):
             return InputError(
                 f"{self.role} {self.label}: the file is empty; give a file with a header and rows"
             )
+        if (
+            isinstance(exc, pl.exceptions.ComputeError)
+            and "parse" in msg
+            and self.format in ("csv", "ndjson")
+            and self.options is not None
+            and not self.options.whole_file_types
+        ):
+            detail = re.sub(r" \(column number \d+\)$", "", msg)
+            message = f"{self.role} {self.label}: cannot read it ({msg})"
+            return TypesChangedError(self.role, detail, message)
         return InputError(
             f"{self.role} {self.label}: cannot read it ({msg}); check that it is a valid "
             f"file of its format, or set the format with --{self.role}-format"
+        )
+
+    def retyped(self) -> Source:
+        """This text side read with the column types inferred from every row of each file
+        (after :class:`TypesChangedError`); InputError when it still cannot be read."""
+        assert self.options is not None and self.format is not None
+        options = dataclasses.replace(self.options, whole_file_types=True)
+        source = dataclasses.replace(self, options=options)
+        try:
+            lazy = _named(get_reader(self.format).scan(self.files, options))
+        except Exception as exc:
+            raise source.read_error(exc) from exc
+        return dataclasses.replace(source, lazy=lazy)
+
+
+class TypesChangedError(InputError):
+    """A CSV or JSON Lines side whose values, further down a file, do not parse as the types
+    Polars infers from its first :data:`~driftcli.inputs.registry.INFER_ROWS` rows (a column
+    of whole numbers that later holds ``2.5``, or an id that later holds letters).
+    :func:`driftcli.run.run_report` reads the side again with types inferred from every row
+    (what pandas and Spark do), and says so among the report's notices."""
+
+    def __init__(self, role: str, detail: str, message: str) -> None:
+        super().__init__(message)
+        self.role = role
+        self.detail = detail
+
+    def notice(self, label: str) -> str:
+        """The report's notice for the side read again."""
+        return (
+            f"{self.role} {label}: a value further down did not fit the types inferred from "
+            f"the first {INFER_ROWS} rows ({self.detail}), so the types were inferred from "
+            "every row (slower: the file is parsed once more; Parquet keeps the types)"
         )
 
 
@@ -141,7 +191,7 @@ def open_source(
     except Exception as exc:
         source = Source(role, text, pl.LazyFrame())
         raise source.read_error(exc) from exc
-    return Source(role, text, lazy, fmt, tuple(files))
+    return Source(role, text, lazy, fmt, tuple(files), options)
 
 
 def resolve_files(text: str, fmt: str | None, role: str) -> tuple[list[str], str, str | None]:

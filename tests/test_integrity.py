@@ -376,6 +376,14 @@ def test_missing_column_names_a_likely_new_name() -> None:
     cur = pl.Schema({"a": pl.Int64, "b_v2": pl.Float64, "note": pl.String})
     res = only(schema_checks(ref, cur, ["a", "b", "b_v2", "note"], CFG), "missing_column", "b")
     assert "same dtype: b_v2" in res.message and "note" not in res.message
+    # A CSV header written with a trailing space or another case by another export: named
+    # as such, quoted so that the space shows (it read "same dtype: amount )").
+    cur = pl.Schema({"amount ": pl.Float64, "Kind": pl.String, "b_v2": pl.Float64})
+    ref = pl.Schema({"amount": pl.Float64, "kind": pl.String})
+    names = ["amount", "kind", "amount ", "Kind", "b_v2"]
+    for name, near in (("amount", "'amount '"), ("kind", "'Kind'")):
+        res = only(schema_checks(ref, cur, names, CFG), "missing_column", name)
+        assert f"; current has {near}, the same name but for case or spaces)" in res.message
 
 
 def test_hostile_offending_values_are_escaped_in_html() -> None:

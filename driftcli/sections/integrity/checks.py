@@ -77,9 +77,15 @@ def _missing_column(
 ) -> IntegrityResult:
     """A reference column missing from current, naming the new columns it may be renamed to."""
     rl, cl = labels
-    # A new column of the same dtype is the likely new name of a renamed one.
+    # A new column of the same name but for case or spaces around it (a CSV header written
+    # "Amount " by another export) is the likeliest; else one of the same dtype.
+    key = name.strip().casefold()
+    near = [n for n in new_cols if n.strip().casefold() == key]
     alike = [n for n in new_cols if cur[n] == ref[name]]
-    renamed = f"; new in current with the same dtype: {', '.join(alike[:3])}" if alike else ""
+    if near:
+        renamed = f"; current has {near[0]!r}, the same name but for case or spaces"
+    else:
+        renamed = f"; new in current with the same dtype: {', '.join(alike[:3])}" if alike else ""
     return _result(
         cfg,
         "missing_column",

@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -48,6 +48,7 @@ from driftcli.sections.registry import (
     section_columns,
     sections,
 )
+from driftcli.timeline import parse_time_column
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
@@ -80,10 +81,16 @@ def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | N
     return None
 
 
-def _time_range(df: pl.DataFrame, column: str | None) -> TimeRange | None:
+def _time_range(df: pl.DataFrame, column: str | None, role: str) -> TimeRange | None:
+    """The first and last time of one side; a text time column parsed as the sections parse
+    it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``)."""
     if column is None or column not in df.columns:
         return None
-    lo, hi = df.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
+    times = df.select(column)
+    if times.schema[column] == pl.String:
+        with suppress(InputError):  # the sections that read it say why
+            times = parse_time_column(times, column, role)
+    lo, hi = times.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
     return TimeRange(
         column,
         None if lo is None else str(json_value(lo)),
@@ -604,10 +611,16 @@ def _report(
     ref, cur = data.tested_reference, data.tested_current
     return Report(
         reference=SourceInfo(
-            labels[0], ref.height, len(ctx.reference_schema), _time_range(ref, data.time_column)
+            labels[0],
+            ref.height,
+            len(ctx.reference_schema),
+            _time_range(ref, data.time_column, "reference"),
         ),
         current=SourceInfo(
-            labels[1], cur.height, len(ctx.current_schema), _time_range(cur, data.time_column)
+            labels[1],
+            cur.height,
+            len(ctx.current_schema),
+            _time_range(cur, data.time_column, "current"),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

@@ -967,3 +967,31 @@ def test_a_side_read_again_that_still_fails_is_an_input_error(tmp_path: Path) ->
     again = source.retyped().read_error(failure)
     assert not isinstance(again, TypesChangedError)  # read once more at most
     assert str(again).startswith(f"reference {path}: cannot read it (could not parse `x`")
+
+
+def test_a_time_column_written_as_day_first_text_has_its_true_range(tmp_path: Path) -> None:
+    # A time column written 28/01/2024 .. 04/02/2024 (day first, as much of the world writes
+    # dates): the windows parsed it, but the report's time range was the smallest and largest
+    # text, "01/02/2024 00:03" to "31/01/2024 23:59" (a range that ends before it starts).
+    rng = np.random.default_rng(71)
+    for name, first in (("ref", 1), ("cur", 28)):
+        minutes = np.sort(rng.integers(0, 8 * 24 * 60, 600))
+        start = np.datetime64(f"2024-01-{first:02d}T00:00")
+        times = pl.Series((start + minutes.astype("timedelta64[m]")).astype("datetime64[us]"))
+        pl.DataFrame(
+            {"ts": times.dt.strftime("%d/%m/%Y %H:%M"), "x": rng.normal(0, 1, 600)}
+        ).write_csv(tmp_path / f"{name}.csv")
+    run = drift(
+        tmp_path / "ref.csv",
+        tmp_path / "cur.csv",
+        "--time-column",
+        "ts",
+        "--window",
+        "1d",
+        json_out=tmp_path / "s.json",
+    )
+    assert_clean(run)
+    summary = summary_of(run)
+    got = summary["current"]["time_range"]
+    assert (got["min"][:10], got["max"][:10]) == ("2024-01-28", "2024-02-04")
+    assert summary["windows"]["windows"][0]["label"] == "2024-01-28"

@@ -115,9 +115,16 @@ def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> p
             # a format or time zone is given; the eager form infers both.
             parsed = df[column].str.to_datetime(strict=True)
         except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+            first = df[column].drop_nulls().head(1).to_list()
+            month_first = (
+                " (text such as 01/28/2024 is read day first, as 01/02/2024 is 1 February: "
+                "write month-first dates as ISO 8601, 2024-01-28)"
+                if first and re.match(r"^\s*\d{1,2}/\d{1,2}/\d{4}", first[0])
+                else ""
+            )
             raise InputError(
                 f"time column {column!r} in the {role} data is text that does not parse as "
-                "datetimes; fix the values or write it as a Date/Datetime column"
+                f"datetimes{month_first}; fix the values or write it as a Date/Datetime column"
             ) from None
         return df.with_columns(parsed.alias(column))
     if not isinstance(dtype, (pl.Date, pl.Datetime)):

@@ -159,6 +159,14 @@ def test_unparseable_text_time_column_is_an_input_error(values: list[str]) -> No
         split_windows(pl.DataFrame({"ts": values}), parse_window("1d"), "ts")
 
 
+def test_month_first_text_is_named_as_such() -> None:
+    # Polars reads a/b/yyyy day first (pl.Series(["01/05/2024"]).str.to_datetime(): 1 May),
+    # so a month-first log fails at its first day past the 12th; the message says why.
+    df = pl.DataFrame({"ts": ["01/05/2024 10:00", "01/28/2024 10:00"]})
+    with pytest.raises(InputError, match=r"does not parse as datetimes \(text such as 01/28"):
+        split_windows(df, parse_window("1d"), "ts")
+
+
 def test_time_column_must_exist_and_be_temporal() -> None:
     df = pl.DataFrame({"n": [1, 2]})
     with pytest.raises(InputError, match="'ts' is not in the current data"):

@@ -995,3 +995,26 @@ def test_a_time_column_written_as_day_first_text_has_its_true_range(tmp_path: Pa
     got = summary["current"]["time_range"]
     assert (got["min"][:10], got["max"][:10]) == ("2024-01-28", "2024-02-04")
     assert summary["windows"]["windows"][0]["label"] == "2024-01-28"
+
+
+def test_a_sentinel_that_sets_the_scale_of_wasserstein_is_named(tmp_path: Path) -> None:
+    # 999999 for "no value" in 0.3% of the rows: the reference's standard deviation is about
+    # 55,000 against a spread of 1 for the rest, so a shift of every other value by one
+    # standard deviation was a normed Wasserstein distance of 2e-5: "ok", without a word.
+    # The statistic is the definition's (Evidently's too); the reason now says why it may
+    # mislead. A column of lognormal amounts (sigma 1) gets no such note.
+    rng = np.random.default_rng(81)
+    for name, shift in (("ref", 0.0), ("cur", 1.0)):
+        x = rng.normal(shift, 1.0, 3000)
+        x[:10] = 999999.0
+        amount = rng.lognormal(3.0, 1.0, 3000)
+        pl.DataFrame({"x": x, "amount": amount}).write_parquet(tmp_path / f"{name}.parquet")
+    run = drift(tmp_path / "ref.parquet", tmp_path / "cur.parquet", json_out=tmp_path / "s.json")
+    assert_clean(run)
+    summary = summary_of(run)
+    x = column(summary, "x")
+    assert x["test"] == "wasserstein" and x["status"] == "ok" and x["statistic"] < 1e-4
+    assert "standard deviation is " in x["reason"]
+    assert "times the spread of its middle half" in x["reason"]
+    assert "sentinel like 999999" in x["reason"]
+    assert column(summary, "amount")["reason"] is None

@@ -50,6 +50,9 @@ _WASSERSTEIN_BLOCK = 1 << 15
 #: below it every result keeps the exact bits of the blocked path (the golden files).
 _PREFIX_RATIO = 4
 _PREFIX_MIN_REFERENCE = 50_000
+#: ``wasserstein`` notes when the reference's standard deviation exceeds this many times its
+#: spread without extreme values (IQR / 1.349, the standard deviation of a normal sample).
+SPREAD_RATIO = 10.0
 
 _NUM = frozenset({Kind.NUMERIC})
 _CAT = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
@@ -258,7 +261,30 @@ def wasserstein(sample: ColumnSample) -> TestOutcome:
         note = "reference is constant: scaled by the pooled standard deviation"
         if scale == 0.0:
             return TestOutcome(0.0, None, note)
+    else:
+        note = _spread_note(s.reference, scale)
     return TestOutcome(dist / scale, None, note)
+
+
+def _spread_note(ref: FloatArray, std: float) -> str | None:
+    """A note when a few extreme values set the sorted reference's standard deviation
+    (``std``): a sentinel such as 999999 or -999 in 0.2% of the rows makes it thousands of
+    times the spread of the rest, and the distance divided by it too small to see a shift
+    of every other value."""
+    n = len(ref)
+    if n < 4:
+        return None
+    iqr = float(ref[(3 * (n - 1)) // 4] - ref[(n - 1) // 4])  # quartiles to the nearest rank
+    robust = iqr / 1.349
+    if robust <= 0.0 or std <= SPREAD_RATIO * robust:
+        return None
+    # The ratio, not the two values: a column near the float limit is tested scaled.
+    return (
+        f"the reference's standard deviation is {std / robust:.3g} times the spread of its "
+        "middle half (IQR / 1.349): a few extreme values, such as a sentinel like 999999 or "
+        "-999, set the scale and can hide a shift of the others; check them, or use a rank "
+        "test (ks)"
+    )
 
 
 def psi_from_shares(ref: FloatArray, cur: FloatArray) -> float:

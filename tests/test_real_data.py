@@ -1012,9 +1012,9 @@ def test_a_sentinel_that_sets_the_scale_of_wasserstein_is_named(tmp_path: Path) 
     run = drift(tmp_path / "ref.parquet", tmp_path / "cur.parquet", json_out=tmp_path / "s.json")
     assert_clean(run)
     summary = summary_of(run)
-    x = column(summary, "x")
-    assert x["test"] == "wasserstein" and x["status"] == "ok" and x["statistic"] < 1e-4
-    assert "standard deviation is " in x["reason"]
-    assert "times the spread of its middle half" in x["reason"]
-    assert "sentinel like 999999" in x["reason"]
+    row = column(summary, "x")
+    assert row["test"] == "wasserstein" and row["status"] == "ok" and row["statistic"] < 1e-4
+    assert "standard deviation is " in row["reason"]
+    assert "times the spread of its middle half" in row["reason"]
+    assert "sentinel like 999999" in row["reason"]
     assert column(summary, "amount")["reason"] is None

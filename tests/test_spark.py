@@ -387,6 +387,26 @@ def test_csv_values_polars_reads_as_text_stay_as_written(
     assert late.startswith('.notices: [] != ["reference ')  # only the local engine re-read
     kinds = {c["column"]: c["kind"] for c in remote["columns"]}
     assert kinds["late"] == "id" and kinds["dot"] == "numeric"
+    # Under a URI the first lines are read through Spark: in a folder of files shorter than
+    # those lines, the next file's header is not a row (it made every column text).
+    for name, shift in (("ref", 0.0), ("cur", 0.5)):
+        (tmp_path / name).mkdir()
+        for k in range(3):
+            part = pl.DataFrame({"n": rng.integers(0, 9, 40), "x": rng.normal(shift, 1, 40)})
+            part.write_csv(tmp_path / name / f"part-{k}.csv")
+    config = DriftConfig(reference_format="csv", current_format="csv")
+    local = comparable(to_dict(run_report(tmp_path / "ref", tmp_path / "cur", engine="polars")))
+    uri = to_dict(
+        run_report(
+            (tmp_path / "ref").as_uri() + "/",
+            (tmp_path / "cur").as_uri() + "/",
+            config,
+            engine="spark",
+        )
+    )
+    assert [c["kind"] for c in local["columns"]] == ["numeric", "categorical"]  # n: 9 values
+    for key in ("column", "kind", "statistic"):
+        assert [c[key] for c in uri["columns"]] == [c[key] for c in local["columns"]]
 
 
 def test_csv_headers_are_read_by_name_or_refused(spark: SparkSession, tmp_path: Path) -> None:

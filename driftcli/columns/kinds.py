@@ -167,9 +167,8 @@ _PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?$"
 def formatted_number_example(*sides: pl.Series) -> str | None:
     """A value showing that text holds numbers written as spreadsheets and European CSV files
     write them (``14,68``, ``1,234.50``, ``12 %``, ``$1,200``, ``+8``, `` 5``), else None: on
-    every side,
-    every distinct non-null value of a sample is such a number, and some are not plain
-    numbers. Polars reads them as text, and as text each value is only a label."""
+    every side, every distinct non-null value of a sample is such a number, and some are not
+    plain numbers. Polars reads them as text, and as text each value is only a label."""
     example: str | None = None
     for values in sides:
         sample = _distinct_head(values)

@@ -420,8 +420,8 @@ class MemoryEngine:
                     Kind.OTHER,
                     error=f"its values are numbers written as text ({example!r}: a decimal "
                     "comma, digit grouping, a plus sign, spaces, a currency or percent sign), "
-                    "and as text each "
-                    "value is only a label; write plain numbers (digits and a decimal point), "
+                    "and as text each value is only a label; write plain numbers (digits and "
+                    "a decimal point), "
                     'set kind = "categorical" to compare them as labels anyway, or exclude '
                     "the column",
                 )

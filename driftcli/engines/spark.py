@@ -737,8 +737,11 @@ def _csv_head_types(
                 for f in local_files
             ]
         else:
-            rows = spark.read.text(paths).limit(INFER_ROWS + 1).collect()
-            text = "\n".join(str(r[0]) for r in rows).encode()
+            rows = [str(r[0]) for r in spark.read.text(paths).limit(INFER_ROWS + 1).collect()]
+            # Lines of several small files: their headers are not rows (they would make
+            # every column text).
+            lines = rows[:1] + [line for line in rows[1:] if line != rows[0]]
+            text = "\n".join(lines).encode()
             schemas = [pl.read_csv(io.BytesIO(text), separator=separator).schema.dtypes()]
         if len({len(d) for d in schemas}) == 1:
             return [

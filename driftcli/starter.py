@@ -18,7 +18,7 @@ import polars as pl
 
 from driftcli._version import __version__
 from driftcli.config import DriftConfig
-from driftcli.inputs.sources import SourceLike, open_source
+from driftcli.inputs.sources import SourceLike, TypesChangedError, open_source
 from driftcli.results.vocabulary import Status
 from driftcli.run import run_report
 from driftcli.stats import get_test
@@ -172,10 +172,18 @@ def _detected(
     reference: SourceLike, reference_format: str | None, separator: str | None = None
 ) -> dict[str, Detected]:
     source = open_source(reference, reference_format, "reference", separator)
-    schema = dict(source.schema())
-    floats = [n for n, d in schema.items() if d.is_float() and _SCORE_WORDS & set(_words(n))]
-    in_unit = _unit_range(source.lazy, floats)
-    return detect_columns(schema, in_unit.__contains__)
+    while True:
+        schema = dict(source.schema())
+        floats = [n for n, d in schema.items() if d.is_float() and _SCORE_WORDS & set(_words(n))]
+        try:
+            in_unit = _unit_range(source.lazy, floats)
+        except Exception as exc:
+            error = source.read_error(exc)
+            if not isinstance(error, TypesChangedError):
+                raise error from exc
+            source = source.retyped()  # as run_report reads it (once: then an InputError)
+            continue
+        return detect_columns(schema, in_unit.__contains__)
 
 
 def _toml_key(name: str) -> str:

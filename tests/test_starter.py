@@ -141,3 +141,16 @@ def test_init_reads_a_csv_with_another_separator_and_keeps_it(
     assert '[column."x"]' in out.read_text(encoding="utf-8")
     report = runner.invoke(app, ["report", str(data), str(data), "-c", str(out), "-q"])
     assert report.exit_code == 0, report.output
+
+
+def test_init_reads_a_csv_whose_values_change_type_past_the_first_rows(tmp_path: Path) -> None:
+    # A score column of floats that holds "n/a" in row 301: the report part of `drift init`
+    # read it again with types from every row, but the look for a score in [0, 1] read it
+    # with the first rows' types, and the parse error reached the user as "a bug in driftcli".
+    path = tmp_path / "ref.csv"
+    rows = [f"{i},0.{i % 10}" for i in range(300)] + ["300,n/a"]
+    path.write_text("\n".join(["id,score", *rows]) + "\n", encoding="utf-8")
+    text = starter_config(path)
+    assert '[column."score"]\n# kind = "categorical"' in text  # text, as every row makes it
+    (tmp_path / "drift.toml").write_text(text, encoding="utf-8")
+    load_config(tmp_path / "drift.toml")  # a config that loads

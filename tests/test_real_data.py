@@ -1018,3 +1018,33 @@ def test_a_sentinel_that_sets_the_scale_of_wasserstein_is_named(tmp_path: Path) 
     assert "times the spread of its middle half" in row["reason"]
     assert "sentinel like 999999" in row["reason"]
     assert column(summary, "amount")["reason"] is None
+
+
+def test_segment_and_model_columns_of_values_no_metric_compares(tmp_path: Path) -> None:
+    # A list or struct column given as segment_by stopped the run with "unhashable type:
+    # 'list'" as "a bug in driftcli"; a list or duration given as the model's target with
+    # "cannot cast List type ... to String". Each is now an input error naming the column
+    # and its dtype (exit 2); a datetime target was compared as labels without a word.
+    from driftcli import DriftConfig, InputError, ModelConfig, run_report
+
+    rng = np.random.default_rng(91)
+    frame = pl.DataFrame(
+        {
+            "x": rng.normal(0, 1, 200),
+            "tags": [[int(v)] for v in rng.integers(0, 3, 200)],
+            "meta": [{"a": int(v)} for v in rng.integers(0, 3, 200)],
+            "wait": pl.Series(rng.integers(0, 100, 200)).cast(pl.Duration("ms")),
+            "label": rng.integers(0, 2, 200),
+        }
+    )
+    for column in ("tags", "meta"):
+        with pytest.raises(InputError, match=rf"^segment column '{column}' has dtype "):
+            run_report(frame, frame, DriftConfig(segment_by=(column,)))
+    for column in ("tags", "meta", "wait"):
+        model = ModelConfig(target=column, prediction="label")
+        with pytest.raises(InputError, match=rf"^performance: target column '{column}' has dtype"):
+            run_report(frame, frame, DriftConfig(model=model))
+    frame.write_parquet(tmp_path / "a.parquet")
+    run = drift(tmp_path / "a.parquet", tmp_path / "a.parquet", "--segment-by", "tags")
+    assert run.code == 2
+    assert "segment column 'tags' has dtype List(Int64) in reference" in run.stderr

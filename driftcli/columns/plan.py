@@ -88,6 +88,12 @@ def check_names(
                     f"segment column {name!r} is missing from {role}; "
                     "segments need it on both sides"
                 )
+            if schema[name].is_nested() or schema[name] == pl.Object:
+                raise InputError(
+                    f"segment column {name!r} has dtype {schema[name]} in {role}; a segment "
+                    "is one value of a column of plain values (text, numbers, booleans, "
+                    "dates): segment by such a column, or derive one from it upstream"
+                )
 
 
 def plan_columns(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> list[ColumnPlan]:

@@ -203,6 +203,12 @@ def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
     return expr
 
 
+def _label_dtype(dtype: pl.DataType) -> bool:
+    """Whether a target or prediction of this dtype holds labels or numbers: not lists,
+    structs, times or durations (which no metric compares, and Polars cannot cast to text)."""
+    return not (dtype.is_nested() or dtype.is_temporal() or dtype == pl.Object)
+
+
 def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prepared:
     lazy = frame.lazy()
     schema = lazy.collect_schema()
@@ -213,6 +219,15 @@ def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prep
                 f"performance: column {name!r} not found; available: {', '.join(schema.names())}"
             )
     t_type, p_type = schema[spec.target], schema[spec.prediction]
+    for role, name, dtype in (
+        ("target", spec.target, t_type),
+        ("prediction", spec.prediction, p_type),
+    ):
+        if not _label_dtype(dtype):
+            raise InputError(
+                f"performance: {role} column {name!r} has dtype {dtype}; a target and a "
+                "prediction hold labels (text, integers, booleans) or numbers"
+            )
     t_expr, p_expr = pl.col(spec.target), pl.col(spec.prediction)
     if spec.labels is not None:
         t_expr, p_expr = (

@@ -1044,7 +1044,23 @@ def test_segment_and_model_columns_of_values_no_metric_compares(tmp_path: Path) 
         model = ModelConfig(target=column, prediction="label")
         with pytest.raises(InputError, match=rf"^performance: target column '{column}' has dtype"):
             run_report(frame, frame, DriftConfig(model=model))
+    # kind = "numeric" set on a list column: a row that says why, not "cannot cast List".
+    lists = run_report(
+        frame, frame, load_config_text(tmp_path, '[column.tags]\nkind = "numeric"\n')
+    )
+    (tags,) = [c for c in lists.columns if c.column == "tags"]
+    assert tags.status.value == "error" and tags.reason is not None
+    assert tags.reason.startswith("kind numeric, but its values are List(Int64)")
     frame.write_parquet(tmp_path / "a.parquet")
     run = drift(tmp_path / "a.parquet", tmp_path / "a.parquet", "--segment-by", "tags")
     assert run.code == 2
     assert "segment column 'tags' has dtype List(Int64) in reference" in run.stderr
+
+
+def load_config_text(folder: Path, text: str) -> Any:
+    """The DriftConfig of a drift.toml holding ``text``."""
+    from driftcli import load_config
+
+    path = folder / "drift.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from driftcli.cli import app
 from driftcli.columns.thresholds import AutoThresholdConfig, chunk_ids, learn_threshold
 from driftcli.config import ColumnConfig, DriftConfig, config_from_mapping
-from driftcli.errors import ConfigError
+from driftcli.errors import ConfigError, InputError
 from driftcli.run import run_report
 from driftcli.stats import get_test
 from driftcli.stats.samples import CategoricalSample, NumericSample
@@ -171,6 +171,17 @@ def test_engine_auto_threshold_reports_how_it_learned() -> None:
     assert c.auto_threshold is not None and not c.drifted
     again = run_report(ref, cur, DriftConfig(threshold="auto"))
     assert [r.threshold for r in again.columns] == [r.threshold for r in report.columns]
+
+
+def test_chunk_ids_by_period_of_a_column_that_holds_no_times() -> None:
+    # Text that does not parse as times, and numbers, were each read as no time at all: one
+    # chunk of nothing, and thresholds learned from nothing without a word (text of no known
+    # format stopped the run with Polars' "could not find an appropriate format").
+    config = AutoThresholdConfig("period", time_column="t", period="1d")
+    for values in (["ok", "late", "ok"], [1.5, 2.5, 3.5]):
+        frame = pl.DataFrame({"t": values, "x": range(3)})
+        with pytest.raises(InputError, match=r"^auto_threshold.time_column: time column 't' "):
+            chunk_ids(frame, config)
 
 
 def test_engine_auto_threshold_by_period_and_per_column() -> None:

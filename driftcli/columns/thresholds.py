@@ -32,10 +32,11 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from driftcli.errors import ConfigError, reject_unknown_keys
+from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.results.records import AutoThreshold
 from driftcli.stats import NotApplicable, StatTest
 from driftcli.stats.samples import CategoricalSample, ColumnSample, NumericSample
+from driftcli.timeline import parse_time_column
 
 #: The config value that asks for a learned threshold.
 AUTO: Literal["auto"] = "auto"
@@ -152,7 +153,12 @@ def chunk_ids(frame: pl.DataFrame, cfg: AutoThresholdConfig) -> ChunkIds:
         )
     t = frame[cfg.time_column]
     if not t.dtype.is_temporal():
-        t = t.cast(pl.String).str.to_datetime(strict=False)
+        # As the time column is read: text parsed strictly (numbers or unparseable text were
+        # read as no time at all, one chunk, without a word).
+        try:
+            t = parse_time_column(frame.select(t), cfg.time_column, "reference")[t.name]
+        except InputError as exc:
+            raise InputError(f"auto_threshold.time_column: {exc}") from None
     try:
         bucket = t.dt.truncate(cfg.period)
     except Exception as exc:  # noqa: BLE001 - Polars raises several types for a bad duration

@@ -461,6 +461,13 @@ def _prepare_numeric(
 ) -> PreparedColumn:
     note: str | None = None
     if not numeric_dtype:
+        unreadable = [s.dtype for s in (ref, cur) if s.dtype.is_nested() or s.dtype == pl.Object]
+        if unreadable:
+            return PreparedColumn(
+                Kind.NUMERIC,
+                error=f"kind numeric, but its values are {unreadable[0]}, which hold no one "
+                "number per row to compare; set another kind, or exclude the column",
+            )
         ref, cur, note = _parse_numbers(ref, cur)
         moments = None
     if moments is None:

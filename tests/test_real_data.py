@@ -918,8 +918,9 @@ def test_text_files_whose_values_change_type_past_the_first_rows(
     # Polars infers a CSV's or JSON Lines' types from the first 100 rows: a count column
     # that holds 2.5 in row 150, or a code that turns to letters, stopped the run with
     # "cannot read it (could not parse `2.5` as dtype `i64`...); check that it is a valid
-    # file" (exit 2), which no setting could mend. The side is read again with types
-    # inferred from every row (what pandas and Spark do), and a notice says so.
+    # file" (exit 2), which no setting could mend. A CSV side is read again with types
+    # inferred from every row (what pandas and Spark do), and a notice says so; JSON Lines
+    # are typed from every line from the start.
     rng = np.random.default_rng(61)
     for name, shift in (("ref", 0.0), ("cur", 0.5)):
         counts: list[int | float] = [int(v) for v in rng.poisson(4 + shift, 400)]
@@ -948,6 +949,9 @@ def test_text_files_whose_values_change_type_past_the_first_rows(
         expected = pl.read_csv(tmp_path / "ref.csv", infer_schema_length=None)["count"].mean()
         assert count["reference"]["mean"] == pytest.approx(expected, rel=1e-12)
         notices = [n for n in summary["notices"] if "did not fit the types" in n]
+        if ext == "ndjson":  # JSON Lines are always typed from every line
+            assert notices == []
+            continue
         assert [n.split(":")[0] for n in notices] == [
             f"reference {tmp_path / f'ref.{ext}'}",
             f"current {tmp_path / f'cur.{ext}'}",
@@ -1064,3 +1068,32 @@ def load_config_text(folder: Path, text: str) -> Any:
     path = folder / "drift.toml"
     path.write_text(text, encoding="utf-8")
     return load_config(path)
+
+
+def test_columns_empty_in_the_first_rows_or_keys_absent_from_them(tmp_path: Path) -> None:
+    # A CSV column empty in its first 100 rows (a field filled only later) was read as text
+    # whatever followed: a numeric column that drifted by one standard deviation was skipped
+    # as "free text". A JSON Lines key absent from the first 100 lines (an optional field,
+    # left out when null) was dropped without a word, and one null in them failed the read
+    # ("got non-null value for NULL-typed column").
+    rng = np.random.default_rng(101)
+    for name, shift in (("ref", 0.0), ("cur", 1.0)):
+        x = [None] * 150 + [round(float(v), 3) for v in rng.normal(shift, 1, 850)]
+        frame = pl.DataFrame({"x": x, "c": rng.choice(["a", "b"], 1000)})
+        frame.write_csv(tmp_path / f"{name}.csv")
+        lines = [
+            json.dumps({"c": c, **({} if v is None else {"x": v}), "y": v})
+            for c, v in zip(frame["c"], x, strict=True)
+        ]
+        (tmp_path / f"{name}.ndjson").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert pl.scan_csv(tmp_path / "ref.csv").collect_schema()["x"] == pl.String  # Polars alone
+    for ext in ("csv", "ndjson"):
+        run = drift(
+            tmp_path / f"ref.{ext}", tmp_path / f"cur.{ext}", json_out=tmp_path / f"{ext}.json"
+        )
+        assert_clean(run)
+        summary = summary_of(run)
+        for name in ("x", "y") if ext == "ndjson" else ("x",):
+            row = column(summary, name)
+            assert (row["kind"], row["status"]) == ("numeric", "drift"), row
+            assert (row["reference"]["count"], row["reference"]["nulls"]) == (1000, 150)

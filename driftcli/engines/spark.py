@@ -834,12 +834,20 @@ def _read_json(
     schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])
     frame: SparkFrame = json_reader.schema(schema).json(paths)
     if local_files:
-        head = [ln for f in local_files for ln in _head_lines(f, JSON_HEAD_ROWS)]
+        # The polars engine's order exactly: each file's keys as Polars infers them from all
+        # its lines (a key that first appears past the first lines goes beside its
+        # neighbours), the files stacked as Polars stacks them.
+        keys: dict[str, None] = {}
+        for f in local_files:
+            with contextlib.suppress(Exception):
+                names = pl.scan_ndjson(f, infer_schema_length=None).collect_schema().names()
+                keys.update(dict.fromkeys(names))
+        found = list(keys)
     else:
         first = min(frame.inputFiles(), default=None)
         rows = spark.read.text(first).limit(JSON_HEAD_ROWS).collect() if first else []
-        head = [str(r[0]) for r in rows]
-    order = [k for k in _json_key_order(head) if k in schema.names]
+        found = _json_key_order([str(r[0]) for r in rows])
+    order = [k for k in found if k in schema.names]
     order += [k for k in schema.names if k not in order]
     return frame.select(*[_col(k) for k in order])
 

@@ -42,17 +42,36 @@ def _ipc(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
 
 def _csv(file: str, options: ReadOptions) -> pl.LazyFrame:
     sep = options.separator or ","
-    if not options.whole_file_types:
-        return pl.scan_csv(file, separator=sep, glob=False, infer_schema_length=INFER_ROWS)
+    head = pl.scan_csv(file, separator=sep, glob=False, infer_schema_length=INFER_ROWS)
+    if not options.whole_file_types and not _empty_at_first(head):
+        return head
     # Inferring while reading (infer_schema_length=None) parses on one thread: measured 11.6 s
     # for a 290 MB file, against 3.8 s to infer the types and 1.1 s to read with them.
     schema = pl.scan_csv(file, separator=sep, glob=False, infer_schema_length=None)
     return pl.scan_csv(file, separator=sep, glob=False, schema=schema.collect_schema())
 
 
+def _empty_at_first(lazy: pl.LazyFrame) -> bool:
+    """Whether a column of a CSV file is empty in the first :data:`INFER_ROWS` rows, which
+    Polars infers the types from, and holds values further down: Polars reads it as text
+    whatever they are, and a numeric column was skipped as free text. Costs a read of the
+    first rows, and of such columns to their end when there are any."""
+    text = [name for name, dtype in lazy.collect_schema().items() if dtype == pl.String]
+    if not text:
+        return False
+    head = lazy.select(text).head(INFER_ROWS).collect()
+    empty = [name for name in text if head.get_column(name).null_count() == head.height]
+    if not empty or head.height < INFER_ROWS:
+        return False
+    later = lazy.select(pl.any_horizontal(pl.col(empty).is_not_null().any())).collect()
+    return bool(later.item())
+
+
 def _ndjson(file: str, options: ReadOptions) -> pl.LazyFrame:
-    if not options.whole_file_types:
-        return pl.scan_ndjson(file, infer_schema_length=INFER_ROWS)
+    # Types from every line, as Spark and pandas read JSON Lines: from the first lines, a key
+    # they lack was dropped without a word (Polars reads only the keys it inferred), and one
+    # they hold only as null failed the read at its first value. The inference parses the
+    # file once more, on one thread (measured: 6.6 s for 410 MB, then 4.8 s to read it).
     schema = pl.scan_ndjson(file, infer_schema_length=None).collect_schema()
     return pl.scan_ndjson(file, schema=schema)
 

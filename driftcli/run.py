@@ -377,7 +377,9 @@ def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -
     by = list(config.segment_by)
     if not by:
         return 0
-    keys = pl.concat([ref.select(by), cur.select(by)], how="vertical_relaxed").unique()
+    # An Enum or Categorical's categories may differ between the sides (no supertype):
+    # counted as text, as the segments are matched by value.
+    keys = pl.concat([_as_text(df, by) for df in (ref, cur)], how="vertical_relaxed").unique()
     if keys.height > config.max_segments:
         what = ", ".join(by)
         raise InputError(
@@ -386,6 +388,14 @@ def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -
             "(bin a numeric one first), or raise max_segments in the config"
         )
     return keys.height
+
+
+def _as_text(df: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
+    """The ``by`` columns of ``df``, each Enum or Categorical one as text."""
+    labels = (pl.Enum, pl.Categorical)
+    return df.select(
+        pl.col(c).cast(pl.String) if isinstance(df.schema[c], labels) else pl.col(c) for c in by
+    )
 
 
 def _check_tested(columns: Sequence[ColumnResult]) -> None:

@@ -1097,3 +1097,24 @@ def test_columns_empty_in_the_first_rows_or_keys_absent_from_them(tmp_path: Path
             row = column(summary, name)
             assert (row["kind"], row["status"]) == ("numeric", "drift"), row
             assert (row["reference"]["count"], row["reference"]["nulls"]) == (1000, 150)
+
+
+def test_segments_of_an_enum_whose_categories_differ_between_the_sides() -> None:
+    # Each side written with its own Enum (a category added in current): counting the
+    # segments stacked both sides' keys and stopped with Polars' "failed to determine
+    # supertype of enum and enum", as a bug in driftcli.
+    from driftcli import DriftConfig, run_report
+
+    rng = np.random.default_rng(111)
+
+    def side(categories: list[str]) -> pl.DataFrame:
+        region = pl.Series(rng.choice(categories, 400)).cast(pl.Enum(categories))
+        return pl.DataFrame({"region": region, "x": rng.normal(0, 1, 400)})
+
+    report = run_report(
+        side(["north", "south"]),
+        side(["north", "south", "east"]),
+        DriftConfig(segment_by=("region",)),
+    )
+    assert sorted(s.segment["region"] for s in report.segments) == ["east", "north", "south"]
+    assert any("segment region=east: missing reference" in w for w in report.warnings)

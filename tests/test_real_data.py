@@ -1118,3 +1118,18 @@ def test_segments_of_an_enum_whose_categories_differ_between_the_sides() -> None
     )
     assert sorted(s.segment["region"] for s in report.segments) == ["east", "north", "south"]
     assert any("segment region=east: missing reference" in w for w in report.warnings)
+
+
+def test_a_csv_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    # Excel's "CSV" in a Windows code page and its "Unicode text" (UTF-16): the message was
+    # "cannot read it (invalid utf-8 sequence); check that it is a valid file of its format,
+    # or set the format", which sent users to the wrong fix.
+    text = "name,city,x\n" + "".join(f"José,Köln,{i}\n" for i in range(50))
+    for name, encoding in (("cp1252.csv", "cp1252"), ("utf16.csv", "utf-16")):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        run = drift(path, path)
+        assert_clean(run)
+        assert run.code == 2
+        assert f"reference {path}: the file is not UTF-8 text" in run.stderr
+        assert "iconv -f windows-1252 -t utf-8" in run.stderr

@@ -592,6 +592,13 @@ def test_a_file_spark_cannot_read_is_an_input_error(spark: SparkSession, tmp_pat
         run_report(tmp_path / "nope.parquet", good, engine="spark")
     src = SparkEngine().open(good, None, "current", None)
     assert isinstance(src, SparkSource) and src.rows() == 100
+    # A CSV in Windows-1252: Spark read "José" as "Jos\ufffd" without a word, where the
+    # polars engine refuses the file; both now say what it is and how to convert it.
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"name,x\n" + "".join(f"José,{i}\n" for i in range(50)).encode("cp1252"))
+    for engine in ("polars", "spark"):
+        with pytest.raises(InputError, match=r"^reference .*latin\.csv: the file is not UTF-8 "):
+            run_report(latin, latin, engine=engine)
 
 
 def test_a_folder_whose_files_differ_is_refused_as_polars_refuses_it(

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import codecs
 import contextlib
 import csv as csv_format
 import functools
@@ -77,7 +78,13 @@ from driftcli.engines.stream import (
 )
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.registry import INFER_ROWS, format_from_path, normalise_format
-from driftcli.inputs.sources import UNNAMED, SourceLike, resolve_files, separator_hint
+from driftcli.inputs.sources import (
+    UNNAMED,
+    SourceLike,
+    not_utf8,
+    resolve_files,
+    separator_hint,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, SparkSession
@@ -676,6 +683,8 @@ def open_spark(
             f"{role} {src}: the spark engine reads {', '.join(SPARK_FORMATS)}, not {fmt}; "
             "convert it, or use --engine polars"
         )
+    if fmt != "parquet":
+        _check_utf8(role, src, local_files)
     reader = spark.read.option("basePath", _local_uri(hive_root)) if hive_root else spark.read
     try:
         if fmt == "parquet":
@@ -699,6 +708,25 @@ def open_spark(
             "them apart"
         )
     return SparkSource(role, src, frame, fmt, local_files, casts)
+
+
+#: Bytes of each local CSV or JSON Lines file checked to be UTF-8 before Spark reads it.
+UTF8_CHECK_BYTES = 1 << 20
+
+
+def _check_utf8(role: str, label: str, local_files: Sequence[str]) -> None:
+    """InputError when a local text file's first :data:`UTF8_CHECK_BYTES` are not UTF-8, as
+    the polars engine refuses it: Spark would replace each such byte with U+FFFD without a
+    word (``José`` read as ``Jos\ufffd``)."""
+    for path in local_files:
+        opener: Any = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rb") as f:
+            head = f.read(UTF8_CHECK_BYTES)
+        try:
+            # final=False: a character cut at the end of the bytes read is not an error
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            raise InputError(not_utf8(role, label)) from None
 
 
 def _csv_header(

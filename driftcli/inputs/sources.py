@@ -89,6 +89,8 @@ class Source:
             return InputError(
                 f"{self.role} {self.label}: the file is empty; give a file with a header and rows"
             )
+        if "invalid utf-8" in msg.lower():
+            return InputError(not_utf8(self.role, self.label))
         if (
             isinstance(exc, pl.exceptions.ComputeError)
             and "parse" in msg
@@ -136,6 +138,17 @@ class TypesChangedError(InputError):
             f"the first {INFER_ROWS} rows ({self.detail}), so the types were inferred from "
             "every row (slower: the file is parsed once more; Parquet keeps the types)"
         )
+
+
+def not_utf8(role: str, label: str) -> str:
+    """The message for a text file that is not UTF-8 (Excel's "CSV" in a Windows code page,
+    its "Unicode text" in UTF-16)."""
+    return (
+        f"{role} {label}: the file is not UTF-8 text (it holds bytes that are not UTF-8, as "
+        "Latin-1, Windows-1252 or UTF-16 files do); CSV and JSON Lines are read as UTF-8: "
+        "convert it, e.g. iconv -f windows-1252 -t utf-8 IN > OUT (in Excel: save as "
+        '"CSV UTF-8")'
+    )
 
 
 def _named(lazy: pl.LazyFrame) -> pl.LazyFrame:

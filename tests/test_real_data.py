@@ -1133,3 +1133,14 @@ def test_a_csv_that_is_not_utf8_says_so(tmp_path: Path) -> None:
         assert run.code == 2
         assert f"reference {path}: the file is not UTF-8 text" in run.stderr
         assert "iconv -f windows-1252 -t utf-8" in run.stderr
+
+
+def test_a_csv_row_with_a_field_too_many_says_what_to_fix(tmp_path: Path) -> None:
+    # A separator at the end of every row (a common export) gave "found more fields than
+    # defined in 'Schema'; check that it is a valid file of its format, or set the format".
+    path = tmp_path / "trailing.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{i * 2}," + "\n" for i in range(50)), encoding="utf-8")
+    run = drift(path, path)
+    assert_clean(run)
+    assert run.code == 2
+    assert f"reference {path}: a row has more fields than the header has names" in run.stderr

@@ -91,6 +91,12 @@ class Source:
             )
         if "invalid utf-8" in msg.lower():
             return InputError(not_utf8(self.role, self.label))
+        if self.format == "csv" and "found more fields than defined" in msg:
+            return InputError(
+                f"{self.role} {self.label}: a row has more fields than the header has names "
+                "(a separator at the end of each row, or an unquoted value holding the "
+                "separator); fix those rows, or give the header a name for every field"
+            )
         if (
             isinstance(exc, pl.exceptions.ComputeError)
             and "parse" in msg

@@ -1144,3 +1144,26 @@ def test_a_csv_row_with_a_field_too_many_says_what_to_fix(tmp_path: Path) -> Non
     assert_clean(run)
     assert run.code == 2
     assert f"reference {path}: a row has more fields than the header has names" in run.stderr
+
+
+def test_a_file_of_an_unread_extension_says_what_to_do(tmp_path: Path) -> None:
+    # .tsv, .xlsx and .zip were "cannot tell the format from the extension; pass
+    # --reference-format (parquet, csv, ndjson or ipc)": true, and no help for a TSV (csv
+    # needs a tab separator too) or a workbook (no format reads it).
+    cases = {
+        "a.tsv": "a tab-separated file is read as csv with --separator '\\t'",
+        "a.xlsx": "spreadsheets are not read: save the sheet as CSV UTF-8, or as Parquet",
+        "a.zip": ".zip archives are not read: extract the file",
+    }
+    for name, hint in cases.items():
+        path = tmp_path / name
+        path.write_text("a\tb\n1\t2\n", encoding="utf-8")
+        run = drift(path, path)
+        assert_clean(run)
+        assert run.code == 2 and hint in run.stderr, run.stderr
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("a\tb\n" + "".join(f"{i}\t{i % 3}\n" for i in range(60)), encoding="utf-8")
+    run = drift(
+        tsv, tsv, "--reference-format", "csv", "--current-format", "csv", "--separator", "\t"
+    )
+    assert run.code == 0, run.stderr  # the hint works

@@ -146,6 +146,18 @@ class TypesChangedError(InputError):
         )
 
 
+def _extension_hint(path: str) -> str:
+    """What to do with a file of a format that is not read under its usual extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return "; a tab-separated file is read as csv with --separator '\\t'"
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return "; spreadsheets are not read: save the sheet as CSV UTF-8, or as Parquet"
+    if suffix in (".zip", ".bz2", ".xz", ".zst", ".7z"):
+        return f"; {suffix} archives are not read: extract the file (CSV may be gzipped: .csv.gz)"
+    return ""
+
+
 def not_utf8(role: str, label: str) -> str:
     """The message for a text file that is not UTF-8 (Excel's "CSV" in a Windows code page,
     its "Unicode text" in UTF-16)."""
@@ -249,7 +261,7 @@ def resolve_files(text: str, fmt: str | None, role: str) -> tuple[list[str], str
         if fmt is None:
             raise InputError(
                 f"{role} {text}: cannot tell the format from the extension; pass "
-                f"--{role}-format ({format_names()})"
+                f"--{role}-format ({format_names()}){_extension_hint(text)}"
             )
     elif path.exists():
         raise InputError(f"{role} {text}: not a regular file or folder")

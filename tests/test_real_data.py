@@ -1167,3 +1167,27 @@ def test_a_file_of_an_unread_extension_says_what_to_do(tmp_path: Path) -> None:
         tsv, tsv, "--reference-format", "csv", "--current-format", "csv", "--separator", "\t"
     )
     assert run.code == 0, run.stderr  # the hint works
+
+
+def test_a_json_array_of_records_is_read_as_its_records(tmp_path: Path) -> None:
+    # pandas' to_json(orient="records") writes one JSON array; as .json it was read as JSON
+    # Lines and refused ("NDJSON line expected to contain JSON object", or "Syntax at
+    # character 0" when indented). It is read as its records, typed from every record.
+    import gzip
+
+    rng = np.random.default_rng(121)
+    for name, shift in (("ref", 0.0), ("cur", 1.0)):
+        frame = pl.DataFrame({"x": rng.normal(shift, 1, 300), "c": rng.choice(["a", "b"], 300)})
+        frame.write_ndjson(tmp_path / f"{name}.jsonl")
+        records = frame.to_dicts()
+        (tmp_path / f"{name}.json").write_text(json.dumps(records, indent=2), encoding="utf-8")
+        with gzip.open(tmp_path / f"{name}.json.gz", "wt", encoding="utf-8") as f:
+            json.dump(records, f)
+    lines = drift(tmp_path / "ref.jsonl", tmp_path / "cur.jsonl", json_out=tmp_path / "l.json")
+    expected = summary_of(lines)["columns"]
+    for ext in ("json", "json.gz"):
+        run = drift(
+            tmp_path / f"ref.{ext}", tmp_path / f"cur.{ext}", json_out=tmp_path / f"{ext}.out"
+        )
+        assert_clean(run)
+        assert summary_of(run)["columns"] == expected

@@ -599,6 +599,13 @@ def test_a_file_spark_cannot_read_is_an_input_error(spark: SparkSession, tmp_pat
     for engine in ("polars", "spark"):
         with pytest.raises(InputError, match=r"^reference .*latin\.csv: the file is not UTF-8 "):
             run_report(latin, latin, engine=engine)
+    # A JSON array of records: the polars engine reads it, Spark would not (one row of
+    # nulls a line, or a corrupt record); the spark engine says so.
+    array = tmp_path / "records.json"
+    array.write_text(json.dumps([{"x": i, "c": "ab"[i % 2]} for i in range(60)], indent=1))
+    assert run_report(array, array, engine="polars").reference.rows == 60
+    with pytest.raises(InputError, match=r"^reference .*records\.json: a JSON array, which the"):
+        run_report(array, array, engine="spark")
 
 
 def test_a_folder_whose_files_differ_is_refused_as_polars_refuses_it(

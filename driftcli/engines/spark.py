@@ -77,6 +77,7 @@ from driftcli.engines.stream import (
     width,
 )
 from driftcli.errors import ConfigError, InputError
+from driftcli.inputs.formats import json_array
 from driftcli.inputs.registry import INFER_ROWS, format_from_path, normalise_format
 from driftcli.inputs.sources import (
     UNNAMED,
@@ -685,6 +686,13 @@ def open_spark(
         )
     if fmt != "parquet":
         _check_utf8(role, src, local_files)
+    arrays = [f for f in local_files if fmt == "ndjson" and json_array(f)]
+    if arrays:
+        raise InputError(
+            f"{role} {arrays[0]}: a JSON array, which the spark engine does not read (it reads "
+            "JSON Lines: one record a line); convert it, e.g. jq -c '.[]' IN > OUT.jsonl, or "
+            "use --engine polars"
+        )
     reader = spark.read.option("basePath", _local_uri(hive_root)) if hive_root else spark.read
     try:
         if fmt == "parquet":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -67,7 +69,21 @@ def _empty_at_first(lazy: pl.LazyFrame) -> bool:
     return bool(later.item())
 
 
+def json_array(file: str) -> bool:
+    """Whether a ``.json`` file holds one JSON array (of records, as pandas'
+    ``to_json(orient="records")`` writes them) rather than JSON Lines."""
+    opener: Any = gzip.open if file.endswith(".gz") else open
+    with opener(file, "rb") as f:
+        head: bytes = f.read(256)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
 def _ndjson(file: str, options: ReadOptions) -> pl.LazyFrame:
+    if json_array(file):
+        # Read whole, in memory (Polars scans JSON Lines only), its types from every record.
+        opener: Any = gzip.open if file.endswith(".gz") else open
+        with opener(file, "rb") as f:
+            return pl.read_json(f.read(), infer_schema_length=None).lazy()
     # Types from every line, as Spark and pandas read JSON Lines: from the first lines, a key
     # they lack was dropped without a word (Polars reads only the keys it inferred), and one
     # they hold only as null failed the read at its first value. The inference parses the
@@ -81,7 +97,7 @@ CSV = register_reader(Reader("csv", (".csv", ".csv.gz"), per_file(_csv)))
 NDJSON = register_reader(
     Reader(
         "ndjson",
-        (".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz"),
+        (".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz", ".json.gz"),
         per_file(_ndjson),
         aliases=("jsonl", "json"),
         shown=(".ndjson", ".jsonl"),

@@ -1191,3 +1191,38 @@ def test_a_json_array_of_records_is_read_as_its_records(tmp_path: Path) -> None:
         )
         assert_clean(run)
         assert summary_of(run)["columns"] == expected
+
+
+def test_durations_and_times_of_day_are_compared_in_seconds(tmp_path: Path) -> None:
+    # A wait (Duration) and an hour of purchase (Time) were "datetime: time ranges differ
+    # between batches by design" and never tested; kind = "numeric" on them stopped the run
+    # ("casting from Duration to String not supported"). They are numeric, in seconds.
+    from scipy import stats
+
+    rng = np.random.default_rng(131)
+    sides = []
+    for name, shift in (("ref", 0.0), ("cur", 0.3)):
+        ms = (rng.lognormal(3 + shift, 0.5, 400) * 1000).astype(np.int64)
+        minutes = rng.integers(0 if shift == 0 else 360, 1440, 400)
+        frame = pl.DataFrame(
+            {
+                "wait": pl.Series(ms).cast(pl.Duration("ms")),
+                "hour": pl.Series(minutes * 60_000_000_000).cast(pl.Time),
+            }
+        )
+        frame.write_parquet(tmp_path / f"{name}.parquet")
+        sides.append((ms / 1000.0, minutes * 60.0))
+    run = drift(tmp_path / "ref.parquet", tmp_path / "cur.parquet", json_out=tmp_path / "s.json")
+    assert_clean(run)
+    summary = summary_of(run)
+    for i, (name, reason) in enumerate(
+        (("wait", "a duration, compared in seconds"), ("hour", "a time of day, compared in "))
+    ):
+        row = column(summary, name)
+        assert row["kind"] == "numeric" and row["test"] == "ks"  # 400 rows: a p-value test
+        assert row["reason"].startswith(reason)
+        # scipy.stats.ks_2samp(ref_seconds, cur_seconds)
+        expected = stats.ks_2samp(sides[0][i], sides[1][i])
+        assert row["statistic"] == pytest.approx(expected.statistic, rel=1e-12)
+        assert row["pvalue"] == pytest.approx(expected.pvalue, rel=1e-9)
+        assert row["reference"]["min"] == float(np.min(sides[0][i]))  # 3335 ms is 3.335, exactly

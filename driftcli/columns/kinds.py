@@ -3,7 +3,9 @@
 Inference rules, in order (documented as a table in README, "Column kinds"):
 
 - Boolean dtype -> ``boolean``.
-- Date, Datetime, Time, Duration dtype -> ``datetime`` (not drift-tested).
+- Duration and Time dtype -> ``numeric``: a duration in seconds, a time of day in seconds
+  since midnight (a wait, a session's length, an hour of purchase are measurements).
+- Date and Datetime dtype -> ``datetime`` (not drift-tested).
 - String dtype whose sampled non-null values all parse as dates or datetimes -> ``datetime``,
   whatever the number of distinct values (a week of daily batches is 7 dates, not 7 categories).
 - Float and Decimal dtypes -> ``numeric``, whatever the number of distinct values.
@@ -87,6 +89,8 @@ def kind_from_dtype(dtype: pl.DataType) -> Kind | None:
     """The kind when the dtype alone decides it, else None (the data must be looked at)."""
     if dtype == pl.Boolean:
         return Kind.BOOLEAN
+    if isinstance(dtype, (pl.Duration, pl.Time)):
+        return Kind.NUMERIC  # quantities: compared in seconds (a time of day: since midnight)
     if dtype.is_temporal():
         return Kind.DATETIME
     if is_numeric_dtype(dtype) or is_string_like(dtype) or dtype == pl.Null:

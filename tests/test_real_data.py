@@ -1226,3 +1226,22 @@ def test_durations_and_times_of_day_are_compared_in_seconds(tmp_path: Path) -> N
         assert row["statistic"] == pytest.approx(expected.statistic, rel=1e-12)
         assert row["pvalue"] == pytest.approx(expected.pvalue, rel=1e-9)
         assert row["reference"]["min"] == float(np.min(sides[0][i]))  # 3335 ms is 3.335, exactly
+
+
+def test_a_duration_and_a_time_of_day_are_not_compared_with_each_other() -> None:
+    # Both are compared in seconds, and both were the "temporal" family: a column that is a
+    # Duration on one side and a Time on the other was compared as if the same quantity.
+    # Durations of other units are converted (1000 us is 1 ms).
+    import datetime as dt
+
+    from driftcli import run_report
+
+    ms = pl.Series(np.arange(200) * 1000).cast(pl.Duration("ms"))
+    ref = pl.DataFrame({"w": ms, "x": np.arange(200.0)})
+    time_of_day = ref.with_columns(pl.Series("w", [dt.time(1, 2)] * 200))
+    (w,) = [c for c in run_report(ref, time_of_day).columns if c.column == "w"]
+    assert w.status.value == "error" and w.reason is not None
+    assert w.reason.startswith("dtype changed: Duration(time_unit='ms') in reference, Time in")
+    same = ref.with_columns(pl.col("w").cast(pl.Duration("us")))
+    (w,) = [c for c in run_report(ref, same).columns if c.column == "w"]
+    assert (w.status.value, w.statistic) == ("ok", 0.0)

@@ -101,8 +101,10 @@ def kind_from_dtype(dtype: pl.DataType) -> Kind | None:
 def dtype_family(dtype: pl.DataType) -> str:
     """The family a dtype belongs to; a change of family between the sides is a dtype change.
 
-    Families: null, boolean, numeric, string (String, Categorical, Enum), temporal; any other
-    dtype is its own family (``List(Int64)`` and ``List(String)`` differ).
+    Families: null, boolean, numeric, string (String, Categorical, Enum), duration, time (of
+    day), temporal (Date, Datetime); any other dtype is its own family (``List(Int64)`` and
+    ``List(String)`` differ). A duration and a time of day are both compared in seconds, but
+    not with each other.
     """
     if dtype == pl.Null:
         return "null"
@@ -112,6 +114,10 @@ def dtype_family(dtype: pl.DataType) -> str:
         return "numeric"
     if is_string_like(dtype):
         return "string"
+    if isinstance(dtype, pl.Duration):
+        return "duration"
+    if dtype == pl.Time:
+        return "time"
     if dtype.is_temporal():
         return "temporal"
     return str(dtype)

@@ -220,7 +220,7 @@ def open_source(
     try:
         lazy = _named(get_reader(fmt).scan(files, options))
     except Exception as exc:
-        source = Source(role, text, pl.LazyFrame())
+        source = Source(role, text, pl.LazyFrame(), fmt)
         raise source.read_error(exc) from exc
     return Source(role, text, lazy, fmt, tuple(files), options)
 

@@ -49,6 +49,7 @@ from driftcli.engines.spark import (
 )
 from driftcli.engines.stream import width
 from driftcli.outputs.json import to_dict
+from driftcli.sections.integrity.result import IntegrityReport
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
 from tests.test_conformance import comparable
 
@@ -478,9 +479,11 @@ def test_dtypes_spark_cannot_hold_come_back_as_polars_reads_them(
 def test_column_names_spark_would_parse(
     spark: SparkSession, on_the_driver: str, tmp_path: Path
 ) -> None:
-    """Names with a dot, a space or backticks, ``x`` beside ``X``, and one that looks like the
-    engine's own carrying names: the same report on the executors and on the driver (the
-    executors' cogroup resolved ``a.b`` as field ``b`` of a column ``a``)."""
+    """Names with a dot, a space or backticks, ``x`` beside ``X``, and ones named like the
+    engine's own columns: the same report on the executors and on the driver (the
+    executors' cogroup resolved ``a.b`` as field ``b`` of a column ``a``; ``__drift_split``
+    was a duplicate column on both paths, and a column named ``__rows`` was taken for a
+    frame of no data, which left the duplicate-rows check out of the local report)."""
 
     def side(seed: int, shift: float) -> pl.DataFrame:
         rng = np.random.default_rng(seed)
@@ -492,6 +495,9 @@ def test_column_names_spark_would_parse(
                 "x": rng.normal(0, 1, 400),
                 "X": rng.normal(shift, 1, 400),
                 "__drift_c0": rng.integers(0, 4, 400),
+                "__drift_split": rng.normal(0, 1, 400),
+                "__drift_row": rng.normal(0, 1, 400),
+                "__rows": rng.normal(0, 1, 400),
             }
         )
 
@@ -499,7 +505,10 @@ def test_column_names_spark_would_parse(
     config = DriftConfig(segment_by=("sp ace",))
     got = same_report(ref, cur, config)
     assert got["engine"]["compared_on"] == "executors"
-    assert {c["column"] for c in got["columns"]} >= {"a.b", "`tick`", "x", "X", "__drift_c0"}
+    named = {"a.b", "`tick`", "x", "X", "__drift_c0", "__drift_split", "__drift_row", "__rows"}
+    assert {c["column"] for c in got["columns"]} >= named
+    checks = run_report(ref, cur, config, engine="polars").section(IntegrityReport)
+    assert checks is not None and any(r.check == "duplicates" for r in checks.results)
     assert same_report(ref, cur, config, on_the_driver)["engine"]["compared_on"] == "driver"
 
 

@@ -38,8 +38,10 @@ from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 #: module builds on this one).
 PassRunner = Callable[[Sequence[Any]], Iterator[Any]]
 
-#: The one column of a frame that stands for rows when no column was read.
-ROWS_COLUMN = "__rows"
+#: The one column of a frame that stands for rows when no column was read. A name no data
+#: holds (a NUL): a column of the data named ``__rows`` was taken for it, and the checks of
+#: the rows (duplicates) were left out.
+ROWS_COLUMN = "\x00rows"
 
 
 def rows_frame(height: int) -> pl.DataFrame:

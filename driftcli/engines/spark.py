@@ -440,7 +440,13 @@ class SparkSource:
             return rows_frame(self.rows())
         ranks = self._index()
         split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
-        projected = self.frame.select(*[_col(c) for c in columns], split.alias(_SPLIT))
+        # Under positional names, as on the executors: a column of the data may be named
+        # like the split's column.
+        carried = [_carried(k) for k in range(len(columns))]
+        projected = self.frame.select(
+            *[_col(c).alias(name) for c, name in zip(columns, carried, strict=True)],
+            split.alias(_SPLIT),
+        )
         try:
             got = _frame(projected.toArrow())
         except Exception as exc:
@@ -453,7 +459,7 @@ class SparkSource:
                 f"{self.role} {self.label}: a file appeared while it was read; rerun on data "
                 "that does not change during the run"
             ) from exc
-        frame = got.select(columns)
+        frame = got.select(carried).rename(dict(zip(carried, columns, strict=True)))
         if not order.is_sorted():
             frame = frame[order]
         if self.casts:
@@ -1136,7 +1142,7 @@ def _in_file_order(
 ) -> pl.DataFrame:
     """One side of a pass in a worker: rows sorted by their split's rank, then by their
     place in the task that read the split (the order Polars reads the files)."""
-    got = _frame(table).rename({_carried(k): name for k, name in enumerate(columns)})
+    got = _frame(table)
     rank = pl.col(_SPLIT).replace_strict(ranks, return_dtype=pl.Int64)
     try:
         order = got.select(rank, pl.col(_ROW)).with_row_index("i").sort(_SPLIT, _ROW)
@@ -1145,7 +1151,10 @@ def _in_file_order(
             f"{side}: a file appeared while it was read; rerun on data that does not change "
             "during the run"
         ) from None
-    frame = got.select(columns)[order.get_column("i")]
+    # Named back apart from the split's and row's columns, which a column of the data may
+    # be named like.
+    carried = {_carried(k): name for k, name in enumerate(columns)}
+    frame = got.select(list(carried)).rename(carried)[order.get_column("i")]
     return frame.with_columns(pl.col(c).cast(t) for c, t in casts.items()) if casts else frame
 
 

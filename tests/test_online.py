@@ -162,6 +162,29 @@ def test_percentiles_match_numpy_with_nulls_and_nan() -> None:
     assert section.reference == section.current
 
 
+def test_negative_and_infinite_latencies_are_left_out_and_counted() -> None:
+    # A -1 for "unknown" pulled every percentile down and an infinity made the mean null,
+    # without a word. They are left out like NaN, and a warning counts them per side.
+    rng = np.random.default_rng(11)
+    values = list(rng.lognormal(4.0, 0.6, 300))
+    values[:12] = [-1.0] * 12
+    values[12:15] = [float("inf"), float("-inf"), float("inf")]
+    cur = pl.DataFrame({"lat": values})
+    ref = pl.DataFrame({"lat": list(rng.lognormal(4.0, 0.6, 300))})
+    section = run_online(ref, cur, OnlineConfig(latency="lat"))
+    clean = np.array(values[15:])
+    assert section.current.latency_count == clean.size == 285
+    # numpy.percentile(clean, q), numpy's default method="linear"
+    assert section.current.latency_p50 == pytest.approx(float(np.percentile(clean, 50)), rel=1e-12)
+    assert section.current.latency_mean == pytest.approx(float(clean.mean()), rel=1e-12)
+    assert warnings(section) == [
+        "online: 15 current latencies in 'lat' were negative or infinite (a sentinel such as "
+        "-1?) and were left out of the latency statistics"
+    ]
+    assert section.to_dict()["current"]["latency_count"] == 285  # the JSON's fields unchanged
+    assert "latency_invalid" not in section.to_dict()["current"]
+
+
 def test_integer_latency_and_all_null() -> None:
     df = pl.DataFrame({"lat": [1, 2, 3, 4]})
     stats = run_online(df, df, OnlineConfig(latency="lat")).current

@@ -12,9 +12,11 @@ What users need to know:
 
 * **Latency** must be numeric, or a Polars Duration: durations are converted to milliseconds and
   the section's unit becomes ``"ms"`` whatever ``latency_unit`` says (limits are then in ms).
-  Nulls and NaN are left out of every latency statistic; ``latency_count`` says how many values
-  were used. Percentiles use linear interpolation between closest ranks (Polars
-  ``quantile(q, interpolation="linear")``, the same as ``numpy.percentile``'s default).
+  Nulls and NaN are left out of every latency statistic, and so are negative and infinite
+  values (no latency can be one: a -1 for "unknown" is a sentinel), which a warning counts;
+  ``latency_count`` says how many values were used. Percentiles use linear interpolation
+  between closest ranks (Polars ``quantile(q, interpolation="linear")``, the same as
+  ``numpy.percentile``'s default).
 * **Errors**: ``error_values`` are compared in the status column's own type. Text (and
   categorical) columns compare as text, so ``error_values = [500]`` matches the text ``"500"``
   and ``true`` matches ``"true"``; numeric columns need numbers (or text that parses as one);
@@ -76,7 +78,8 @@ def compute(ctx: RunContext) -> OnlineSection | None:
 
 
 def _latency_expr(df: pl.DataFrame, column: str) -> pl.Expr:
-    """Latency as Float64 (Duration -> milliseconds), NaN as null; InputError on other dtypes."""
+    """Latency as Float64 (Duration -> milliseconds), NaN as null; InputError on other dtypes.
+    Negative and infinite values are kept (:func:`_valid` leaves them out)."""
     dtype = df.schema[column]
     col = pl.col(column)
     if isinstance(dtype, pl.Duration):
@@ -88,6 +91,12 @@ def _latency_expr(df: pl.DataFrame, column: str) -> pl.Expr:
         f"online: latency column {column!r} has dtype {dtype}; it must be numeric or a "
         "Duration (write latencies as numbers, e.g. milliseconds)"
     )
+
+
+def _valid(lat: pl.Expr) -> pl.Expr:
+    """Latencies that can be one: finite and not negative (a -1 for "unknown" would pull every
+    percentile down, an infinity the mean up to infinity)."""
+    return pl.when(lat.is_finite() & (lat >= 0)).then(lat)
 
 
 def _as_float(value: Label, column: str, dtype: pl.DataType) -> float:
@@ -170,8 +179,10 @@ def _stats(
         df = df.select(used).rechunk()
     exprs: list[pl.Expr] = [pl.len().alias("rows")]
     if latency is not None:
-        lat = _latency_expr(df, latency)
+        raw = _latency_expr(df, latency)
+        lat = _valid(raw)
         exprs += [
+            (raw.count() - lat.count()).alias("latency_invalid"),
             lat.count().alias("latency_count"),
             lat.quantile(0.5, interpolation="linear").alias("p50"),
             lat.quantile(0.95, interpolation="linear").alias("p95"),
@@ -210,6 +221,7 @@ def _stats(
         errors=errors,
         error_rate=None if errors is None or rows == 0 else errors / rows,
         throughput_per_second=throughput,
+        latency_invalid=int(row.get("latency_invalid") or 0),
     )
 
 

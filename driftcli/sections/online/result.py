@@ -23,6 +23,9 @@ class OnlineStats:
     errors: int | None = None  # None without a status column
     error_rate: float | None = None
     throughput_per_second: float | None = None  # rows / time span (needs time_column)
+    #: Latencies left out as no latency: negative or infinite (a sentinel such as -1). Said
+    #: among the warnings, not in the JSON's stats.
+    latency_invalid: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,16 @@ class OnlineSection(Section):
             for x in self.limits
             if x.status is Outcome.NOT_EVALUATED
         ]
+        for side, stats in (("current", self.current), ("reference", self.reference)):
+            if stats is not None and stats.latency_invalid:
+                out.append(
+                    Finding(
+                        Severity.WARN,
+                        f"online: {stats.latency_invalid:,} {side} latencies in "
+                        f"{self.latency_column!r} were negative or infinite (a sentinel such "
+                        "as -1?) and were left out of the latency statistics",
+                    )
+                )
         return tuple(out)
 
     def checks(self) -> tuple[Check, ...]:

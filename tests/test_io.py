@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -116,3 +118,53 @@ def test_format_from_path() -> None:
     assert format_from_path("x.jsonl") == "ndjson"
     assert format_from_path("x.feather") == "ipc"
     assert format_from_path("x.txt") is None
+
+
+def test_json_lines_keys_beyond_the_first_lines_are_found(tmp_path: Path) -> None:
+    # Polars reads only the keys it inferred from the first 100 lines: a key they lack was
+    # dropped without a word. One pass over the text tells whether any line may hold more;
+    # a false "yes" only costs the inference from every line, a "no" must be right.
+    from driftcli.inputs.formats import _keys_beyond
+
+    def lines(path: Path, row: Callable[[int], str], zipped: bool = False) -> Path:
+        text = "".join(row(i) + "\n" for i in range(300))
+        if zipped:
+            with gzip.open(path, "wt", encoding="utf-8") as f:
+                f.write(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    cases = {
+        "plain": (lambda i: json.dumps({"a": i, "b": "x"}), False, False),
+        "late key": (lambda i: json.dumps({"a": i, **({"z": 1} if i > 200 else {})}), False, True),
+        "late nested field": (
+            lambda i: json.dumps({"a": i, "s": {"u": i, **({"v": i} if i > 200 else {})}}),
+            False,
+            True,
+        ),
+        "space before the colon": (
+            lambda i: '{"a": ' + str(i) + (', "late" : 1' if i > 200 else "") + "}",
+            False,
+            True,
+        ),
+        "only null in the first lines": (
+            lambda i: json.dumps({"a": i, "n": None if i < 150 else i}),
+            False,
+            True,
+        ),
+        "a backslash (an escaped key may hide one)": (
+            lambda i: json.dumps({"a": i, "p": "C:\\\\tmp"}),
+            False,
+            True,
+        ),
+        "gzipped, late key": (
+            lambda i: json.dumps({"a": i, **({"z": 1} if i > 200 else {})}),
+            True,
+            True,
+        ),
+    }
+    for name, (row, zipped, expected) in cases.items():
+        path = lines(tmp_path / f"{len(name)}.ndjson{'.gz' if zipped else ''}", row, zipped)
+        schema = pl.scan_ndjson(path, infer_schema_length=100).collect_schema()
+        assert _keys_beyond(str(path), schema) is expected, name

@@ -918,9 +918,8 @@ def test_text_files_whose_values_change_type_past_the_first_rows(
     # Polars infers a CSV's or JSON Lines' types from the first 100 rows: a count column
     # that holds 2.5 in row 150, or a code that turns to letters, stopped the run with
     # "cannot read it (could not parse `2.5` as dtype `i64`...); check that it is a valid
-    # file" (exit 2), which no setting could mend. A CSV side is read again with types
-    # inferred from every row (what pandas and Spark do), and a notice says so; JSON Lines
-    # are typed from every line from the start.
+    # file" (exit 2), which no setting could mend. The side is read again with types
+    # inferred from every row (what pandas and Spark do), and a notice says so.
     rng = np.random.default_rng(61)
     for name, shift in (("ref", 0.0), ("cur", 0.5)):
         counts: list[int | float] = [int(v) for v in rng.poisson(4 + shift, 400)]
@@ -949,9 +948,6 @@ def test_text_files_whose_values_change_type_past_the_first_rows(
         expected = pl.read_csv(tmp_path / "ref.csv", infer_schema_length=None)["count"].mean()
         assert count["reference"]["mean"] == pytest.approx(expected, rel=1e-12)
         notices = [n for n in summary["notices"] if "did not fit the types" in n]
-        if ext == "ndjson":  # JSON Lines are always typed from every line
-            assert notices == []
-            continue
         assert [n.split(":")[0] for n in notices] == [
             f"reference {tmp_path / f'ref.{ext}'}",
             f"current {tmp_path / f'cur.{ext}'}",

@@ -77,7 +77,7 @@ from driftcli.engines.stream import (
     width,
 )
 from driftcli.errors import ConfigError, InputError
-from driftcli.inputs.formats import json_array
+from driftcli.inputs.formats import json_array, ndjson_columns
 from driftcli.inputs.registry import INFER_ROWS, format_from_path, normalise_format
 from driftcli.inputs.sources import (
     UNNAMED,
@@ -876,14 +876,13 @@ def _read_json(
     schema = st.StructType([st.StructField(f.name, _widen(f.dataType, True)) for f in inferred])
     frame: SparkFrame = json_reader.schema(schema).json(paths)
     if local_files:
-        # The polars engine's order exactly: each file's keys as Polars infers them from all
-        # its lines (a key that first appears past the first lines goes beside its
-        # neighbours), the files stacked as Polars stacks them.
+        # The polars engine's order exactly: each file's keys as it reads them (a key that
+        # first appears past the first lines goes beside its neighbours), the files stacked
+        # as Polars stacks them.
         keys: dict[str, None] = {}
         for f in local_files:
             with contextlib.suppress(Exception):
-                names = pl.scan_ndjson(f, infer_schema_length=None).collect_schema().names()
-                keys.update(dict.fromkeys(names))
+                keys.update(dict.fromkeys(ndjson_columns(f)))
         found = list(keys)
     else:
         first = min(frame.inputFiles(), default=None)

@@ -26,13 +26,12 @@ class ReadOptions:
     hive_root: str | None = None
     #: The field separator of delimited text (CSV); None: the format's default.
     separator: str | None = None
-    #: CSV: the column types inferred from every row of each file, not from its first
-    #: :data:`INFER_ROWS` (slower: the file is parsed once more for them). JSON Lines are
-    #: always typed from every line.
+    #: Text formats (CSV, JSON Lines): the column types inferred from every row of each file,
+    #: not from its first :data:`INFER_ROWS` (slower: the file is parsed once more for them).
     whole_file_types: bool = False
 
 
-#: Rows of a CSV file its column types are inferred from: Polars' default.
+#: Rows of a text file (CSV, JSON Lines) its column types are inferred from: Polars' default.
 INFER_ROWS = 100
 
 

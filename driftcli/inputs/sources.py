@@ -82,8 +82,8 @@ class Source:
 
     def read_error(self, exc: BaseException) -> InputError:
         """An InputError naming this source, for a failure while reading it:
-        :class:`TypesChangedError` when a CSV side's values did not parse as the types inferred
-        from each file's first rows (:meth:`retyped` reads it again)."""
+        :class:`TypesChangedError` when a text side's values did not parse as the types
+        inferred from each file's first rows (:meth:`retyped` reads it again)."""
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pl.exceptions.NoDataError):
             return InputError(
@@ -100,7 +100,7 @@ class Source:
         if (
             isinstance(exc, pl.exceptions.ComputeError)
             and "parse" in msg
-            and self.format == "csv"
+            and self.format in ("csv", "ndjson")
             and self.options is not None
             and not self.options.whole_file_types
         ):
@@ -113,7 +113,7 @@ class Source:
         )
 
     def retyped(self) -> Source:
-        """This CSV side read with the column types inferred from every row of each file
+        """This text side read with the column types inferred from every row of each file
         (after :class:`TypesChangedError`); InputError when it still cannot be read."""
         assert self.options is not None and self.format is not None
         options = dataclasses.replace(self.options, whole_file_types=True)
@@ -126,7 +126,7 @@ class Source:
 
 
 class TypesChangedError(InputError):
-    """A CSV side whose values, further down a file, do not parse as the types
+    """A CSV or JSON Lines side whose values, further down a file, do not parse as the types
     Polars infers from its first :data:`~driftcli.inputs.registry.INFER_ROWS` rows (a column
     of whole numbers that later holds ``2.5``, or an id that later holds letters).
     :func:`driftcli.run.run_report` reads the side again with types inferred from every row

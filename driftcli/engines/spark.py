@@ -50,7 +50,6 @@ import codecs
 import contextlib
 import csv as csv_format
 import functools
-import gzip
 import io
 import json
 import math
@@ -77,7 +76,7 @@ from driftcli.engines.stream import (
     width,
 )
 from driftcli.errors import ConfigError, InputError
-from driftcli.inputs.formats import json_array, ndjson_columns
+from driftcli.inputs.formats import json_array, ndjson_columns, open_file
 from driftcli.inputs.registry import INFER_ROWS, format_from_path, normalise_format
 from driftcli.inputs.sources import (
     UNNAMED,
@@ -504,8 +503,7 @@ def _json_key_order(lines: Sequence[str]) -> list[str]:
 
 
 def _head_lines(path: str, n: int) -> list[str]:
-    opener: Any = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+    with open_file(path, "rt", encoding="utf-8", errors="replace") as f:
         return [line for _, line in zip(range(n), f, strict=False) if line.strip()]
 
 
@@ -733,8 +731,7 @@ def _check_utf8(role: str, label: str, local_files: Sequence[str]) -> None:
     the polars engine refuses it: Spark would replace each such byte with U+FFFD without a
     word (``José`` read as ``Jos\ufffd``)."""
     for path in local_files:
-        opener: Any = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rb") as f:
+        with open_file(path) as f:
             head = f.read(UTF8_CHECK_BYTES)
         try:
             # final=False: a character cut at the end of the bytes read is not an error

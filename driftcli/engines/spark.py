@@ -432,20 +432,12 @@ class SparkSource:
         A file split is read by one task, in file order, and a collect keeps each task's rows
         in order: so sorting the rows by the rank of their split (stably) puts them in the
         order Polars reads the files."""
-        from pyspark.sql import functions as sf
 
         if not columns:
             # Nothing to test (every column skipped): still count the rows.
             return rows_frame(self.rows())
         ranks = self._index()
-        split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
-        # Under positional names, as on the executors: a column of the data may be named
-        # like the split's column.
-        carried = [_carried(k) for k in range(len(columns))]
-        projected = self.frame.select(
-            *[_col(c).alias(name) for c, name in zip(columns, carried, strict=True)],
-            split.alias(_SPLIT),
-        )
+        projected = _pass_side(self, columns, in_task=False)
         try:
             got = _frame(projected.toArrow())
         except Exception as exc:
@@ -458,7 +450,7 @@ class SparkSource:
                 f"{self.role} {self.label}: a file appeared while it was read; rerun on data "
                 "that does not change during the run"
             ) from exc
-        frame = got.select(carried).rename(dict(zip(carried, columns, strict=True)))
+        frame = _named_back(got, columns)
         if not order.is_sorted():
             frame = frame[order]
         if self.casts:
@@ -741,15 +733,13 @@ def _check_utf8(role: str, label: str, local_files: Sequence[str]) -> None:
 
 
 def _csv_header(
-    spark: SparkSession, paths: list[str], local_files: Sequence[str], separator: str
+    remote: Sequence[str] | None, local_files: Sequence[str], separator: str
 ) -> tuple[list[str], list[str]] | None:
     """A side's CSV header as written (its first line's fields) and as the polars engine
     names the columns (Polars' names for a repeated or empty name, then an empty name made
-    :data:`UNNAMED`); None when there is no header line to read."""
-    if local_files:
-        lines = _head_lines(local_files[0], 1)
-    else:
-        lines = [str(r[0]) for r in spark.read.text(paths).limit(1).collect()]
+    :data:`UNNAMED`); None when there is no header line to read. ``remote``: the side's
+    first lines under a URI (None for local files)."""
+    lines = list(remote[:1]) if remote is not None else _head_lines(local_files[0], 1)
     if not lines:
         return None
     line = lines[0].lstrip("\ufeff").rstrip("\r\n")
@@ -761,14 +751,14 @@ def _csv_header(
 
 
 def _csv_head_types(
-    spark: SparkSession, paths: list[str], local_files: Sequence[str], separator: str
+    remote: Sequence[str] | None, local_files: Sequence[str], separator: str
 ) -> list[pl.DataType] | None:
     """The column types Polars infers from a side's first rows (:data:`INFER_ROWS` of each
-    local file, else of the side's first lines under a URI): a column is text when any
-    file's first rows make it text, as the polars engine stacks the files. None when the
+    local file, else ``remote``: the side's first lines under a URI): a column is text when
+    any file's first rows make it text, as the polars engine stacks the files. None when the
     files do not agree on their number of columns or Polars cannot read those rows."""
     with contextlib.suppress(Exception):
-        if local_files:
+        if remote is None:
             schemas = [
                 pl.scan_csv(f, separator=separator, glob=False, infer_schema_length=INFER_ROWS)
                 .collect_schema()
@@ -776,10 +766,9 @@ def _csv_head_types(
                 for f in local_files
             ]
         else:
-            rows = [str(r[0]) for r in spark.read.text(paths).limit(INFER_ROWS + 1).collect()]
             # Lines of several small files: their headers are not rows (they would make
             # every column text).
-            lines = rows[:1] + [line for line in rows[1:] if line != rows[0]]
+            lines = [*remote[:1], *(line for line in remote[1:] if line != remote[0])]
             text = "\n".join(lines).encode()
             schemas = [pl.read_csv(io.BytesIO(text), separator=separator).schema.dtypes()]
         if len({len(d) for d in schemas}) == 1:
@@ -843,10 +832,14 @@ def _read_csv(
     )
     inferred = csv.option("inferSchema", True).csv(paths).schema
     types = [_widen(f.dataType, True) for f in inferred]
-    head = _csv_head_types(spark, paths, local_files, sep)
+    # Under a URI, the first lines are read once, through Spark, for the types and the header.
+    remote = None
+    if not local_files:
+        remote = [str(r[0]) for r in spark.read.text(paths).limit(INFER_ROWS + 1).collect()]
+    head = _csv_head_types(remote, local_files, sep)
     if head is not None and len(head) == len(types):
         types = [_as_polars_infers(t, h) for t, h in zip(types, head, strict=True)]
-    header = _csv_header(spark, paths, local_files, sep)
+    header = _csv_header(remote, local_files, sep)
     if header is None or len(header[0]) != len(types) or len(header[1]) != len(types):
         schema = st.StructType(
             [st.StructField(f.name, t) for f, t in zip(inferred, types, strict=True)]
@@ -1071,20 +1064,27 @@ def _carried(k: int) -> str:
     return f"__drift_c{k}"
 
 
-def _pass_side(src: SparkSource, columns: Sequence[str]) -> SparkFrame:
-    """A pass's columns of one side with each row's file split and place in its task.
+def _pass_side(src: SparkSource, columns: Sequence[str], in_task: bool = True) -> SparkFrame:
+    """A read's columns of one side with each row's file split and, for a pass that goes to
+    an executor's task (``in_task``), its place in the task that read it.
 
-    The columns travel as ``__drift_c0``, ``__drift_c1``, ...: a cogroup's ``applyInArrow``
-    resolves its input's columns by name unquoted, so a column named ``a.b`` would be taken
-    for field ``b`` of a column ``a`` (the task gives them their names back)."""
+    The columns travel as ``__drift_c0``, ``__drift_c1``, ... (:func:`_named_back` gives
+    them their names back): a cogroup's ``applyInArrow`` resolves its input's columns by
+    name unquoted, so a column named ``a.b`` would be taken for field ``b`` of a column
+    ``a``; and a column of the data may be named like the split's or the row's."""
     from pyspark.sql import functions as sf
 
     split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+    row = [sf.monotonically_increasing_id().alias(_ROW)] if in_task else []
     return src.frame.select(
-        *[_col(c).alias(_carried(k)) for k, c in enumerate(columns)],
-        split.alias(_SPLIT),
-        sf.monotonically_increasing_id().alias(_ROW),
+        *[_col(c).alias(_carried(k)) for k, c in enumerate(columns)], split.alias(_SPLIT), *row
     )
+
+
+def _named_back(got: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """The ``columns`` of a read by :func:`_pass_side`, under their own names."""
+    carried = {_carried(k): name for k, name in enumerate(columns)}
+    return got.select(list(carried)).rename(carried)
 
 
 def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> PassOutcome:
@@ -1147,10 +1147,7 @@ def _in_file_order(
             f"{side}: a file appeared while it was read; rerun on data that does not change "
             "during the run"
         ) from None
-    # Named back apart from the split's and row's columns, which a column of the data may
-    # be named like.
-    carried = {_carried(k): name for k, name in enumerate(columns)}
-    frame = got.select(list(carried)).rename(carried)[order.get_column("i")]
+    frame = _named_back(got, columns)[order.get_column("i")]
     return frame.with_columns(pl.col(c).cast(t) for c, t in casts.items()) if casts else frame
 
 

@@ -80,6 +80,12 @@ def is_numeric_dtype(dtype: pl.DataType) -> bool:
     return dtype.is_numeric()
 
 
+def holds_values(dtype: pl.DataType) -> bool:
+    """True for a dtype of one plain value per row: not a list, array or struct (several
+    values) nor a Python object."""
+    return not (dtype.is_nested() or dtype == pl.Object)
+
+
 def is_string_like(dtype: pl.DataType) -> bool:
     """True for String, Categorical and Enum dtypes."""
     return dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from driftcli.columns.kinds import dtype_family, is_string_like, kind_from_dtype
+from driftcli.columns.kinds import dtype_family, holds_values, is_string_like, kind_from_dtype
 from driftcli.columns.thresholds import Threshold
 from driftcli.config import DriftConfig
 from driftcli.errors import ConfigError, InputError
@@ -88,7 +88,7 @@ def check_names(
                     f"segment column {name!r} is missing from {role}; "
                     "segments need it on both sides"
                 )
-            if schema[name].is_nested() or schema[name] == pl.Object:
+            if not holds_values(schema[name]):
                 raise InputError(
                     f"segment column {name!r} has dtype {schema[name]} in {role}; a segment "
                     "is one value of a column of plain values (text, numbers, booleans, "

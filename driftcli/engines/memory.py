@@ -23,6 +23,7 @@ from driftcli.columns.kinds import (
     ID_MIN_ROWS,
     KindEvidence,
     formatted_number_example,
+    holds_values,
     id_shaped,
     infer_kind,
     is_numeric_dtype,
@@ -486,7 +487,7 @@ def _prepare_numeric(
         (ref, cur), note = _in_seconds(ref, cur)
         numeric_dtype, moments = True, None
     if not numeric_dtype:
-        unreadable = [s.dtype for s in (ref, cur) if s.dtype.is_nested() or s.dtype == pl.Object]
+        unreadable = [s.dtype for s in (ref, cur) if not holds_values(s.dtype)]
         if unreadable:
             return PreparedColumn(
                 Kind.NUMERIC,

@@ -68,6 +68,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from driftcli.columns.kinds import holds_values
 from driftcli.errors import ConfigError, InputError
 from driftcli.sections.performance.vocabulary import (
     DEFAULT_CONFIDENCE,
@@ -206,7 +207,7 @@ def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
 def _label_dtype(dtype: pl.DataType) -> bool:
     """Whether a target or prediction of this dtype holds labels or numbers: not lists,
     structs, times or durations (which no metric compares, and Polars cannot cast to text)."""
-    return not (dtype.is_nested() or dtype.is_temporal() or dtype == pl.Object)
+    return holds_values(dtype) and not dtype.is_temporal()
 
 
 def _prepare(frame: pl.DataFrame | pl.LazyFrame, spec: PerformanceSpec) -> _Prepared:

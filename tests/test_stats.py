@@ -34,7 +34,9 @@ from driftcli.stats import (
 )
 from driftcli.stats.defaults import (
     PSI_EPSILON,
+    SPREAD_RATIO,
     _first_at_least,
+    _spread_note,
     js_distance,
     psi_from_shares,
     wasserstein_prefix,
@@ -740,3 +742,21 @@ def test_sorted_values_never_sorts_the_callers_data() -> None:
         expect = np.sort(before.drop_nulls().cast(pl.Float64).to_numpy())
         assert np.array_equal(got, expect), name
     assert np.array_equal(owned, values)
+
+
+def test_wasserstein_spread_note_ratio_matches_numpy() -> None:
+    # The ratio the note gives: the population standard deviation over the middle half's
+    # spread, IQR / 1.349, with quartiles at the lower nearest rank, that is
+    # np.std(x) / (iqr / 1.349) with np.quantile(x, q, method="lower") for the quartiles.
+    rng = np.random.default_rng(5)
+    x = np.sort(np.concatenate([rng.normal(0.0, 1.0, 997), [999999.0] * 3]))
+    iqr = np.quantile(x, 0.75, method="lower") - np.quantile(x, 0.25, method="lower")
+    expected = float(np.std(x)) / (float(iqr) / 1.349)
+    note = _spread_note(x, float(np.std(x)))
+    assert note is not None
+    assert note.startswith(f"the reference's standard deviation is {expected:.3g} times")
+    # A normal sample's ratio is about 1: no note, nor at the threshold itself.
+    y = np.sort(rng.normal(0.0, 1.0, 1000))
+    assert _spread_note(y, float(np.std(y))) is None
+    robust = (y[(3 * 999) // 4] - y[999 // 4]) / 1.349
+    assert _spread_note(y, SPREAD_RATIO * float(robust)) is None

@@ -85,7 +85,7 @@ OFF_BY_DEFAULT = (
 DELIVERY = ("driftcli.notify.http", "driftcli.notify.notifiers", "urllib.request")
 
 #: Never imported by these runs: typer from 0.29 on validates options with pydantic (pinned
-#: below); scipy.signal (about 0.6 s) only for Page-Hinkley on streams of over 500,000 events.
+#: below); scipy.signal (about 0.7 s): Page-Hinkley's fading sums do not need it.
 NEVER = ("pydantic", "scipy.signal")
 
 

@@ -519,3 +519,26 @@ def test_deterministic() -> None:
     )
     runs = [run_online(ref, cur, cfg, "ts", parse_window("1d")) for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_statuses_that_differ_from_an_error_value_by_case_are_named() -> None:
+    # error_values = ["error"] against a log writing "ERROR" counted no errors: an error rate
+    # of 0 that passed every limit without a word. Matching stays exact; a warning says how
+    # many statuses differ only by case or spaces, per side, with the first of them.
+    statuses: list[str | None] = ["ok", "ok", "ok", "ok", "ok", "ok", "ERROR", "ERROR"]
+    statuses += [" error", "error", None]
+    cur = pl.DataFrame({"status": statuses})
+    ref = pl.DataFrame({"status": ["ok", "ok", "error"]}, schema={"status": pl.Categorical})
+    section = run_online(ref, cur, OnlineConfig(status="status", error_values=("error",)))
+    assert (section.current.errors, section.reference and section.reference.errors) == (1, 1)
+    assert warnings(section) == [
+        "online: 3 current statuses in 'status' equal an error value but for case or spaces "
+        "(such as ' error') and were not counted as errors; error_values match exactly: add "
+        "them to error_values if they are errors"
+    ]
+    assert "errors_near" not in section.to_dict()["current"]
+    # Listing them silences the warning and counts them.
+    fixed = run_online(
+        ref, cur, OnlineConfig(status="status", error_values=("error", "ERROR", " error"))
+    )
+    assert fixed.current.errors == 4 and warnings(fixed) == []

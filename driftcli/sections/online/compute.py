@@ -41,6 +41,7 @@ What users need to know:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 
@@ -164,6 +165,30 @@ def _error_expr(df: pl.DataFrame, config: OnlineConfig, column: str) -> pl.Expr:
     return hit.fill_null(False)
 
 
+def _near_misses(df: pl.DataFrame, config: OnlineConfig, column: str) -> tuple[int, str | None]:
+    """For a text status: the rows equal to an error value but for case or surrounding spaces
+    (``"ERROR"``, ``"error "`` for ``"error"``), which were not counted, and the first such
+    value in sort order. Exact matching stays the rule (``"Timeout"`` may mean something
+    else); this only lets the section say so instead of reporting an error rate of 0. Made
+    from the column's distinct values, so it costs one ``unique``."""
+    dtype = df.schema[column]
+    if not config.error_values or not (
+        dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum))
+    ):
+        return 0, None
+    texts = pl.Series([_as_text(v) for v in config.error_values], dtype=pl.String)
+    folded = texts.str.strip_chars().str.to_lowercase()
+    values = df.get_column(column).cast(pl.String).drop_nulls().unique()
+    near = values.filter(
+        values.str.strip_chars().str.to_lowercase().is_in(folded.implode())
+        & ~values.is_in(texts.implode())
+    ).sort()
+    if near.is_empty():
+        return 0, None
+    count = df.select(pl.col(column).cast(pl.String).is_in(near.implode()).sum()).item()
+    return int(count), str(near[0])
+
+
 def _stats(
     df: pl.DataFrame,
     config: OnlineConfig,
@@ -223,6 +248,17 @@ def _stats(
         throughput_per_second=throughput,
         latency_invalid=int(row.get("latency_invalid") or 0),
     )
+
+
+def _with_near_misses(
+    stats: OnlineStats, df: pl.DataFrame, config: OnlineConfig, status: str | None
+) -> OnlineStats:
+    """``stats`` of a whole side with its near misses counted (not each window's: the
+    warning is about the configuration, once per side is enough)."""
+    if status is None:
+        return stats
+    near, example = _near_misses(df, config, status)
+    return dataclasses.replace(stats, errors_near=near, errors_near_example=example)
 
 
 # --------------------------------------------------------------------------------------------
@@ -417,7 +453,10 @@ def run_online(
     if config.latency is not None and isinstance(current.schema[config.latency], pl.Duration):
         unit = "ms"
 
-    cur = _stats(current, config, config.latency, config.status, time_column)
+    cur = _with_near_misses(
+        _stats(current, config, config.latency, config.status, time_column),
+        current, config, config.status,
+    )  # fmt: skip
 
     ref_latency = config.latency if config.latency in reference.columns else None
     ref_status = config.status if config.status in reference.columns else None
@@ -426,7 +465,10 @@ def run_online(
         ref_time = time_column if time_column in reference.columns else None
         if ref_time is not None:
             reference = parse_time_column(reference, ref_time, "reference")
-        ref = _stats(reference, config, ref_latency, ref_status, ref_time)
+        ref = _with_near_misses(
+            _stats(reference, config, ref_latency, ref_status, ref_time),
+            reference, config, ref_status,
+        )  # fmt: skip
 
     windows: list[OnlineWindow] = []
     if window is not None:

@@ -26,6 +26,11 @@ class OnlineStats:
     #: Latencies left out as no latency: negative or infinite (a sentinel such as -1). Said
     #: among the warnings, not in the JSON's stats.
     latency_invalid: int = 0
+    #: Text statuses equal to an error value but for case or surrounding spaces (``"ERROR"``
+    #: for ``"error"``), which were not counted as errors, and the first of them. Said among
+    #: the warnings, not in the JSON's stats.
+    errors_near: int = 0
+    errors_near_example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,18 @@ class OnlineSection(Section):
                         f"online: {stats.latency_invalid:,} {side} latencies in "
                         f"{self.latency_column!r} were negative or infinite (a sentinel such "
                         "as -1?) and were left out of the latency statistics",
+                    )
+                )
+        for side, stats in (("current", self.current), ("reference", self.reference)):
+            if stats is not None and stats.errors_near:
+                out.append(
+                    Finding(
+                        Severity.WARN,
+                        f"online: {stats.errors_near:,} {side} statuses in "
+                        f"{self.status_column!r} equal an error value but for case or spaces "
+                        f"(such as {stats.errors_near_example!r}) and were not counted as "
+                        "errors; error_values match exactly: add them to error_values if "
+                        "they are errors",
                     )
                 )
         return tuple(out)

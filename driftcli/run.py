@@ -660,7 +660,10 @@ def _report(
         correction=correction,
         roles=ctx.roles,
         sections=computed,
-        notices=_notices(columns, ctx.reference_schema),
+        notices=(
+            *_notices(columns, ctx.reference_schema),
+            *(n for spec in sections() for n in spec.notices(config)),
+        ),
     )
 
 

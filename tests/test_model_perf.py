@@ -604,3 +604,26 @@ def test_a_side_without_labelled_rows_warns_that_performance_was_not_compared() 
     ruled = dataclasses.replace(config, rules=(PerformanceRule("accuracy", "overall", 0.05),))
     findings = run_performance(ref, cur, ruled).findings()
     assert len(findings) == 1 and "accuracy not evaluated" in findings[0].message  # the rule's
+
+
+def test_a_target_without_a_prediction_says_performance_was_not_computed() -> None:
+    # [model] target and score, as a probability model is configured, gave no performance
+    # section and no word about it. The run still reports the columns' drift; a notice says
+    # what is missing and what to set.
+    from driftcli import DriftConfig, run_report
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=400)
+    df = pl.DataFrame({"x": x, "y": (x > 0).astype(np.int64), "p": 1 / (1 + np.exp(-x))})
+    report = run_report(df, df, DriftConfig(model=ModelConfig(target="y", score="p")))
+    assert report.section(PerformanceSection) is None
+    assert report.notices == (
+        "model performance was not computed: [model] names the target 'y' but no prediction "
+        "(set prediction, or --prediction, to the predicted label's column). A score alone "
+        "gives none: write the predicted label (for instance score >= 0.5) to a column and "
+        "name it there. The drift of 'y', 'p' is still reported.",
+    )
+    # Prediction set, or no target at all: nothing to say.
+    both = DriftConfig(model=ModelConfig(target="y", prediction="y"))
+    assert run_report(df, df, both).notices == ()
+    assert run_report(df, df, DriftConfig(model=ModelConfig(score="p"))).notices == ()

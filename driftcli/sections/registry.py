@@ -156,6 +156,9 @@ class SectionSpec:
     check: Callable[[DriftConfig, pl.Schema, pl.Schema], None] | None = None
     named_columns: Callable[[DriftConfig], Sequence[tuple[Sequence[str], str]]] = lambda _config: ()
     roles: Callable[[DriftConfig], Mapping[str, str]] = lambda _config: {}
+    #: What the report must say about ``config`` itself (cheap, from the config alone), for
+    #: a section the config half turns on: the report's notices.
+    notices: Callable[[DriftConfig], Sequence[str]] = lambda _config: ()
     #: Runs in column passes: the accumulator that builds the result pass by pass (its
     #: ``reads`` are then read per pass); None: ``compute`` once on the columns it reads.
     passes: Callable[[DriftConfig, Sequence[ColumnPlan]], PassAccumulator] | None = None

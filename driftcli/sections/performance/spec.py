@@ -41,6 +41,27 @@ def _enabled(config: DriftConfig) -> bool:
     return config.section(ModelConfig).enabled
 
 
+def _notices(config: DriftConfig) -> list[str]:
+    """A target without a prediction: the performance section, which compares predicted
+    labels with the target, does not run; say so rather than leave it out without a word
+    (a probability model configured with ``target`` and ``score`` only expected it)."""
+    model = config.section(ModelConfig)
+    if model.target is None or model.prediction is not None:
+        return []
+    with_score = (
+        " A score alone gives none: write the predicted label (for instance score >= 0.5) "
+        "to a column and name it there."
+        if model.score is not None
+        else ""
+    )
+    return [
+        f"model performance was not computed: [model] names the target {model.target!r} but "
+        f"no prediction (set prediction, or --prediction, to the predicted label's column)."
+        f"{with_score} The drift of {', '.join(repr(c) for c in model.roles)} is still "
+        "reported."
+    ]
+
+
 SECTION = SectionSpec(
     key="performance",
     title="Model performance",
@@ -57,6 +78,7 @@ SECTION = SectionSpec(
     reads=_reads,
     named_columns=_named,
     roles=_roles,
+    notices=_notices,
     terminal=lazy_call("driftcli.sections.performance.terminal", "print_section"),
     html=HtmlView(
         HERE / "section.html.j2",

@@ -1142,6 +1142,22 @@ def test_a_csv_row_with_a_field_too_many_says_what_to_fix(tmp_path: Path) -> Non
     assert f"reference {path}: a row has more fields than the header has names" in run.stderr
 
 
+def test_a_semicolon_csv_with_decimal_commas_names_the_separator(tmp_path: Path) -> None:
+    # A European Excel export ("id;amount" with values like "0,35") read with ',' failed on
+    # its rows' decimal commas with "a row has more fields than the header": the hint meant
+    # for a trailing separator, while the header (one name, holding ';') says what is wrong.
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "id;amount;city\n" + "".join(f"{i};0,{i:02d};a\n" for i in range(50)), encoding="utf-8"
+    )
+    run = drift(path, path)
+    assert_clean(run)
+    assert run.code == 2
+    assert f"reference {path}: read as 1 column ('id;amount;city'); is the separator ';'?" in (
+        run.stderr
+    )
+
+
 def test_a_file_of_an_unread_extension_says_what_to_do(tmp_path: Path) -> None:
     # .tsv, .xlsx and .zip were "cannot tell the format from the extension; pass
     # --reference-format (parquet, csv, ndjson or ipc)": true, and no help for a TSV (csv

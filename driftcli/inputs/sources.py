@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from driftcli.errors import InputError
+from driftcli.inputs.formats import open_file
 from driftcli.inputs.registry import (
     INFER_ROWS,
     ReadOptions,
@@ -80,6 +81,13 @@ class Source:
             return None
         return separator_hint(self.schema().names())
 
+    def _header_hint(self) -> str | None:
+        """:meth:`separator_hint`, or None when even the header cannot be read."""
+        try:
+            return self.separator_hint()
+        except InputError:
+            return None
+
     def read_error(self, exc: BaseException) -> InputError:
         """An InputError naming this source, for a failure while reading it:
         :class:`TypesChangedError` when a text side's values did not parse as the types
@@ -92,6 +100,10 @@ class Source:
         if "invalid utf-8" in msg.lower():
             return InputError(not_utf8(self.role, self.label))
         if self.format == "csv" and "found more fields than defined" in msg:
+            hint = self._header_hint()
+            if hint is not None:
+                # A ';' file read with ',': one header name, rows split at decimal commas.
+                return InputError(f"{self.role} {self.label}: {hint}")
             return InputError(
                 f"{self.role} {self.label}: a row has more fields than the header has names "
                 "(a separator at the end of each row, or an unquoted value holding the "
@@ -220,9 +232,23 @@ def open_source(
     try:
         lazy = _named(get_reader(fmt).scan(files, options))
     except Exception as exc:
-        source = Source(role, text, pl.LazyFrame(), fmt)
+        header = _header(files[0], separator) if fmt == "csv" and files else {}
+        source = Source(role, text, pl.LazyFrame(schema=header), fmt)
         raise source.read_error(exc) from exc
     return Source(role, text, lazy, fmt, tuple(files), options)
+
+
+def _header(path: str, separator: str | None) -> dict[str, pl.DataType]:
+    """The names in a CSV file's first line (as text), for the hints of a file Polars cannot
+    scan: a ``;`` file read with ``,`` fails on its rows' decimal commas before the one-column
+    header can say what is wrong. Empty when even that line cannot be read."""
+    try:
+        with open_file(path, "rt", encoding="utf-8-sig", errors="replace") as f:
+            line: str = f.readline()
+    except OSError:
+        return {}
+    names = line.rstrip("\r\n").split(separator or ",")
+    return dict.fromkeys(names, pl.String())
 
 
 def resolve_files(text: str, fmt: str | None, role: str) -> tuple[list[str], str, str | None]:

@@ -262,13 +262,14 @@ def test_bad_parameters_name_the_fix(
 
 @pytest.mark.parametrize("alpha", [1 - 1e-4, 0.999, 0.5, 1e-3, 1.0])
 def test_fading_sums_equal_scipy_lfilter(alpha: float) -> None:
-    """Page-Hinkley's fading sums go through Polars' weighted mean instead of importing
+    """Page-Hinkley's fading sums are computed in closed form instead of importing
     scipy.signal: the same recursion as its linear filter, equal to rounding, whatever the
     length and carried state; without fading (alpha = 1) the same bits."""
     from scipy.signal import lfilter
 
     rng = np.random.default_rng(11)
-    for n in (0, 1, 2, 3, 1000, 200_000):
+    # 2**20 + 3: past a chunk (at most 2**20 rows) whatever alpha
+    for n in (0, 1, 2, 3, 1000, 200_000, 2**20 + 3):
         b = rng.standard_normal(n) * 10 - 0.005
         start = float(rng.standard_normal() * 100)
         got = concept._fading_sums(alpha)(b, start)

@@ -244,7 +244,7 @@ def _header(path: str, separator: str | None) -> dict[str, pl.DataType]:
     header can say what is wrong. Empty when even that line cannot be read."""
     try:
         with open_file(path, "rt", encoding="utf-8-sig", errors="replace") as f:
-            line: str = f.readline()
+            line: str = f.readline(1 << 20)  # a header, not a whole file without newlines
     except OSError:
         return {}
     names = line.rstrip("\r\n").split(separator or ",")

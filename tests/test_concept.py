@@ -283,6 +283,20 @@ def test_fading_sums_equal_scipy_lfilter(alpha: float) -> None:
             assert np.abs(got - expect).max() <= 1e-13 * scale, (n, alpha)
 
 
+def test_fading_sums_of_huge_values_stay_finite() -> None:
+    # The closed form's weights reach e**200: values near 1e250 take shorter chunks instead of
+    # overflowing to inf (which would hide every detection).
+    from scipy.signal import lfilter
+
+    b = np.random.default_rng(5).standard_normal(5000) * 1e250
+    for alpha in (1 - 1e-4, 0.5):
+        got = concept._fading_sums(alpha)(b, 1e250)
+        # Reference: scipy.signal.lfilter([1], [1, -alpha], b, zi=[1e250])
+        expect = lfilter([1.0], [1.0, -alpha], b, zi=[1e250])[0]
+        assert np.isfinite(got).all()
+        assert np.abs(got - expect).max() <= 1e-13 * np.abs(expect).max()
+
+
 def test_page_hinkley_gives_the_filters_answer() -> None:
     """The drift rows of Page-Hinkley on a long stream with shifts, against the same detector
     run on scipy.signal.lfilter's fading sums (the previous implementation)."""

@@ -458,12 +458,17 @@ def _fading_sums(alpha: float) -> Callable[[FloatArray, float], FloatArray]:
 
         return summed
     inverse, forward = _fading_powers(alpha)
+    rate = -math.log(alpha)
 
     def fading(b: FloatArray, start: float) -> FloatArray:
         n = len(b)
         if n == 0:
             return np.empty(0, dtype=np.float64)
         width = min(n, len(inverse))
+        big = float(np.abs(b).max())
+        if big > 1e100:
+            # Shorter chunks keep alpha**-j * b below about e**650 for huge values.
+            width = min(width, max(1, int((650.0 - math.log(big)) / rate)))
         chunks = -(-n // width)
         sums = np.zeros(chunks * width, dtype=np.float64)
         sums[:n] = b

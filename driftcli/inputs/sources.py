@@ -82,11 +82,16 @@ class Source:
         return separator_hint(self.schema().names())
 
     def _header_hint(self) -> str | None:
-        """:meth:`separator_hint`, or None when even the header cannot be read."""
-        try:
-            return self.separator_hint()
-        except InputError:
+        """:meth:`separator_hint` for :meth:`read_error`, from the lazy frame's schema itself
+        (:meth:`schema` reports its own failures through :meth:`read_error`, which would come
+        back here); None when even the header cannot be read."""
+        if self.format != "csv":
             return None
+        try:
+            names = self.lazy.collect_schema().names()
+        except Exception:  # noqa: BLE001 - no header to hint from: the generic message
+            return None
+        return separator_hint(names)
 
     def read_error(self, exc: BaseException) -> InputError:
         """An InputError naming this source, for a failure while reading it:

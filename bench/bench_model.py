@@ -14,7 +14,8 @@ Reading files is not included (see bench.py for the read baseline); imports are 
 seconds (``time.process_time``, all threads) are printed beside the wall time: they move less
 than wall time when other jobs share the machine. ``--json PATH`` writes the full
 configuration's JSON summary (without ``generated_at``), to check that a speed-up left every
-result as it was: compare the files two commits write.
+result as it was: compare the files two commits write. ``--full-only`` times the full
+configuration alone, for its time and peak memory in a fresh process.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def main() -> None:
         help="also write the last (full) configuration's JSON summary here, without its "
         "generated_at, to compare the results of two commits byte for byte",
     )
+    ap.add_argument(
+        "--full-only",
+        action="store_true",
+        help="time the full configuration alone (its time and, under /usr/bin/time -v, its "
+        "peak memory in a fresh process, not warmed by the configurations before it)",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     ref = make_side(args.rows, 1, current=False)
@@ -103,7 +110,8 @@ def main() -> None:
     built = time.perf_counter() - t0
     print(f"data: {args.rows:,} rows x {ref.width} columns per side ({built:.1f} s)")
     print("| configuration | run_report (s) | CPU s (all threads) |\n|---|---:|---:|")
-    for name, config in configs():
+    runs = configs()[-1:] if args.full_only else configs()
+    for name, config in runs:
         t, cpu = time.perf_counter(), time.process_time()
         report = run_report(ref, cur, config)
         took, used = time.perf_counter() - t, time.process_time() - cpu

@@ -284,6 +284,13 @@ SeparatorOpt = Annotated[
     str | None,
     typer.Option("--separator", help="Field separator of CSV inputs (default ','; '\\t' for tab)."),
 ]
+DecimalCommaOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--decimal-comma",
+        help="CSV numbers are written with a decimal comma (1,5); needs --separator, usually ';'.",
+    ),
+]
 ColumnErrorsOpt = Annotated[
     str | None,
     typer.Option(
@@ -576,6 +583,7 @@ def report(
     time_column: TimeOpt = None,
     window: WindowOpt = None,
     separator: SeparatorOpt = None,
+    decimal_comma: DecimalCommaOpt = None,
     column_errors: ColumnErrorsOpt = None,
     engine: EngineOpt = "auto",
     history: HistoryOpt = None,
@@ -693,6 +701,7 @@ def init(
         str | None, typer.Option("--reference-format", help=f"{_FORMATS}.")
     ] = None,
     separator: SeparatorOpt = None,
+    decimal_comma: DecimalCommaOpt = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -708,7 +717,7 @@ def init(
 
         if output != "-" and os.path.exists(output) and not force:
             raise ConfigError(f"{output} already exists; pass --force to overwrite it")
-        text = starter_config(reference, reference_format, separator)
+        text = starter_config(reference, reference_format, separator, bool(decimal_comma))
         if output == "-":
             sys.stdout.write(text)
         else:

@@ -152,6 +152,7 @@ _CORE_KEYS: dict[str, str] = {
     "time_column": "timestamp column: orders rows for windows and concept drift",
     "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
     "separator": "field separator of CSV inputs (default ',')",
+    "decimal_comma": "true: CSV numbers are written with a decimal comma (1,5); needs separator",
     "max_segments": "most segments (segment_by value combinations) a run compares (default 200)",
     "column_errors": "warn | fail: does a column whose test gave no result fail the run (warn)",
     "outputs": "[outputs] table: FORMAT = PATH for every output to write (json, html, junit, ...)",
@@ -207,6 +208,9 @@ class DriftConfig:
     time_column: str | None
     window: str | None  # a Polars duration ("1d") or a row count ("1000 rows")
     separator: str | None
+    #: CSV numbers are written with a decimal comma (``1,5``), as European spreadsheets
+    #: export them; needs a ``separator`` other than ``,``.
+    decimal_comma: bool
     max_segments: int
     column_errors: str  # "warn" | "fail"
     #: Output format -> path, written by ``drift report`` (and ``write_outputs``).
@@ -236,6 +240,7 @@ class DriftConfig:
         time_column: str | None = None,
         window: str | None = None,
         separator: str | None = None,
+        decimal_comma: bool = False,
         max_segments: int = DEFAULT_MAX_SEGMENTS,
         column_errors: str = "warn",
         outputs: Mapping[str, str] | None = None,
@@ -265,6 +270,14 @@ class DriftConfig:
             raise ConfigError(
                 f"separator must be one character (e.g. ';' or '\\t'), got {separator!r}"
             )
+        if not isinstance(decimal_comma, bool):
+            raise ConfigError(f"decimal_comma must be true or false, got {decimal_comma!r}")
+        if decimal_comma and separator in (None, ","):
+            raise ConfigError(
+                "decimal_comma needs a separator other than ',' (a CSV whose numbers have "
+                "decimal commas separates its fields with another character, usually ';'); "
+                "set separator = ';' (--separator ';')"
+            )
         values = {
             "columns": _columns(columns),
             "exclude": tuple(exclude),
@@ -283,6 +296,7 @@ class DriftConfig:
             "time_column": _time_column(time_column),
             "window": _window(window, time_column),
             "separator": separator,
+            "decimal_comma": decimal_comma,
             "max_segments": max_segments,
             "column_errors": column_errors,
             "outputs": _outputs(outputs or {}),
@@ -345,7 +359,8 @@ class DriftConfig:
         return self.replace(**core)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, as echoed in reports (core keys, then each table)."""
+        """JSON-ready form, as echoed in reports (core keys, then each table;
+        ``decimal_comma`` only when it is set, so configs without it keep their echo)."""
         out: dict[str, Any] = {
             "columns": list(self.columns) if self.columns is not None else None,
             "exclude": list(self.exclude),
@@ -376,6 +391,7 @@ class DriftConfig:
                 "time_column": self.time_column,
                 "window": self.window,
                 "separator": self.separator,
+                **({"decimal_comma": True} if self.decimal_comma else {}),
                 "max_segments": self.max_segments,
                 "column_errors": self.column_errors,
                 "outputs": dict(self.outputs),
@@ -539,6 +555,12 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
     for key in ("threshold", "drift_share", "min_segment_rows", "bins", "max_segments"):
         if key in data:
             kwargs[key] = data[key]
+    if "decimal_comma" in data:
+        if not isinstance(data["decimal_comma"], bool):
+            raise ConfigError(
+                f"{source}: decimal_comma must be true or false, got {data['decimal_comma']!r}"
+            )
+        kwargs["decimal_comma"] = data["decimal_comma"]
     kwargs["column"] = _column_tables(data.get("column", {}), source)
     if "outputs" in data:
         kwargs["outputs"] = data["outputs"]

@@ -501,10 +501,12 @@ def _open(
         (current, config.current_format, "current"),
     )
     if eng.reads_elsewhere:
-        ref, cur = (eng.open(src, fmt, role, config.separator) for src, fmt, role in sides)
+        ref, cur = (eng.open(*side, config.separator, config.decimal_comma) for side in sides)
         return ref, cur
     with ThreadPoolExecutor(max_workers=2) as pool:
-        opened = [pool.submit(eng.open, *side, config.separator) for side in sides]
+        opened = [
+            pool.submit(eng.open, *side, config.separator, config.decimal_comma) for side in sides
+        ]
         return opened[0].result(), opened[1].result()
 
 
@@ -582,9 +584,10 @@ def check_run(
     InputError as run_report would."""
     config = config or DriftConfig()
     eng = get_engine("polars")
+    comma = config.decimal_comma
     sources = (
-        eng.open(reference, config.reference_format, "reference", config.separator),
-        eng.open(current, config.current_format, "current", config.separator),
+        eng.open(reference, config.reference_format, "reference", config.separator, comma),
+        eng.open(current, config.current_format, "current", config.separator, comma),
     )
     schemas = (sources[0].schema(), sources[1].schema())
     _check(config, *schemas)

@@ -169,9 +169,12 @@ def _unit_range(lazy: pl.LazyFrame, names: Sequence[str]) -> set[str]:
 
 
 def _detected(
-    reference: SourceLike, reference_format: str | None, separator: str | None = None
+    reference: SourceLike,
+    reference_format: str | None,
+    separator: str | None = None,
+    decimal_comma: bool = False,
 ) -> dict[str, Detected]:
-    source = open_source(reference, reference_format, "reference", separator)
+    source = open_source(reference, reference_format, "reference", separator, decimal_comma)
     while True:
         schema = dict(source.schema())
         floats = [n for n, d in schema.items() if d.is_float() and _SCORE_WORDS & set(_words(n))]
@@ -231,20 +234,29 @@ def _model_lines(found: Mapping[str, Detected]) -> list[str]:
 
 
 def starter_config(
-    reference: SourceLike, reference_format: str | None = None, separator: str | None = None
+    reference: SourceLike,
+    reference_format: str | None = None,
+    separator: str | None = None,
+    decimal_comma: bool = False,
 ) -> str:
     """TOML text listing every column with its inferred kind and automatically chosen test.
-    ``separator``: the CSV field separator the data needs (written into the config too)."""
+    ``separator``: the CSV field separator the data needs, ``decimal_comma``: its numbers are
+    written with a decimal comma (both written into the config too)."""
     config = DriftConfig(
-        reference_format=reference_format, current_format=reference_format, separator=separator
+        reference_format=reference_format,
+        current_format=reference_format,
+        separator=separator,
+        decimal_comma=decimal_comma,
     )
     report = run_report(reference, reference, config)
-    found = _detected(reference, reference_format, config.separator)
+    found = _detected(reference, reference_format, config.separator, decimal_comma)
     read_with = (
         [f"separator = {_toml_key(config.separator)}   # CSV field separator of the inputs"]
         if config.separator is not None
         else []
     )
+    if decimal_comma:
+        read_with.append("decimal_comma = true   # CSV numbers are written 1,5")
     lines = [
         f"# drift.toml written by `drift init` (driftcli {__version__})",
         f"# from {report.reference.source} ({report.reference.rows} rows).",

@@ -168,3 +168,64 @@ def test_json_lines_keys_beyond_the_first_lines_are_found(tmp_path: Path) -> Non
         path = lines(tmp_path / f"{len(name)}.ndjson{'.gz' if zipped else ''}", row, zipped)
         schema = pl.scan_ndjson(path, infer_schema_length=100).collect_schema()
         assert _keys_beyond(str(path), schema) is expected, name
+
+
+def _with_decimal_commas(df: pl.DataFrame, path: Path) -> Path:
+    """``df`` as a ';' CSV whose floats are written with a decimal comma (``-0,5``)."""
+    floats = [c for c, t in df.schema.items() if t.is_float()]
+    text = df.with_columns(
+        pl.col(c).cast(pl.String).str.replace(".", ",", literal=True) for c in floats
+    )
+    text.write_csv(path, separator=";")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["polars", "stream"])
+def test_decimal_comma_reads_numbers_as_the_same_data_written_with_points(
+    tmp_path: Path, frames: tuple[pl.DataFrame, pl.DataFrame], engine: str
+) -> None:
+    # A European spreadsheet's CSV: ';' between fields, ',' before the decimals. Read with
+    # decimal_comma its numbers are the very floats of the same data written with points.
+    ref = _with_decimal_commas(frames[0], tmp_path / "ref.csv")
+    cur = _with_decimal_commas(frames[1], tmp_path / "cur.csv")
+    assert "," in ref.read_text().splitlines()[1]
+    config = DriftConfig(separator=";", decimal_comma=True)
+    got = run_report(ref, cur, config, engine=engine)
+    want = run_report(
+        write(frames[0], tmp_path / "p_ref.csv"), write(frames[1], tmp_path / "p_cur.csv")
+    )
+    assert [c.to_dict() for c in got.columns] == [c.to_dict() for c in want.columns]
+    x = next(c for c in got.columns if c.column == "x")
+    assert x.kind.value == "numeric" and x.drifted
+
+
+def test_decimal_commas_read_without_the_option_name_it(
+    tmp_path: Path, frames: tuple[pl.DataFrame, pl.DataFrame]
+) -> None:
+    ref = _with_decimal_commas(frames[0], tmp_path / "ref.csv")
+    cur = _with_decimal_commas(frames[1], tmp_path / "cur.csv")
+    report = run_report(ref, cur, DriftConfig(separator=";"))
+    x = next(c for c in report.columns if c.column == "x")
+    assert x.status.value == "error" and x.reason is not None
+    assert "--decimal-comma (decimal_comma = true)" in x.reason
+    # a formatted number without a decimal comma is not sent there
+    plus = tmp_path / "plus.csv"
+    plus.write_text("v,w\n" + "\n".join(f"+{i},{i % 7}.5" for i in range(50)) + "\n")
+    other = next(c for c in run_report(plus, plus).columns if c.column == "v")
+    assert other.reason is not None and "numbers written as text ('+0'" in other.reason
+    assert "--decimal-comma" not in other.reason
+
+
+def test_decimal_comma_needs_another_separator_and_a_boolean() -> None:
+    from driftcli.config import config_from_mapping
+    from driftcli.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="decimal_comma needs a separator other than ','"):
+        DriftConfig(decimal_comma=True)
+    with pytest.raises(ConfigError, match="decimal_comma needs a separator"):
+        DriftConfig(separator=",", decimal_comma=True)
+    with pytest.raises(ConfigError, match="decimal_comma must be true or false, got 'yes'"):
+        config_from_mapping({"separator": ";", "decimal_comma": "yes"})
+    config = config_from_mapping({"separator": ";", "decimal_comma": True})
+    assert config.decimal_comma and config.to_dict()["decimal_comma"] is True
+    assert "decimal_comma" not in DriftConfig().to_dict()  # echoed only when set

@@ -883,3 +883,21 @@ def test_spark_submit_runs_drift_through_the_launcher(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     local = to_dict(run_report(SAMPLE_REF, SAMPLE_CUR, engine="polars"))
     assert differences(comparable(json.loads(out.read_text())), comparable(local)) == []
+
+
+def test_decimal_commas_are_refused_by_the_spark_engine_with_the_fix(tmp_path: Path) -> None:
+    # Spark's CSV reader takes numbers with a decimal point only: a CSV read with
+    # decimal_comma stops with the fix, exit 2.
+    _need_spark()
+    data = tmp_path / "ref.csv"
+    data.write_text("x;y\n1,5;a\n2,25;b\n")
+    with pytest.raises(ConfigError, match="decimal_comma is not read by the spark engine"):
+        SparkEngine().open(str(data), None, "reference", ";", decimal_comma=True)
+    from typer.testing import CliRunner
+
+    from driftcli.cli import app
+
+    args = ["report", str(data), str(data), "--engine", "spark", "--separator", ";"]
+    result = CliRunner().invoke(app, [*args, "--decimal-comma"])
+    assert result.exit_code == 2, result.output
+    assert "--engine polars or stream" in result.output

@@ -143,6 +143,38 @@ def test_init_reads_a_csv_with_another_separator_and_keeps_it(
     assert report.exit_code == 0, report.output
 
 
+def test_init_and_report_read_decimal_commas_and_keep_the_setting(tmp_path: Path) -> None:
+    # A ';' CSV with decimal commas: `drift init --decimal-comma` writes decimal_comma = true
+    # beside the separator, and the report it starts tests the column as numbers.
+    import json
+
+    from typer.testing import CliRunner
+
+    from driftcli.cli import app
+
+    rng = np.random.default_rng(6)
+    data = tmp_path / "ref.csv"
+    values = [f"{v:.3f}".replace(".", ",") for v in rng.normal(size=300)]
+    data.write_text("x;city\n" + "\n".join(f"{v};{'ab'[i % 2]}" for i, v in enumerate(values)))
+    runner = CliRunner()
+    out = tmp_path / "drift.toml"
+    alone = runner.invoke(app, ["init", str(data), "--decimal-comma", "-o", str(out)])
+    assert alone.exit_code == 2 and "decimal_comma needs a separator other than ','" in alone.output
+    run = runner.invoke(
+        app, ["init", str(data), "--separator", ";", "--decimal-comma", "-o", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    config = load_config(out)
+    assert config.separator == ";" and config.decimal_comma
+    summary = tmp_path / "s.json"
+    report = runner.invoke(
+        app, ["report", str(data), str(data), "-c", str(out), "--json", str(summary), "-q"]
+    )
+    assert report.exit_code == 0, report.output
+    x = next(c for c in json.loads(summary.read_text())["columns"] if c["column"] == "x")
+    assert x["kind"] == "numeric" and x["status"] == "ok", x
+
+
 def test_init_reads_a_csv_whose_values_change_type_past_the_first_rows(tmp_path: Path) -> None:
     # A score column of floats that holds "n/a" in row 301: the report part of `drift init`
     # read it again with types from every row, but the look for a score in [0, 1] read it

@@ -139,9 +139,15 @@ class Engine(Protocol):
     reads_elsewhere: bool
 
     def open(
-        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+        self,
+        src: SourceLike,
+        fmt: str | None,
+        role: str,
+        separator: str | None,
+        decimal_comma: bool = False,
     ) -> DataSource:
-        """One side, opened lazily (nothing but the schema is read)."""
+        """One side, opened lazily (nothing but the schema is read). ``separator`` and
+        ``decimal_comma`` say how CSV files write fields and numbers."""
         ...
 
     def passes(

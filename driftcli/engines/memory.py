@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -82,6 +83,9 @@ def _moments_of(s: pl.Series) -> Moments:
 
 #: Columns made contiguous at a time for their moments (bounds the copies' memory).
 _MOMENTS_BATCH = 8
+
+#: A number written with a decimal comma (``-0,346``), as ``decimal_comma`` reads it.
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
 
 
 def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
@@ -247,10 +251,15 @@ class MemoryEngine:
     reads_elsewhere = False
 
     def open(
-        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+        self,
+        src: SourceLike,
+        fmt: str | None,
+        role: str,
+        separator: str | None,
+        decimal_comma: bool = False,
     ) -> DataSource:
         """A path, glob, folder or frame as a lazy Polars scan (:mod:`driftcli.inputs`)."""
-        return open_source(src, fmt, role, separator)
+        return open_source(src, fmt, role, separator, decimal_comma)
 
     def passes(
         self, ref: DataSource, cur: DataSource, columns: Sequence[str], extra: float = 0.0
@@ -417,12 +426,17 @@ class MemoryEngine:
         if kind in (None, Kind.OTHER) and ref.dtype == pl.String:
             example = formatted_number_example(ref, cur)
             if example is not None:
+                comma = (
+                    "in a CSV, read them with --decimal-comma (decimal_comma = true), "
+                    if _DECIMAL_COMMA.fullmatch(example)
+                    else ""
+                )
                 return PreparedColumn(
                     Kind.OTHER,
                     error=f"its values are numbers written as text ({example!r}: a decimal "
                     "comma, digit grouping, a plus sign, spaces, a currency or percent sign), "
-                    "and as text each value is only a label; write plain numbers (digits and "
-                    "a decimal point), "
+                    f"and as text each value is only a label; {comma}write plain numbers "
+                    "(digits and a decimal point), "
                     'set kind = "categorical" to compare them as labels anyway, or exclude '
                     "the column",
                 )

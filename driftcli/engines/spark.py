@@ -919,7 +919,12 @@ class SparkEngine(StreamEngine):
         self.compute = chosen
 
     def open(
-        self, src: SourceLike, fmt: str | None, role: str, separator: str | None
+        self,
+        src: SourceLike,
+        fmt: str | None,
+        role: str,
+        separator: str | None,
+        decimal_comma: bool = False,
     ) -> DataSource:
         if isinstance(src, (pl.DataFrame, pl.LazyFrame)):
             raise ConfigError(
@@ -928,8 +933,18 @@ class SparkEngine(StreamEngine):
             )
         text = os.fspath(src)
         _pyspark_version()
-        if not _URI.match(text) and not text.startswith(TABLE_PREFIX):
-            resolve_files(text, fmt, role)  # a wrong local path fails before Spark starts
+        found = fmt
+        if _URI.match(text):
+            found = fmt or format_from_path(urlparse(text).path.rstrip("/"))
+        elif not text.startswith(TABLE_PREFIX):
+            # a wrong local path fails before Spark starts
+            found = resolve_files(text, fmt, role)[1]
+        if decimal_comma and found == "csv":
+            raise ConfigError(
+                f"{role} {text}: decimal_comma is not read by the spark engine (Spark's CSV "
+                "reader takes numbers with a decimal point only); compare these files with "
+                "--engine polars or stream, or write their numbers with decimal points"
+            )
         return open_spark(spark_session(), text, fmt, role, separator)
 
     def rows(self, src: DataSource) -> int | None:

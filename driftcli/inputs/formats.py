@@ -48,7 +48,12 @@ def _ipc(files: Sequence[str], options: ReadOptions) -> pl.LazyFrame:
 
 
 def _csv(file: str, options: ReadOptions) -> pl.LazyFrame:
-    scan = functools.partial(pl.scan_csv, separator=options.separator or ",", glob=False)
+    scan = functools.partial(
+        pl.scan_csv,
+        separator=options.separator or ",",
+        decimal_comma=options.decimal_comma,
+        glob=False,
+    )
     head = scan(file, infer_schema_length=INFER_ROWS)
     if not options.whole_file_types and not _empty_at_first(head):
         return head

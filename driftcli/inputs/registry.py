@@ -26,6 +26,8 @@ class ReadOptions:
     hive_root: str | None = None
     #: The field separator of delimited text (CSV); None: the format's default.
     separator: str | None = None
+    #: CSV numbers are written with a decimal comma (``1,5``).
+    decimal_comma: bool = False
     #: Text formats (CSV, JSON Lines): the column types inferred from every row of each file,
     #: not from its first :data:`INFER_ROWS` (slower: the file is parsed once more for them).
     whole_file_types: bool = False

@@ -219,13 +219,18 @@ def _folder_files(folder: Path, fmt: str | None, role: str) -> tuple[list[str], 
 
 
 def open_source(
-    src: SourceLike, fmt: str | None, role: str, separator: str | None = None
+    src: SourceLike,
+    fmt: str | None,
+    role: str,
+    separator: str | None = None,
+    decimal_comma: bool = False,
 ) -> Source:
     """Resolve a path, glob, folder, DataFrame or LazyFrame into a lazy Source.
 
     A path that names an existing file or folder is read as it is, even when its name holds
     glob characters (``data[2024].parquet``); only a path that names nothing is a pattern.
-    ``separator`` is the field separator of CSV files.
+    ``separator`` is the field separator of CSV files; ``decimal_comma``: their numbers are
+    written with a decimal comma.
     """
     if isinstance(src, pl.DataFrame):
         return Source(role, f"<DataFrame {src.height}x{src.width}>", _named(src.lazy()))
@@ -233,7 +238,7 @@ def open_source(
         return Source(role, "<LazyFrame>", _named(src))
     text = os.fspath(src)
     files, fmt, hive_root = resolve_files(text, fmt, role)
-    options = ReadOptions(hive_root=hive_root, separator=separator)
+    options = ReadOptions(hive_root=hive_root, separator=separator, decimal_comma=decimal_comma)
     try:
         lazy = _named(get_reader(fmt).scan(files, options))
     except Exception as exc:

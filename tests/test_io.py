@@ -214,6 +214,16 @@ def test_decimal_commas_read_without_the_option_name_it(
     other = next(c for c in run_report(plus, plus).columns if c.column == "v")
     assert other.reason is not None and "numbers written as text ('+0'" in other.reason
     assert "--decimal-comma" not in other.reason
+    # nor are numbers with digit grouping (1.234,5), which decimal_comma cannot read either
+    grouped = tmp_path / "grouped.csv"
+    rows = [f"{i}.{i:03d},5;{i % 7},5" for i in range(1, 51)]
+    grouped.write_text("v;w\n" + "\n".join(rows) + "\n")
+    config = DriftConfig(separator=";", decimal_comma=True)
+    columns = {c.column: c for c in run_report(grouped, grouped, config).columns}
+    assert columns["w"].kind.value == "numeric"
+    reason = columns["v"].reason
+    assert reason is not None and "numbers written as text ('1.001,5'" in reason
+    assert "--decimal-comma" not in reason
 
 
 def test_decimal_comma_needs_another_separator_and_a_boolean() -> None:

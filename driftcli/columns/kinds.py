@@ -198,6 +198,23 @@ def formatted_number_example(*sides: pl.Series) -> str | None:
     return example
 
 
+#: A number as ``decimal_comma`` reads it: digits, then a decimal comma and digits.
+_DECIMAL_COMMA_NUMBER = r"^-?\d+(?:,\d+)?$"
+
+
+def decimal_comma_numbers(*sides: pl.Series) -> bool:
+    """Whether text holds numbers written with a decimal comma and nothing else (``-0,346``,
+    ``12``): on every side, every distinct non-null value of a sample is such a number, and
+    some have the comma. A CSV read with ``decimal_comma`` reads them as numbers."""
+    comma = False
+    for values in sides:
+        sample = _distinct_head(values)
+        if sample.dtype != pl.String or not sample.str.contains(_DECIMAL_COMMA_NUMBER).all():
+            return False
+        comma = comma or bool(sample.str.contains(",", literal=True).any())
+    return comma
+
+
 def strings_parse_as_datetime(values: pl.Series) -> bool:
     """True when a sample of the non-null strings all parse as dates or datetimes."""
     # Each distinct value once: parsing is what costs (about 5 ms for 1000 category labels

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import itertools
 import math
-import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -23,6 +22,7 @@ import polars as pl
 from driftcli.columns.kinds import (
     ID_MIN_ROWS,
     KindEvidence,
+    decimal_comma_numbers,
     formatted_number_example,
     holds_values,
     id_shaped,
@@ -83,9 +83,6 @@ def _moments_of(s: pl.Series) -> Moments:
 
 #: Columns made contiguous at a time for their moments (bounds the copies' memory).
 _MOMENTS_BATCH = 8
-
-#: A number written with a decimal comma (``-0,346``), as ``decimal_comma`` reads it.
-_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
 
 
 def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
@@ -428,7 +425,7 @@ class MemoryEngine:
             if example is not None:
                 comma = (
                     "in a CSV, read them with --decimal-comma (decimal_comma = true), "
-                    if _DECIMAL_COMMA.fullmatch(example)
+                    if decimal_comma_numbers(ref, cur)
                     else ""
                 )
                 return PreparedColumn(

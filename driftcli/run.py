@@ -475,6 +475,8 @@ def run_report(
         try:
             report = _run(eng, config, sources, progress)
             break
+        except MemoryError as exc:
+            raise _out_of_memory(eng.name, exc) from exc
         except TypesChangedError as exc:
             # Once per side: a side read with types from every row raises InputError.
             i = 0 if exc.role == "reference" else 1
@@ -488,6 +490,29 @@ def run_report(
         duration=time.perf_counter() - started,
         notices=(*notices, *report.notices),
     )
+
+
+def _out_of_memory(engine: str, exc: MemoryError) -> InputError:
+    """What to do when the run did not fit in memory (NumPy's MemoryError, here or raised
+    again from a pass on Spark's executors): the data is too large for the way the engine
+    holds it, not a bug."""
+    why = str(exc) or "MemoryError"
+    if engine == "polars":
+        fix = (
+            "use the default engine (auto), which reads a few columns at a time when the data "
+            "is larger than the memory budget, or --engine stream"
+        )
+    elif engine == "spark":
+        fix = (
+            "give the driver and the executors' Python workers more memory (--driver-memory, "
+            "spark.executor.pyspark.memory), or lower DRIFT_MEMORY_BUDGET for smaller passes"
+        )
+    else:
+        fix = (
+            "lower DRIFT_MEMORY_BUDGET (the engine sizes what it holds at once by it, e.g. "
+            "DRIFT_MEMORY_BUDGET=4G) or free memory for this run"
+        )
+    return InputError(f"the inputs do not fit in this run's memory ({why}); {fix}")
 
 
 def _open(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 
 import numpy as np
@@ -342,3 +343,37 @@ def test_moments_equal_the_finite_values_moments_bit_for_bit() -> None:
         expect = [v if isinstance(v, float) and np.isfinite(v) else None for v in (mean, std)]
         assert [got[name].mean, got[name].std] == expect, name
     assert got["plain"].mean is not None and got["one"].std is None and got["none"].mean is None
+
+
+_OUT_OF_MEMORY = """
+import resource, sys
+import numpy as np, polars as pl
+from driftcli import InputError, run_report
+rng = np.random.default_rng(0)
+n = 30_000_000
+ref, cur = pl.DataFrame({"x": rng.normal(size=n)}), pl.DataFrame({"x": rng.normal(size=n)})
+with open("/proc/self/status") as status:
+    size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+# 150 MiB more address space than the data took: a 229 MiB sorted copy cannot be made
+resource.setrlimit(resource.RLIMIT_AS, (size + 150 * 2**20, size + 150 * 2**20))
+try:
+    run_report(ref, cur, engine="polars")
+except InputError as exc:
+    print(exc)
+    sys.exit(2)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc are Linux's")
+def test_a_run_that_does_not_fit_in_memory_says_what_to_do_not_that_it_is_a_bug() -> None:
+    # A real MemoryError: NumPy cannot allocate a column's sorted copy under an address-space
+    # limit. It used to reach the CLI as "internal error ... a bug in driftcli", exit 3.
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _OUT_OF_MEMORY], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = done.stdout
+    assert said.startswith("the inputs do not fit in this run's memory (Unable to allocate")
+    assert "use the default engine (auto)" in said and "--engine stream" in said

@@ -901,3 +901,36 @@ def test_decimal_commas_are_refused_by_the_spark_engine_with_the_fix(tmp_path: P
     result = CliRunner().invoke(app, [*args, "--decimal-comma"])
     assert result.exit_code == 2, result.output
     assert "--engine polars or stream" in result.output
+
+
+class _WorkerExit:
+    """A pass whose unpickling ends the Python worker that receives it (``os._exit``), as
+    the kernel's OOM killer or a crash in native code would."""
+
+    chunk = ("x", "y")
+
+    def reads(self, side: int) -> list[str]:
+        return ["x", "y"]
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_during_a_pass_is_said_so_not_a_read_error(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # Spark's words for it are "Python worker exited unexpectedly (crashed)", which read
+    # as "reference ...: Spark cannot read it (... awaitResult:); check the path".
+    path = tmp_path / "side.parquet"
+    pl.DataFrame({"x": [1.0, 2.0, 3.0], "y": [4.0, 5.0, 6.0]}).write_parquet(path)
+    src = SparkEngine().open(str(path), None, "reference", None)
+    assert isinstance(src, SparkSource)
+    with pytest.raises(InputError) as caught:
+        spark_engine._run_on_executors((src, src), _WorkerExit())  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith(
+        "the Python worker comparing a pass of columns (x, y) on Spark's executors exited "
+        "unexpectedly, most often because it ran out of memory"
+    )
+    assert "spark.executor.pyspark.memory" in message and "DRIFT_SPARK_COMPUTE=driver" in message
+    assert "cannot read" not in message

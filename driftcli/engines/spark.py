@@ -1120,7 +1120,7 @@ def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> P
     try:
         pieces = grouped[0].cogroup(grouped[1]).applyInArrow(task, "piece binary").toArrow()
     except Exception as exc:
-        raise pass_error(sides[0].role, sides[0].label, exc) from exc
+        raise pass_error(sides[0].role, sides[0].label, exc, job.chunk) from exc
     blob = b"".join(pieces.column("piece").to_pylist())
     if not blob:  # no rows on either side (the run stops on that before the passes)
         raise InputError(f"{sides[0].role} {sides[0].label}: no rows to compare")
@@ -1129,10 +1129,23 @@ def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> P
     return outcome
 
 
-def pass_error(role: str, label: str, exc: BaseException) -> InputError:
-    """The error of a pass's Spark job: a worker that cannot import driftcli or what it
-    needs, or a read that failed (named as a read of ``role``'s ``label``)."""
+def pass_error(
+    role: str, label: str, exc: BaseException, columns: Sequence[str] = ()
+) -> InputError:
+    """The error of a pass's Spark job (of ``columns``): a worker that cannot import
+    driftcli or what it needs, a worker that died while comparing, or a read that failed
+    (named as a read of ``role``'s ``label``)."""
     text = str(exc)
+    if "Python worker exited unexpectedly" in text:
+        which = f" ({', '.join(columns)})" if columns else ""
+        return InputError(
+            f"the Python worker comparing a pass of columns{which} on Spark's executors "
+            "exited unexpectedly, most often because it ran out of memory (one task holds "
+            "the pass's columns of both sides and their sorted copies); give the executors' "
+            "Python workers more memory (spark.executor.pyspark.memory, or "
+            "spark.executor.memoryOverhead on YARN and Kubernetes), lower DRIFT_MEMORY_BUDGET "
+            "for fewer columns a pass, or set DRIFT_SPARK_COMPUTE=driver"
+        )
     if "ModuleNotFoundError" in text or "No module named" in text:
         missing = re.search(r"No module named '([^']+)'", text)
         name = missing.group(1) if missing else "driftcli"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, timedelta
 
@@ -370,8 +371,11 @@ def test_a_run_that_does_not_fit_in_memory_says_what_to_do_not_that_it_is_a_bug(
     # limit. It used to reach the CLI as "internal error ... a bug in driftcli", exit 3.
     import subprocess
 
+    # One malloc arena: each new thread would reserve 64 MiB of address space for its own,
+    # and the run's threads could not start under the limit ("can't start new thread").
+    env = {**os.environ, "MALLOC_ARENA_MAX": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", _OUT_OF_MEMORY], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", _OUT_OF_MEMORY], capture_output=True, text=True, timeout=300, env=env
     )
     assert done.returncode == 2, done.stdout + done.stderr
     said = done.stdout

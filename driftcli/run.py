@@ -48,7 +48,7 @@ from driftcli.sections.registry import (
     section_columns,
     sections,
 )
-from driftcli.timeline import parse_time_column
+from driftcli.timeline import date_order, parse_time_column
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
@@ -95,6 +95,38 @@ def _time_range(df: pl.DataFrame, column: str | None, role: str) -> TimeRange | 
         column,
         None if lo is None else str(json_value(lo)),
         None if hi is None else str(json_value(hi)),
+    )
+
+
+def _date_order_notice(data: _Data) -> str | None:
+    """What the report must say about the numeric dates of a text time column: nothing when
+    a side shows their order, a notice when every date on both sides reads both ways (they
+    were read day first), an InputError when one side's are month first and the other's read
+    both ways (each side was read by its own dates: the second day first)."""
+    column = data.time_column
+    if column is None:
+        return None
+    orders = {
+        role: date_order(df.get_column(column))
+        for role, df in (("reference", data.reference), ("current", data.current))
+        if column in df.columns
+    }
+    said = set(orders.values())
+    if "either" not in said or "day first" in said:
+        return None
+    if "month first" in said:
+        month = next(role for role, o in orders.items() if o == "month first")
+        either = next(role for role, o in orders.items() if o == "either")
+        raise InputError(
+            f"time column {column!r}: the {month} data writes its dates month first "
+            f"(01/28/2024), and every date of the {either} data reads both ways (01/02/2024 is "
+            "1 February or 2 January), so the two sides cannot be read alike; write the dates "
+            "as ISO 8601 (2024-01-02)"
+        )
+    return (
+        f"time column {column!r}: every date reads both day first and month first (01/02/2024 "
+        "is 1 February or 2 January) and was read day first; if they are month first, write "
+        "them as ISO 8601 (2024-01-02)"
     )
 
 
@@ -662,6 +694,7 @@ def _report(
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current
+    dates = _date_order_notice(data)
     return Report(
         reference=SourceInfo(
             labels[0],
@@ -691,6 +724,7 @@ def _report(
         notices=(
             *_notices(columns, ctx.reference_schema),
             *(n for spec in sections() for n in spec.notices(config)),
+            *([dates] if dates is not None else []),
         ),
     )
 

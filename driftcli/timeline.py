@@ -10,7 +10,8 @@ starts at its timestamp truncated to the duration (``Expr.dt.truncate``), so ``1
 calendar days and ``1w`` windows start on Mondays. For a time-zone-aware column the days are
 those of the column's time zone (a Europe/Berlin column gets Berlin midnights, 23- and 25-hour
 days at DST changes); a naive column is taken as it is; ISO 8601 text is parsed, and text with
-UTC offsets becomes UTC. A Date column cannot take windows shorter than a day (ConfigError).
+UTC offsets becomes UTC; numeric dates (``01/28/2024``) are read in the order their values show
+(:func:`parse_time_column`). A Date column cannot take windows shorter than a day (ConfigError).
 Row windows are consecutive blocks of rows in time order (file order without ``time_column``);
 the last one may be shorter. Rows whose timestamp is missing belong to no window, with row
 windows too. Rows with equal timestamps keep their file order. Windows without rows (a day with
@@ -105,26 +106,77 @@ def window_label(v: object, every: str | None) -> str:
     return iso_text(v) or ""
 
 
+#: A date written with numbers only, day and month in either order (``01/02/2024``,
+#: ``1.2.2024``, ``01-02-2024``), then anything (a time of day).
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}"
+
+#: A first number above 12 (a day: ``31/01/2024``), and a second one (``01/28/2024``).
+_DAY_FIRST = r"^\s*(?:1[3-9]|[2-9]\d)[/.-]"
+_MONTH_FIRST = r"^\s*\d{1,2}[/.-](?:1[3-9]|[2-9]\d)[/.-]"
+
+#: The order of day and month in a text time column's numeric dates (:func:`date_order`).
+DateOrder = Literal["day first", "month first", "either", "mixed"]
+
+
+def date_order(values: pl.Series) -> DateOrder | None:
+    """How a text column writes its numeric dates (``a/b/yyyy``): ``day first`` when some
+    first number is above 12 (``31/01/2024``), or when no value reads differently the other
+    way (``01/01/2024``); ``month first`` when some second number is (``01/28/2024``); ``mixed``
+    when both happen; ``either`` when every date reads both ways and some differ (``01/02/2024``
+    is 1 February or 2 January). None: not such dates (ISO 8601, or not text)."""
+    if values.dtype != pl.String:
+        return None
+    dates = values.drop_nulls()
+    if not dates.len() or not dates.head(1).str.contains(_NUMERIC_DATE).all():
+        return None  # ISO 8601 or other text: no need to look at every value
+    if not dates.str.contains(_NUMERIC_DATE).all():
+        return None
+    day = bool(dates.str.contains(_DAY_FIRST).any())
+    month = bool(dates.str.contains(_MONTH_FIRST).any())
+    if day and month:
+        return "mixed"
+    if month:
+        return "month first"
+    if day:
+        return "day first"
+    # Every number up to 12: the distinct day-and-month pairs (at most 144) say whether any
+    # reads differently the other way.
+    heads = dates.str.extract(r"^\s*(\d{1,2}[/.-]\d{1,2}[/.-])", 1).unique()
+    pairs = heads.str.extract_groups(r"^(\d{1,2})[/.-](\d{1,2})").struct.unnest()
+    first, second = (pairs.to_series(i).cast(pl.Int32) for i in (0, 1))
+    return "either" if bool((first != second).any()) else "day first"
+
+
 def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> pl.DataFrame:
     """``df`` with a text time column parsed as datetimes (ISO 8601; an offset or ``Z`` gives
-    UTC); Date/Datetime columns pass through. Anything else is an InputError naming it."""
+    UTC); Date/Datetime columns pass through. Anything else is an InputError naming it.
+
+    Numeric dates (``a/b/yyyy``) are read day first, as Polars reads them, unless a second
+    number above 12 shows they are written month first (``01/28/2024``); a column whose
+    dates read both ways is read day first (:func:`date_order`: the run says so)."""
     dtype = df.schema[column]
     if dtype == pl.String:
+        text = df[column]
+        order = date_order(text)
+        if order == "month first":
+            # Day and month swapped, the text is read as Polars reads day-first dates.
+            text = text.str.replace(
+                r"^(\s*)(\d{1,2})([/.-])(\d{1,2})([/.-])", "${1}${4}${3}${2}${5}"
+            )
         try:
             # Eager on the Series: Polars' expression form refuses text with an offset unless
             # a format or time zone is given; the eager form infers both.
-            parsed = df[column].str.to_datetime(strict=True)
+            parsed = text.str.to_datetime(strict=True)
         except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-            first = df[column].drop_nulls().head(1).to_list()
-            month_first = (
-                " (text such as 01/28/2024 is read day first, as 01/02/2024 is 1 February: "
-                "write month-first dates as ISO 8601, 2024-01-28)"
-                if first and re.match(r"^\s*\d{1,2}/\d{1,2}/\d{4}", first[0])
+            mixed = (
+                " (some dates are written day first, 31/01/2024, and others month first, "
+                "01/28/2024: write them one way, as ISO 8601, 2024-01-28)"
+                if order == "mixed"
                 else ""
             )
             raise InputError(
                 f"time column {column!r} in the {role} data is text that does not parse as "
-                f"datetimes{month_first}; fix the values or write it as a Date/Datetime column"
+                f"datetimes{mixed}; fix the values or write it as a Date/Datetime column"
             ) from None
         return df.with_columns(parsed.alias(column))
     if not isinstance(dtype, (pl.Date, pl.Datetime)):

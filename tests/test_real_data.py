@@ -15,6 +15,7 @@ import subprocess
 import sys
 import warnings
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -995,6 +996,58 @@ def test_a_time_column_written_as_day_first_text_has_its_true_range(tmp_path: Pa
     got = summary["current"]["time_range"]
     assert (got["min"][:10], got["max"][:10]) == ("2024-01-28", "2024-02-04")
     assert summary["windows"]["windows"][0]["label"] == "2024-01-28"
+
+
+def _dated_csv(path: Path, first: date, days: int, fmt: str, seed: int) -> Path:
+    """600 rows over ``days`` days from ``first``, the time column written with ``fmt``."""
+    rng = np.random.default_rng(seed)
+    when = [first + timedelta(days=int(d)) for d in np.sort(rng.integers(0, days, 600))]
+    pl.DataFrame({"ts": [d.strftime(fmt) for d in when], "x": rng.normal(0, 1, 600)}).write_csv(
+        path
+    )
+    return path
+
+
+def test_a_month_first_time_column_is_read_month_first(tmp_path: Path) -> None:
+    # A US log, 01/13/2024 .. 01/31/2024: a second number above 12 shows the order. It used
+    # to be an input error ("write month-first dates as ISO 8601").
+    ref = _dated_csv(tmp_path / "ref.csv", date(2023, 12, 1), 31, "%m/%d/%Y", 72)
+    cur = _dated_csv(tmp_path / "cur.csv", date(2024, 1, 13), 19, "%m/%d/%Y", 73)
+    args = ("--time-column", "ts", "--window", "1d")
+    run = drift(ref, cur, *args, json_out=tmp_path / "s.json")
+    assert_clean(run)
+    summary = summary_of(run)
+    assert summary["windows"]["windows"][0]["label"] == "2024-01-13"
+    got = summary["current"]["time_range"]
+    assert (got["min"][:10], got["max"][:10]) == ("2024-01-13", "2024-01-31")
+    assert not [n for n in summary["notices"] if "reads both" in n]
+
+
+def test_dates_that_read_both_ways_are_said_to_be_read_day_first(tmp_path: Path) -> None:
+    # Every date of both sides has day and month up to 12 (02/01/2024 .. 02/07/2024): no
+    # value shows the order. They are read day first, as before, and now the report says so.
+    ref = _dated_csv(tmp_path / "ref.csv", date(2024, 1, 1), 7, "%m/%d/%Y", 74)
+    cur = _dated_csv(tmp_path / "cur.csv", date(2024, 2, 1), 7, "%m/%d/%Y", 75)
+    run = drift(ref, cur, "--time-column", "ts", "--window", "1d", json_out=tmp_path / "s.json")
+    assert_clean(run)
+    said = [n for n in summary_of(run)["notices"] if n.startswith("time column 'ts'")]
+    assert said == [
+        "time column 'ts': every date reads both day first and month first (01/02/2024 is "
+        "1 February or 2 January) and was read day first; if they are month first, write "
+        "them as ISO 8601 (2024-01-02)"
+    ]
+    assert "read day first" in run.output  # the terminal's notices too
+
+
+def test_month_first_dates_beside_dates_that_read_both_ways_stop_the_run(tmp_path: Path) -> None:
+    # The reference shows month first (01/28/2024); the current's week reads both ways and
+    # was read day first: its windows would be 1 February, 1 March, ... Exit 2, not that.
+    ref = _dated_csv(tmp_path / "ref.csv", date(2024, 1, 1), 31, "%m/%d/%Y", 76)
+    cur = _dated_csv(tmp_path / "cur.csv", date(2024, 2, 1), 7, "%m/%d/%Y", 77)
+    run = drift(ref, cur, "--time-column", "ts", "--window", "1d", json_out=tmp_path / "s.json")
+    assert_usage_error(
+        run, "the reference data writes its dates month first", "cannot be read alike"
+    )
 
 
 def test_a_sentinel_that_sets_the_scale_of_wasserstein_is_named(tmp_path: Path) -> None:

@@ -23,7 +23,13 @@ from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
 from driftcli.sections.windows.compute import run_windows
 from driftcli.sections.windows.config import WindowRule, window_rule_from_mapping
 from driftcli.sections.windows.result import WindowColumn
-from driftcli.timeline import parse_window, split_windows, time_ordered
+from driftcli.timeline import (
+    date_order,
+    parse_time_column,
+    parse_window,
+    split_windows,
+    time_ordered,
+)
 
 # ------------------------------------------------------------------------------ parse_window
 
@@ -159,11 +165,41 @@ def test_unparseable_text_time_column_is_an_input_error(values: list[str]) -> No
         split_windows(pl.DataFrame({"ts": values}), parse_window("1d"), "ts")
 
 
-def test_month_first_text_is_named_as_such() -> None:
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["31/01/2024", "01/02/2024"], "day first"),  # 31 is a day
+        (["01/28/2024 10:00", "02/01/2024 09:00", None], "month first"),  # 28 is a day
+        (["01.28.2024", "1-5-2024"], "month first"),  # dots and dashes too
+        (["01/02/2024", "03/04/2024"], "either"),  # 1 February or 2 January
+        (["01/01/2024", "05/05/2024"], "day first"),  # the same either way
+        (["31/01/2024", "01/28/2024"], "mixed"),
+        (["2024-01-02", "2024-01-28"], None),  # ISO 8601
+        (["01/02/2024", "tomorrow"], None),  # not all numeric dates
+    ],
+)
+def test_date_order_of_numeric_dates(values: list[str | None], order: str | None) -> None:
+    assert date_order(pl.Series(values, dtype=pl.String)) == order
+
+
+def test_month_first_text_is_read_month_first() -> None:
     # Polars reads a/b/yyyy day first (pl.Series(["01/05/2024"]).str.to_datetime(): 1 May),
-    # so a month-first log fails at its first day past the 12th; the message says why.
-    df = pl.DataFrame({"ts": ["01/05/2024 10:00", "01/28/2024 10:00"]})
-    with pytest.raises(InputError, match=r"does not parse as datetimes \(text such as 01/28"):
+    # so a month-first log failed at its first day past the 12th. A second number above 12
+    # shows the order: 01/05 is 5 January beside 01/28.
+    df = pl.DataFrame({"ts": ["01/05/2024 10:00", "01/28/2024 10:00", "02/01/2024 09:30"]})
+    parsed = parse_time_column(df, "ts")["ts"].to_list()
+    assert parsed == [
+        datetime(2024, 1, 5, 10, 0),
+        datetime(2024, 1, 28, 10, 0),
+        datetime(2024, 2, 1, 9, 30),
+    ]
+    windows, _ = split_windows(df, parse_window("1d"), "ts")
+    assert [w.label for w in windows] == ["2024-01-05", "2024-01-28", "2024-02-01"]
+
+
+def test_dates_written_both_ways_in_one_column_are_named_as_such() -> None:
+    df = pl.DataFrame({"ts": ["31/01/2024 10:00", "01/28/2024 10:00"]})
+    with pytest.raises(InputError, match=r"does not parse as datetimes \(some dates are written"):
         split_windows(df, parse_window("1d"), "ts")
 
 

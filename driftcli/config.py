@@ -34,7 +34,7 @@ from driftcli.errors import ConfigError, reject_unknown_keys
 from driftcli.inputs.registry import format_names, normalise_format
 from driftcli.results.vocabulary import DEFAULT_CORRECTION, USER_KINDS, Correction, FailOn, Kind
 from driftcli.stats import get_test
-from driftcli.timeline import WindowSpec, parse_window
+from driftcli.timeline import DATE_ORDERS, WindowSpec, parse_window
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -151,6 +151,7 @@ _CORE_KEYS: dict[str, str] = {
     "auto_threshold": '[auto_threshold] table: how threshold = "auto" chunks the reference',
     "time_column": "timestamp column: orders rows for windows and concept drift",
     "window": "window of the current data: a duration like 1d (needs time_column) or '1000 rows'",
+    "date_order": "day first | month first: numeric dates (01/02/2024) of a text time column",
     "separator": "field separator of CSV inputs (default ',')",
     "decimal_comma": "true: CSV numbers are written with a decimal comma (1,5); needs separator",
     "max_segments": "most segments (segment_by value combinations) a run compares (default 200)",
@@ -207,6 +208,9 @@ class DriftConfig:
     auto_threshold: AutoThresholdConfig
     time_column: str | None
     window: str | None  # a Polars duration ("1d") or a row count ("1000 rows")
+    #: How a text time column writes numeric dates (``01/02/2024``): ``day first`` or ``month
+    #: first``; None: as the dates of both sides show it (:func:`driftcli.timeline.date_order`).
+    date_order: str | None
     separator: str | None
     #: CSV numbers are written with a decimal comma (``1,5``), as European spreadsheets
     #: export them; needs a ``separator`` other than ``,``.
@@ -239,6 +243,7 @@ class DriftConfig:
         auto_threshold: AutoThresholdConfig | None = None,
         time_column: str | None = None,
         window: str | None = None,
+        date_order: str | None = None,
         separator: str | None = None,
         decimal_comma: bool = False,
         max_segments: int = DEFAULT_MAX_SEGMENTS,
@@ -270,6 +275,10 @@ class DriftConfig:
             raise ConfigError(
                 f"separator must be one character (e.g. ';' or '\\t'), got {separator!r}"
             )
+        if date_order is not None and date_order not in DATE_ORDERS:
+            raise ConfigError(
+                f"date_order must be one of {', '.join(map(repr, DATE_ORDERS))}, got {date_order!r}"
+            )
         if not isinstance(decimal_comma, bool):
             raise ConfigError(f"decimal_comma must be true or false, got {decimal_comma!r}")
         if decimal_comma and separator in (None, ","):
@@ -295,6 +304,7 @@ class DriftConfig:
             "sections": MappingProxyType(_section_tables({**(sections or {}), **tables})),
             "time_column": _time_column(time_column),
             "window": _window(window, time_column),
+            "date_order": date_order,
             "separator": separator,
             "decimal_comma": decimal_comma,
             "max_segments": max_segments,
@@ -360,7 +370,8 @@ class DriftConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as echoed in reports (core keys, then each table;
-        ``decimal_comma`` only when it is set, so configs without it keep their echo)."""
+        ``date_order`` and ``decimal_comma`` only when set, so configs without them keep their
+        echo; a run that finds month-first dates sets ``date_order``)."""
         out: dict[str, Any] = {
             "columns": list(self.columns) if self.columns is not None else None,
             "exclude": list(self.exclude),
@@ -390,6 +401,7 @@ class DriftConfig:
                 "auto_threshold": self.auto_threshold.to_dict(),
                 "time_column": self.time_column,
                 "window": self.window,
+                **({"date_order": self.date_order} if self.date_order is not None else {}),
                 "separator": self.separator,
                 **({"decimal_comma": True} if self.decimal_comma else {}),
                 "max_segments": self.max_segments,
@@ -545,6 +557,7 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Drif
         "correction",
         "time_column",
         "window",
+        "date_order",
         "separator",
         "column_errors",
     ):

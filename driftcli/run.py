@@ -81,7 +81,9 @@ def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | N
     return None
 
 
-def _time_range(df: pl.DataFrame, column: str | None, role: str) -> TimeRange | None:
+def _time_range(
+    df: pl.DataFrame, column: str | None, role: str, order: str | None = None
+) -> TimeRange | None:
     """The first and last time of one side; a text time column parsed as the sections parse
     it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``)."""
     if column is None or column not in df.columns:
@@ -89,7 +91,7 @@ def _time_range(df: pl.DataFrame, column: str | None, role: str) -> TimeRange | 
     times = df.select(column)
     if times.schema[column] == pl.String:
         with suppress(InputError):  # the sections that read it say why
-            times = parse_time_column(times, column, role)
+            times = parse_time_column(times, column, role, order)
     lo, hi = times.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
     return TimeRange(
         column,
@@ -98,35 +100,49 @@ def _time_range(df: pl.DataFrame, column: str | None, role: str) -> TimeRange | 
     )
 
 
-def _date_order_notice(data: _Data) -> str | None:
-    """What the report must say about the numeric dates of a text time column: nothing when
-    a side shows their order, a notice when every date on both sides reads both ways (they
-    were read day first), an InputError when one side's are month first and the other's read
-    both ways (each side was read by its own dates: the second day first)."""
-    column = data.time_column
-    if column is None:
-        return None
+def _time_texts(config: DriftConfig) -> list[str]:
+    """The columns the run reads as times (``time_column``, ``auto_threshold.time_column``)."""
+    return list(
+        dict.fromkeys(c for c in (config.time_column, config.auto_threshold.time_column) if c)
+    )
+
+
+def _with_date_order(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> DriftConfig:
+    """``config`` with ``date_order`` set to ``month first`` when the numeric dates of a text
+    time column show it on one side (``01/28/2024``) and no side shows day first: every side
+    and every section then reads them so, a week of ``02/01/2024 .. 02/07/2024`` too (alone it
+    reads both ways). Else ``config`` as it is: day first, or each side as its dates show."""
+    if config.date_order is not None:
+        return config
     orders = {
-        role: date_order(df.get_column(column))
-        for role, df in (("reference", data.reference), ("current", data.current))
+        date_order(df.get_column(column))
+        for column in _time_texts(config)
+        for df in (ref, cur)
         if column in df.columns
     }
-    said = set(orders.values())
-    if "either" not in said or "day first" in said:
+    if "month first" in orders and not orders & {"day first", "mixed"}:
+        return config.replace(date_order="month first")
+    return config
+
+
+def _date_order_notice(config: DriftConfig, data: _Data) -> str | None:
+    """A notice when no date of a text time column shows its order (every one reads both
+    ways on both sides, ``01/02/2024``): they were read day first."""
+    if config.date_order is not None:
         return None
-    if "month first" in said:
-        month = next(role for role, o in orders.items() if o == "month first")
-        either = next(role for role, o in orders.items() if o == "either")
-        raise InputError(
-            f"time column {column!r}: the {month} data writes its dates month first "
-            f"(01/28/2024), and every date of the {either} data reads both ways (01/02/2024 is "
-            "1 February or 2 January), so the two sides cannot be read alike; write the dates "
-            "as ISO 8601 (2024-01-02)"
-        )
+    orders = {
+        date_order(df.get_column(column))
+        for column in _time_texts(config)
+        for df in (data.reference, data.current)
+        if column in df.columns
+    }
+    if orders != {"either"} and orders != {"either", None}:
+        return None
+    column = _time_texts(config)[0]
     return (
         f"time column {column!r}: every date reads both day first and month first (01/02/2024 "
-        "is 1 February or 2 January) and was read day first; if they are month first, write "
-        "them as ISO 8601 (2024-01-02)"
+        "is 1 February or 2 January) and was read day first; if they are month first, set "
+        'date_order = "month first" in the config'
     )
 
 
@@ -319,9 +335,10 @@ def _passes(
 ) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
     """The passes of :func:`_compare_in_passes` over ``sources`` as staged for them: here,
     or where the engine runs them (:meth:`Engine.pass_runner`)."""
-    config, engine = analysis.config, analysis.engine
+    engine = analysis.engine
     base_ref, base_cur = engine.read(*sources, split.shared, split.own)
     _check_rows(sources, (base_ref, base_cur))
+    config = _with_date_order(analysis.config, base_ref, base_cur)
     shared = split.shared
     tested_ref, tested_cur = (
         df.select(shared) if shared else rows_frame(df.height) for df in (base_ref, base_cur)
@@ -335,7 +352,7 @@ def _passes(
         if progress is not None:
             progress(state["done"], state["total"])
 
-    analysis = dataclasses.replace(analysis, reference_rows=base_ref.height)
+    analysis = dataclasses.replace(analysis, config=config, reference_rows=base_ref.height)
     # Tested columns held for the whole run (a model's columns the sections read too): tested
     # in the first pass from the held frames.
     in_chunks = set(split.columns)
@@ -588,6 +605,7 @@ def _run(
         accumulators: dict[str, PassAccumulator] = {}
         if per_pass is None:
             data = _read(eng, layout, sources)
+            config = _with_date_order(config, data.reference, data.current)
             analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
             columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
         else:
@@ -600,7 +618,11 @@ def _run(
             data, columns, segments, correction = _compare_in_passes(
                 analysis, plans, kinds, sources, split, per_pass, accumulators, progress
             )
-            analysis = dataclasses.replace(analysis, reference_rows=data.reference.height)
+            # as the passes resolved it from the same columns (:func:`_passes`)
+            config = _with_date_order(config, data.reference, data.current)
+            analysis = dataclasses.replace(
+                analysis, config=config, reference_rows=data.reference.height
+            )
         context = RunContext(
             config=config,
             reference=data.reference,
@@ -694,19 +716,19 @@ def _report(
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current
-    dates = _date_order_notice(data)
+    dates = _date_order_notice(config, data)
     return Report(
         reference=SourceInfo(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(ref, data.time_column, "reference"),
+            _time_range(ref, data.time_column, "reference", config.date_order),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(cur, data.time_column, "current"),
+            _time_range(cur, data.time_column, "current", config.date_order),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

@@ -116,6 +116,8 @@ _MONTH_FIRST = r"^\s*\d{1,2}[/.-](?:1[3-9]|[2-9]\d)[/.-]"
 
 #: The order of day and month in a text time column's numeric dates (:func:`date_order`).
 DateOrder = Literal["day first", "month first", "either", "mixed"]
+#: The orders a config may set (``date_order``).
+DATE_ORDERS = ("day first", "month first")
 
 
 def date_order(values: pl.Series) -> DateOrder | None:
@@ -147,18 +149,28 @@ def date_order(values: pl.Series) -> DateOrder | None:
     return "either" if bool((first != second).any()) else "day first"
 
 
-def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> pl.DataFrame:
+def parse_time_column(
+    df: pl.DataFrame, column: str, role: str = "current", order: str | None = None
+) -> pl.DataFrame:
     """``df`` with a text time column parsed as datetimes (ISO 8601; an offset or ``Z`` gives
     UTC); Date/Datetime columns pass through. Anything else is an InputError naming it.
 
-    Numeric dates (``a/b/yyyy``) are read day first, as Polars reads them, unless a second
-    number above 12 shows they are written month first (``01/28/2024``); a column whose
-    dates read both ways is read day first (:func:`date_order`: the run says so)."""
+    Numeric dates (``a/b/yyyy``) are read in ``order`` (``day first`` or ``month first``, the
+    run's ``date_order``); without one, day first as Polars reads them unless a second number
+    above 12 shows they are written month first (``01/28/2024``), and a column whose dates
+    read both ways is read day first (:func:`date_order`: the run says so)."""
     dtype = df.schema[column]
     if dtype == pl.String:
         text = df[column]
-        order = date_order(text)
-        if order == "month first":
+        found = date_order(text)
+        if found in DATE_ORDERS and order is not None and found != order:
+            shown = "31/01/2024" if found == "day first" else "01/28/2024"
+            raise InputError(
+                f"time column {column!r} in the {role} data has dates written {found} "
+                f"({shown}), but they are read {order} (date_order); set date_order to how "
+                "the data writes them, or write them as ISO 8601 (2024-01-28)"
+            )
+        if (order or found) == "month first" and found is not None:
             # Day and month swapped, the text is read as Polars reads day-first dates.
             text = text.str.replace(
                 r"^(\s*)(\d{1,2})([/.-])(\d{1,2})([/.-])", "${1}${4}${3}${2}${5}"
@@ -171,7 +183,7 @@ def parse_time_column(df: pl.DataFrame, column: str, role: str = "current") -> p
             mixed = (
                 " (some dates are written day first, 31/01/2024, and others month first, "
                 "01/28/2024: write them one way, as ISO 8601, 2024-01-28)"
-                if order == "mixed"
+                if found == "mixed"
                 else ""
             )
             raise InputError(

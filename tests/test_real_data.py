@@ -1025,29 +1025,58 @@ def test_a_month_first_time_column_is_read_month_first(tmp_path: Path) -> None:
 
 def test_dates_that_read_both_ways_are_said_to_be_read_day_first(tmp_path: Path) -> None:
     # Every date of both sides has day and month up to 12 (02/01/2024 .. 02/07/2024): no
-    # value shows the order. They are read day first, as before, and now the report says so.
+    # value shows the order. They are read day first, as before, and now the report says so;
+    # date_order = "month first" reads them as written.
     ref = _dated_csv(tmp_path / "ref.csv", date(2024, 1, 1), 7, "%m/%d/%Y", 74)
     cur = _dated_csv(tmp_path / "cur.csv", date(2024, 2, 1), 7, "%m/%d/%Y", 75)
-    run = drift(ref, cur, "--time-column", "ts", "--window", "1d", json_out=tmp_path / "s.json")
+    args = ("--time-column", "ts", "--window", "1d")
+    run = drift(ref, cur, *args, json_out=tmp_path / "s.json")
     assert_clean(run)
-    said = [n for n in summary_of(run)["notices"] if n.startswith("time column 'ts'")]
+    summary = summary_of(run)
+    said = [n for n in summary["notices"] if n.startswith("time column 'ts'")]
     assert said == [
         "time column 'ts': every date reads both day first and month first (01/02/2024 is "
-        "1 February or 2 January) and was read day first; if they are month first, write "
-        "them as ISO 8601 (2024-01-02)"
+        "1 February or 2 January) and was read day first; if they are month first, set "
+        'date_order = "month first" in the config'
     ]
     assert "read day first" in run.output  # the terminal's notices too
+    day_first = [w["label"] for w in summary["windows"]["windows"]]
+    assert day_first == [f"2024-0{m}-02" for m in range(1, 8)]  # 02/01 is 2 January, ...
+    config = tmp_path / "drift.toml"
+    config.write_text('date_order = "month first"\n')
+    told = drift(ref, cur, *args, "-c", str(config), json_out=tmp_path / "t.json")
+    assert_clean(told)
+    told_summary = summary_of(told)
+    labels = [w["label"] for w in told_summary["windows"]["windows"]]
+    assert labels == [f"2024-02-0{d}" for d in range(1, 8)]
+    assert not [n for n in told_summary["notices"] if n.startswith("time column")]
+    # an order the dates contradict is an input error
+    wrong = _dated_csv(tmp_path / "wrong.csv", date(2024, 1, 20), 5, "%d/%m/%Y", 78)
+    refused = drift(ref, wrong, *args, "-c", str(config), json_out=tmp_path / "w.json")
+    assert_usage_error(refused, "has dates written day first (31/01/2024), but they are read")
 
 
-def test_month_first_dates_beside_dates_that_read_both_ways_stop_the_run(tmp_path: Path) -> None:
-    # The reference shows month first (01/28/2024); the current's week reads both ways and
-    # was read day first: its windows would be 1 February, 1 March, ... Exit 2, not that.
+def test_one_side_shows_month_first_for_a_week_that_reads_both_ways(tmp_path: Path) -> None:
+    # A month of reference (01/28/2024 shows month first) and a week of current that alone
+    # reads both ways (02/01/2024 .. 02/07/2024): read as the reference shows, 1-7 February,
+    # where it was seven windows a month apart (1 January, 1 February, ... 1 July).
     ref = _dated_csv(tmp_path / "ref.csv", date(2024, 1, 1), 31, "%m/%d/%Y", 76)
     cur = _dated_csv(tmp_path / "cur.csv", date(2024, 2, 1), 7, "%m/%d/%Y", 77)
     run = drift(ref, cur, "--time-column", "ts", "--window", "1d", json_out=tmp_path / "s.json")
-    assert_usage_error(
-        run, "the reference data writes its dates month first", "cannot be read alike"
-    )
+    assert_clean(run)
+    summary = summary_of(run)
+    labels = [w["label"] for w in summary["windows"]["windows"]]
+    assert labels == [f"2024-02-0{d}" for d in range(1, 8)]
+    assert summary["config"]["date_order"] == "month first"  # what the run read them as
+    assert not [n for n in summary["notices"] if n.startswith("time column")]
+    # in column passes the shared columns decide it the same way, before any pass
+    args = ("--time-column", "ts", "--window", "1d", "--engine", "stream")
+    streamed = drift(ref, cur, *args, json_out=tmp_path / "p.json")
+    assert_clean(streamed)
+    passes = summary_of(streamed)
+    assert passes["engine"]["name"] == "stream"
+    assert [w["label"] for w in passes["windows"]["windows"]] == labels
+    assert passes["windows"] == summary["windows"]
 
 
 def test_a_sentinel_that_sets_the_scale_of_wasserstein_is_named(tmp_path: Path) -> None:

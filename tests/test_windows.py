@@ -182,6 +182,12 @@ def test_date_order_of_numeric_dates(values: list[str | None], order: str | None
     assert date_order(pl.Series(values, dtype=pl.String)) == order
 
 
+def test_date_order_is_day_first_or_month_first() -> None:
+    assert config_from_mapping({"date_order": "month first"}).date_order == "month first"
+    with pytest.raises(ConfigError, match="date_order must be one of 'day first', 'month first'"):
+        config_from_mapping({"date_order": "mm/dd"})
+
+
 def test_month_first_text_is_read_month_first() -> None:
     # Polars reads a/b/yyyy day first (pl.Series(["01/05/2024"]).str.to_datetime(): 1 May),
     # so a month-first log failed at its first day past the 12th. A second number above 12

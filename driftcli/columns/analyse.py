@@ -317,7 +317,7 @@ class Analysis:
         cur_m = engine.moments(cur, numeric)
         # Reference chunks for threshold = "auto", made once per frame (whole data or segment).
         auto = uses_auto(config) and reference is None
-        chunks = chunk_ids(ref, config.auto_threshold) if auto else None
+        chunks = chunk_ids(ref, config.auto_threshold, config.date_order) if auto else None
 
         def job(plan: ColumnPlan) -> ColumnResult:
             started = time.perf_counter()

@@ -134,7 +134,9 @@ def parse_threshold(value: object, where: str) -> Threshold:
     return float(value)
 
 
-def chunk_ids(frame: pl.DataFrame, cfg: AutoThresholdConfig) -> ChunkIds:
+def chunk_ids(
+    frame: pl.DataFrame, cfg: AutoThresholdConfig, date_order: str | None = None
+) -> ChunkIds:
     """The chunk of each row of a reference frame (-1: left out of the learning)."""
     n = frame.height
     if cfg.chunk_by == "count":
@@ -156,7 +158,8 @@ def chunk_ids(frame: pl.DataFrame, cfg: AutoThresholdConfig) -> ChunkIds:
         # As the time column is read: text parsed strictly (numbers or unparseable text were
         # read as no time at all, one chunk, without a word).
         try:
-            t = parse_time_column(frame.select(t), cfg.time_column, "reference")[t.name]
+            parsed = parse_time_column(frame.select(t), cfg.time_column, "reference", date_order)
+            t = parsed.get_column(cfg.time_column)
         except InputError as exc:
             raise InputError(f"auto_threshold.time_column: {exc}") from None
     try:

@@ -91,7 +91,8 @@ class RunContext:
         time_column = self.config.time_column
         if time_column is None or time_column not in self.current.columns:
             return self.current
-        return in_time_order(parse_time_column(self.current, time_column), time_column)
+        parsed = parse_time_column(self.current, time_column, "current", self.config.date_order)
+        return in_time_order(parsed, time_column)
 
     @functools.cached_property
     def current_windows(self) -> tuple[list[Window], int] | None:

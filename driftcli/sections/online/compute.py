@@ -70,7 +70,7 @@ def compute(ctx: RunContext) -> OnlineSection | None:
     config = ctx.config
     return run_online(
         ctx.reference, ctx.current, online, config.time_column, config.window_spec,
-        ctx.current_windows,
+        ctx.current_windows, config.date_order,
     )  # fmt: skip
 
 
@@ -437,9 +437,11 @@ def run_online(
     time_column: str | None = None,
     window: WindowSpec | None = None,
     split: tuple[list[Window], int] | None = None,
+    date_order: str | None = None,
 ) -> OnlineSection:
     """Compute the online metrics overall and per window and check the limits; ``split``:
-    the windows of ``current`` when another section already made them (RunContext)."""
+    the windows of ``current`` when another section already made them (RunContext);
+    ``date_order``: how a text time column writes numeric dates (the run's)."""
     for role, column in (("latency", config.latency), ("status", config.status)):
         if column is not None and column not in current.columns:
             raise InputError(
@@ -449,6 +451,8 @@ def run_online(
             )
     if time_column is not None and time_column not in current.columns:
         raise InputError(f"time column {time_column!r} is not in the current data")
+    if time_column is not None:  # text read once, in the run's date order
+        current = parse_time_column(current, time_column, "current", date_order)
     unit = config.latency_unit
     if config.latency is not None and isinstance(current.schema[config.latency], pl.Duration):
         unit = "ms"
@@ -464,7 +468,7 @@ def run_online(
     if ref_latency is not None or ref_status is not None:
         ref_time = time_column if time_column in reference.columns else None
         if ref_time is not None:
-            reference = parse_time_column(reference, ref_time, "reference")
+            reference = parse_time_column(reference, ref_time, "reference", date_order)
         ref = _with_near_misses(
             _stats(reference, config, ref_latency, ref_status, ref_time),
             reference, config, ref_status,

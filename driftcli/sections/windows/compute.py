@@ -168,7 +168,10 @@ class WindowPasses:
         cur = data.current
         if time_column is not None and time_column in cur.columns:
             cur = parse_time_column(
-                cur.select(list(dict.fromkeys([*names, time_column]))), time_column
+                cur.select(list(dict.fromkeys([*names, time_column]))),
+                time_column,
+                "current",
+                data.analysis.config.date_order,  # as the run resolved it
             )
             cur = in_time_order(cur, time_column)
         else:

@@ -122,10 +122,10 @@ DATE_ORDERS = ("day first", "month first")
 
 def date_order(values: pl.Series) -> DateOrder | None:
     """How a text column writes its numeric dates (``a/b/yyyy``): ``day first`` when some
-    first number is above 12 (``31/01/2024``), or when no value reads differently the other
-    way (``01/01/2024``); ``month first`` when some second number is (``01/28/2024``); ``mixed``
-    when both happen; ``either`` when every date reads both ways and some differ (``01/02/2024``
-    is 1 February or 2 January). None: not such dates (ISO 8601, or not text)."""
+    first number is above 12 (``31/01/2024``); ``month first`` when some second number is
+    (``01/28/2024``); ``mixed`` when both happen; ``either`` when every date reads both ways
+    and some differ (``01/02/2024`` is 1 February or 2 January). None: not such dates (ISO
+    8601, or not text), or dates that read the same either way (``01/01/2024``)."""
     if values.dtype != pl.String:
         return None
     dates = values.drop_nulls()
@@ -146,7 +146,7 @@ def date_order(values: pl.Series) -> DateOrder | None:
     heads = dates.str.extract(r"^\s*(\d{1,2}[/.-]\d{1,2}[/.-])", 1).unique()
     pairs = heads.str.extract_groups(r"^(\d{1,2})[/.-](\d{1,2})").struct.unnest()
     first, second = (pairs.to_series(i).cast(pl.Int32) for i in (0, 1))
-    return "either" if bool((first != second).any()) else "day first"
+    return "either" if bool((first != second).any()) else None
 
 
 def parse_time_column(

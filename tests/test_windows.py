@@ -172,7 +172,7 @@ def test_unparseable_text_time_column_is_an_input_error(values: list[str]) -> No
         (["01/28/2024 10:00", "02/01/2024 09:00", None], "month first"),  # 28 is a day
         (["01.28.2024", "1-5-2024"], "month first"),  # dots and dashes too
         (["01/02/2024", "03/04/2024"], "either"),  # 1 February or 2 January
-        (["01/01/2024", "05/05/2024"], "day first"),  # the same either way
+        (["01/01/2024", "05/05/2024"], None),  # the same either way
         (["31/01/2024", "01/28/2024"], "mixed"),
         (["2024-01-02", "2024-01-28"], None),  # ISO 8601
         (["01/02/2024", "tomorrow"], None),  # not all numeric dates
@@ -710,3 +710,15 @@ def test_drift_over_time_that_compared_no_window_warns() -> None:
     enough = pl.DataFrame({"ts": stamps[:100], "x": rng.normal(size=100)})
     report = run_report(ref, enough, DriftConfig(time_column="ts", window="2d"))  # 48 rows
     assert not [w for w in report.warnings if w.startswith("drift over time")]
+
+
+def test_dates_that_read_the_same_either_way_take_any_order() -> None:
+    # 01/01/2024 is 1 January whichever number is the day: a run that reads month first
+    # (from the other side's dates) reads it without complaint.
+    df = pl.DataFrame({"ts": ["01/01/2024 10:00", "02/02/2024 11:00"]})
+    for order in (None, "day first", "month first"):
+        parsed = parse_time_column(df, "ts", "current", order)["ts"].to_list()
+        assert parsed == [datetime(2024, 1, 1, 10, 0), datetime(2024, 2, 2, 11, 0)]
+    written = pl.DataFrame({"ts": ["31/01/2024"]})
+    with pytest.raises(InputError, match=r"dates written day first \(31/01/2024\), but they"):
+        parse_time_column(written, "ts", "current", "month first")

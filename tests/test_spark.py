@@ -934,3 +934,22 @@ def test_a_worker_that_dies_during_a_pass_is_said_so_not_a_read_error(
     )
     assert "spark.executor.pyspark.memory" in message and "DRIFT_SPARK_COMPUTE=driver" in message
     assert "cannot read" not in message
+
+
+def test_month_first_text_times_read_alike_on_the_executors(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # The reference shows month first (01/28/2024); the current's week reads both ways
+    # alone. The driver decides date_order from the shared columns before any pass, so the
+    # executors' windows are 1-7 February, as the local engine's.
+    rng = np.random.default_rng(79)
+    for name, first, days in (("ref", datetime(2024, 1, 1), 31), ("cur", datetime(2024, 2, 1), 7)):
+        when = [first + timedelta(days=int(d)) for d in np.sort(rng.integers(0, days, 400))]
+        pl.DataFrame(
+            {"ts": [d.strftime("%m/%d/%Y %H:%M") for d in when], "x": rng.normal(0, 1, 400)}
+        ).write_csv(tmp_path / f"{name}.csv")
+    config = DriftConfig(time_column="ts", window="1d")
+    got = same_report(tmp_path / "ref.csv", tmp_path / "cur.csv", config)
+    assert got["config"]["date_order"] == "month first"
+    assert got["engine"]["compared_on"] == "executors"
+    assert [w["label"] for w in got["windows"]["windows"]] == [f"2024-02-0{d}" for d in range(1, 8)]

@@ -48,7 +48,7 @@ from driftcli.sections.registry import (
     section_columns,
     sections,
 )
-from driftcli.timeline import date_order, parse_time_column
+from driftcli.timeline import DateOrder, date_order, parse_time_column
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
 ProgressHook = Callable[[int, int], None]
@@ -107,6 +107,18 @@ def _time_texts(config: DriftConfig) -> list[str]:
     )
 
 
+def _date_orders(
+    config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame
+) -> set[DateOrder | None]:
+    """How the text time columns of both sides write their numeric dates (:func:`date_order`)."""
+    return {
+        date_order(df.get_column(column))
+        for column in _time_texts(config)
+        for df in (ref, cur)
+        if column in df.columns
+    }
+
+
 def _with_date_order(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> DriftConfig:
     """``config`` with ``date_order`` set to ``month first`` when the numeric dates of a text
     time column show it on one side (``01/28/2024``) and no side shows day first: every side
@@ -114,12 +126,7 @@ def _with_date_order(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) 
     reads both ways). Else ``config`` as it is: day first, or each side as its dates show."""
     if config.date_order is not None:
         return config
-    orders = {
-        date_order(df.get_column(column))
-        for column in _time_texts(config)
-        for df in (ref, cur)
-        if column in df.columns
-    }
+    orders = _date_orders(config, ref, cur)
     if "month first" in orders and not orders & {"day first", "mixed"}:
         return config.replace(date_order="month first")
     return config
@@ -130,13 +137,7 @@ def _date_order_notice(config: DriftConfig, data: _Data) -> str | None:
     ways on both sides, ``01/02/2024``): they were read day first."""
     if config.date_order is not None:
         return None
-    orders = {
-        date_order(df.get_column(column))
-        for column in _time_texts(config)
-        for df in (data.reference, data.current)
-        if column in df.columns
-    }
-    if orders != {"either"} and orders != {"either", None}:
+    if _date_orders(config, data.reference, data.current) - {None} != {"either"}:
         return None
     column = _time_texts(config)[0]
     return (
@@ -312,10 +313,12 @@ def _compare_in_passes(
     per_pass: int,
     accumulators: Mapping[str, PassAccumulator],
     progress: ProgressHook | None,
-) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
+) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo, Analysis]:
     """Every column overall and per segment, ``per_pass`` columns at a time: each pass reads
     its columns of both sides, tests them beside the shared columns and lets them go. The
-    results are those of one pass over everything (the same code on the same values)."""
+    results are those of one pass over everything (the same code on the same values), and
+    ``analysis`` as the passes used it (the reference's rows, the config's ``date_order``
+    decided from the shared columns)."""
     read = [*split.shared, *split.own[0], *split.own[1], *split.columns]
     several = len(split.columns) > per_pass  # one pass reads its columns once anyway
     staging = analysis.engine.staged(*sources, read) if several else nullcontext(sources)
@@ -332,7 +335,7 @@ def _passes(
     per_pass: int,
     accumulators: Mapping[str, PassAccumulator],
     progress: ProgressHook | None,
-) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo]:
+) -> tuple[_Data, list[ColumnResult], list[SegmentResult], CorrectionInfo, Analysis]:
     """The passes of :func:`_compare_in_passes` over ``sources`` as staged for them: here,
     or where the engine runs them (:meth:`Engine.pass_runner`)."""
     engine = analysis.engine
@@ -417,7 +420,7 @@ def _passes(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
     data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column)
-    return (data, *corrected)
+    return (data, *corrected, analysis)
 
 
 def _count_segments(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> int:
@@ -615,14 +618,10 @@ def _run(
                 if spec.passes and spec.enabled(config)
             }
             analysis = Analysis(config, eng, pool, roles, 0)
-            data, columns, segments, correction = _compare_in_passes(
+            data, columns, segments, correction, analysis = _compare_in_passes(
                 analysis, plans, kinds, sources, split, per_pass, accumulators, progress
             )
-            # as the passes resolved it from the same columns (:func:`_passes`)
-            config = _with_date_order(config, data.reference, data.current)
-            analysis = dataclasses.replace(
-                analysis, config=config, reference_rows=data.reference.height
-            )
+            config = analysis.config  # with the date_order the passes decided
         context = RunContext(
             config=config,
             reference=data.reference,

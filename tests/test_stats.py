@@ -340,7 +340,8 @@ def test_long_sums_of_products_do_not_depend_on_the_blas_threads() -> None:
 
 def test_the_bounded_search_equals_a_clipped_searchsorted() -> None:
     """The windows' search within each reference range gives np.clip(np.searchsorted(u, v),
-    lo, hi): ranges as Wasserstein cuts them, arbitrary ones, ties, infinities, empty ranges."""
+    lo, hi): ranges as Wasserstein cuts them, arbitrary ones, ties, infinities, empty ranges,
+    values that fall inside their range (the search) and outside it (the range's ends)."""
     rng = np.random.default_rng(5)
     for case in range(200):
         n = int(rng.integers(1, 400))
@@ -353,8 +354,12 @@ def test_the_bounded_search_equals_a_clipped_searchsorted() -> None:
         else:  # the ranges of wasserstein_prefix: consecutive slices of u
             j = np.arange(1, m + 1, dtype=np.int64)
             lo, hi = (j - 1) * n // m, j * n // m
+        if case % 5 == 0:  # values of u itself: most fall inside their range, and tie
+            v = np.sort(rng.choice(u, m))
         expected = np.clip(np.searchsorted(u, v, side="left"), lo, hi)
         assert _first_at_least(u, v, lo, hi).tolist() == expected.tolist()
+        u_lo = u[np.minimum(lo, n - 1)]  # as wasserstein_prefix hands it over
+        assert _first_at_least(u, v, lo, hi, u_lo).tolist() == expected.tolist()
     none = np.zeros(0, dtype=np.int64)
     assert _first_at_least(np.zeros(0), np.zeros(0), none, none).tolist() == []
     assert _first_at_least(

@@ -206,41 +206,60 @@ def wasserstein_prefix(u: FloatArray, prefix: PrefixSums, v: FloatArray) -> floa
     k, r = np.divmod(np.arange(m + 1, dtype=np.int64) * n, m)
     k0, k1, r0, r1 = k[:-1], k[1:], r[:-1], r[1:]
     c = v - prefix.center  # centred like the prefix sums
-    q = _first_at_least(u, v, k0, k1)
+    u_at = u.take(np.minimum(k, n - 1))  # r1 = 0 whenever k1 = n
+    q = _first_at_least(u, v, k0, k1, u_at[:-1])
     s = prefix.sums
     s_at = s.take(k)
-    u_at = u.take(np.minimum(k, n - 1))  # r1 = 0 whenever k1 = n
     whole = c * (2 * q - k0 - k1) - 2 * s.take(q) + s_at[:-1] + s_at[1:]
     ends = (r1 * np.abs(u_at[1:] - v) - r0 * np.abs(u_at[:-1] - v)) / m
     return float((whole + ends).sum()) / n
 
 
-def _first_at_least(u: FloatArray, v: FloatArray, lo: IntArray, hi: IntArray) -> IntArray:
+def _first_at_least(
+    u: FloatArray, v: FloatArray, lo: IntArray, hi: IntArray, u_lo: FloatArray | None = None
+) -> IntArray:
     """For each j, the first index i in [lo[j], hi[j]) with u[i] >= v[j], or hi[j] if none:
-    ``np.clip(np.searchsorted(u, v), lo, hi)`` for sorted ``u``.
+    ``np.clip(np.searchsorted(u, v), lo, hi)`` for sorted ``u``. ``u_lo``: ``u`` at
+    ``min(lo, len(u) - 1)``, when the caller has read it.
 
-    A branchless binary search within each range, vectorised over j: q grows by descending
-    powers of two while u[q + step - 1] < v. A window's ranges in a large reference are a few
-    dozen rows, so five or six steps near each range replace a search of the whole reference
-    per value, which misses the cache (measured: 1.7 ms against 2.8 ms for 33k values in 1M).
+    A range's two ends answer most values: v[j] at or below u[lo] gives lo, above u[hi - 1]
+    gives hi. A window's ranges in a large reference are a few dozen rows, so only where the
+    two quantile functions cross does v[j] fall inside one (about 1% of the values of a
+    33k-row window against 1M rows from the same distribution, fewer under drift). Those get a
+    branchless binary search within their range, vectorised over j: q grows by descending
+    powers of two while u[q + step - 1] < v. (Measured, 33k values in 1M: 0.3 ms, against
+    1.5 ms searching every range and 2.8 ms for a search of the whole reference per value,
+    which misses the cache.)
     """
     q: IntArray = lo.copy()
     if len(q) == 0 or len(u) == 0:  # no values, or every range empty
         return q
-    width = int((hi - lo).max())
-    step = 1 << max(width.bit_length() - 1, 0)
-    cand = np.empty_like(q)
-    ok = np.empty(len(q), dtype=np.bool_)
     last = len(u) - 1
-    while step:
-        np.add(q, step, out=cand)
-        np.less_equal(cand, hi, out=ok)
+    inside = hi > lo
+    first_below = (u.take(np.minimum(lo, last)) if u_lo is None else u_lo) < v
+    last_below = u.take(np.clip(hi - 1, 0, last)) < v
+    # u[lo] < v <= u[hi - 1]: the answer is in lo + 1 .. hi - 1 (u[hi - 1] qualifies)
+    search = np.flatnonzero(inside & first_below & ~last_below)
+    np.copyto(q, hi, where=inside & last_below)
+    if len(search) == 0:
+        return q
+    at = lo[search] + 1
+    end = hi[search] - 1
+    w = v[search]
+    width = int((end - at).max())
+    step = 1 << max(width.bit_length() - 1, 0)
+    cand = np.empty_like(at)
+    ok = np.empty(len(at), dtype=np.bool_)
+    while step and width:
+        np.add(at, step, out=cand)
+        np.less_equal(cand, end, out=ok)
         # cand - 1 is in range wherever ok; elsewhere any index will do
         np.subtract(cand, 1, out=cand)
         np.minimum(cand, last, out=cand)
-        ok &= u.take(cand) < v
-        q += ok * step
+        ok &= u.take(cand) < w
+        at += ok * step
         step >>= 1
+    q[search] = at
     return q
 
 

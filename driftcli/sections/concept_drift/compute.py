@@ -41,7 +41,7 @@ Series
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -218,8 +218,14 @@ def run_concept(
     task: Task,
     config: ConceptConfig,
     segment_by: Sequence[str] = (),
+    mapper: Callable[..., Iterable[Any]] = map,
 ) -> ConceptSection:
-    """Order ``current`` by time, build the error stream(s) and run the detectors."""
+    """Order ``current`` by time, build the error stream(s) and run the detectors.
+
+    ``mapper`` runs the scopes' detectors (a thread pool's ``map``: they are NumPy, which
+    releases the GIL); each scope's stream is its own, so the results are the same in any
+    order or thread.
+    """
     target, prediction = model.target, model.prediction
     if target is None or prediction is None:
         raise ConfigError(
@@ -246,7 +252,10 @@ def run_concept(
     errors = kept.get_column(err_col).to_numpy()
     times = kept.get_column(time_column)
 
-    scopes = [_scope("overall", None, errors, times, current.height - len(errors), task, config)]
+    # (label, segment, errors, times, rows left out) of each scope
+    jobs: list[tuple[str, Mapping[str, Any] | None, FloatArray, pl.Series, int]] = [
+        ("overall", None, errors, times, current.height - len(errors))
+    ]
     if by:
         # Rows left out: those without a timestamp (time_ordered dropped them) and the rest.
         excluded = _key_counts(current.filter(pl.col(time_column).is_null()).select(by), by)
@@ -264,9 +273,13 @@ def run_concept(
                 seg_times = times.clear()
             else:
                 seg_errors, seg_times = part.get_column(err_col).to_numpy(), part[time_column]
-            scopes.append(
-                _scope(label, segment, seg_errors, seg_times, excluded.get(key, 0), task, config)
-            )
+            jobs.append((label, segment, seg_errors, seg_times, excluded.get(key, 0)))
+
+    def one(job: tuple[str, Mapping[str, Any] | None, FloatArray, pl.Series, int]) -> ConceptScope:
+        label, segment, scope_errors, scope_times, n_excluded = job
+        return _scope(label, segment, scope_errors, scope_times, n_excluded, task, config)
+
+    scopes = list(mapper(one, jobs))
     return ConceptSection(
         time_column=time_column,
         stream="absolute_error" if task == "regression" else "misclassification",
@@ -289,6 +302,7 @@ def compute(ctx: RunContext) -> ConceptSection | None:
         performance.task,
         config.section(ConceptConfig),
         config.segment_by,
+        ctx.pool.map,
     )
 
 

@@ -814,7 +814,8 @@ def compare(
     task = (
         _check_task(spec.task) if spec.task else _infer(prepared[0].target_dtype, _labels(prepared))
     )
-    results = [_evaluate(p, spec, task) for p in prepared]
+    # each side's metrics are its own: ``mapper`` may compute them in parallel
+    results = list(mapper(lambda p: _evaluate(p, spec, task), prepared))
     seeds = np.random.SeedSequence(seed).spawn(2)
     # each side draws from its own seed: ``mapper`` may run them in parallel
     samples = list(

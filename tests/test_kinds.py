@@ -213,3 +213,55 @@ def test_numbers_written_as_formatted_text_are_recognised() -> None:
     assert formatted_number_example(pl.Series(["Lyon, France", "Paris, France"])) is None
     assert formatted_number_example(pl.Series([1.5, 2.0])) is None  # numbers already
     assert formatted_number_example(pl.Series([None], dtype=pl.String)) is None
+
+
+def test_text_columns_that_are_not_compared_are_not_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Timestamps, ids and free text written as text get the kind the rules give on both
+    sides' full counts, but without counting both sides (about as many distinct values as
+    rows: seconds at 1M rows), in the whole data and in each segment."""
+    from driftcli import DriftConfig, run_report
+    from driftcli.stats import samples
+
+    n = 400
+
+    def side(seed: int) -> pl.DataFrame:
+        r = np.random.default_rng(seed)
+        days, mins = r.integers(1, 29, n), r.integers(0, 60, n)
+        return pl.DataFrame(
+            {
+                "ts": [f"2024-03-{d:02d} 10:{m:02d}:00" for d, m in zip(days, mins, strict=True)],
+                "customer_id": [f"C{i:06d}" for i in r.permutation(n) + seed * n],
+                "comment": [f"note {k}" for k in r.integers(0, 10 * n, n)],
+                "plan": r.choice(["basic", "pro", "team"], n),
+                "region": r.choice(["north", "south"], n),
+            }
+        )  # fmt: skip
+
+    ref, cur = side(1), side(2)
+    original = samples.CategoricalSample.from_series.__func__  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def counting(cls: type, /, a: pl.Series, b: pl.Series, **kw: object) -> object:
+        seen.append(str(a.name))
+        return original(cls, a, b, **kw)
+
+    monkeypatch.setattr(samples.CategoricalSample, "from_series", classmethod(counting))
+    config = DriftConfig(segment_by=("region",), min_segment_rows=10)
+    report = run_report(ref, cur, config)
+    found = {c.column: c.kind for c in report.columns}
+    for name in ("ts", "customer_id", "comment", "plan"):
+        s = ref[name]
+        rule = infer_kind(
+            KindEvidence(
+                s.dtype, s.len() - s.null_count(), s.n_unique(), strings_parse_as_datetime(s), name
+            )
+        )
+        assert found[name] is rule, name
+    assert [found[c] for c in ("ts", "customer_id", "comment", "plan")] == [
+        Kind.DATETIME, Kind.ID, Kind.TEXT, Kind.CATEGORICAL,
+    ]  # fmt: skip
+    # only the compared columns were counted: plan in the whole data and in the two
+    # segments, the segment column in the whole data
+    assert sorted(seen) == ["plan", "plan", "plan", "region"]

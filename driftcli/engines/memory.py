@@ -412,6 +412,10 @@ class MemoryEngine:
             return self._text_as_numbers(plan, kind, ref, cur, bins)
         if plan.numbers_as_booleans:
             return self._numbers_as_booleans(plan, ref, cur, bins)
+        if kind in _NOT_COMPARED:
+            # The whole-data run found it so (a segment's or window's slice), or the config
+            # says so: nothing of it is compared or summarised.
+            return PreparedColumn(kind)
         numeric_dtype = is_numeric_dtype(ref.dtype) or ref.dtype == pl.Null
         numeric_dtype = numeric_dtype and (is_numeric_dtype(cur.dtype) or cur.dtype == pl.Null)
         if kind is Kind.NUMERIC or (kind is None and numeric_dtype and ref.dtype != pl.Null):
@@ -438,6 +442,19 @@ class MemoryEngine:
                     "the column",
                 )
         counts = reference.counts.get(plan.name) if reference is not None else None
+        if kind is None and ref.dtype == pl.String:
+            # Decide the kinds that are not compared before counting both sides: timestamps
+            # and ids written as text hold about as many distinct values as rows, and
+            # counting, joining and labelling them took seconds at 1M rows, to be dropped.
+            if strings_parse_as_datetime(ref):
+                return PreparedColumn(Kind.DATETIME)
+            if cur.dtype == pl.String:  # no cast: the reference's counts are the sample's
+                counts = category_counts(ref, "ref") if counts is None else counts
+                non_null, n_unique = int(counts["ref"].sum()), counts.height
+                evidence = KindEvidence(ref.dtype, non_null, n_unique, False, plan.name)
+                inferred = infer_kind(evidence)
+                if inferred in _NOT_COMPARED:
+                    return PreparedColumn(inferred)
         sample = CategoricalSample.from_series(ref, cur, reference_counts=counts)
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
@@ -452,6 +469,10 @@ class MemoryEngine:
             found = CategoryCounts(sample.labels, sample.reference, sample.current)
             prepared = dataclasses.replace(prepared, categories=found)
         return prepared
+
+
+#: Kinds whose columns are reported without a test or summaries (SKIP_REASONS).
+_NOT_COMPARED = frozenset({Kind.DATETIME, Kind.ID, Kind.TEXT})
 
 
 def _as_text(s: pl.Series) -> bool:

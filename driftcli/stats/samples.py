@@ -298,7 +298,11 @@ class CategoricalSample:
             r = r.with_columns(pl.col(name).cast(pl.String))
             c = c.with_columns(pl.col(name).cast(pl.String))
         joined = r.join(c, on=name, how="full", coalesce=True).fill_null(0).sort(name)
-        labels = tuple(_label(v) for v in joined[name].to_list())
+        values = joined[name]
+        # Text is its own label (str of a str is the same object): no call per category.
+        labels = tuple(
+            values.to_list() if values.dtype == pl.String else map(_label, values.to_list())
+        )
         return cls(
             labels,
             joined["ref"].cast(pl.Int64).to_numpy(),

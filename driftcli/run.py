@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Literal
 
 import polars as pl
 
@@ -98,6 +99,20 @@ def _time_range(
         None if lo is None else str(json_value(lo)),
         None if hi is None else str(json_value(hi)),
     )
+
+
+def _timed(
+    ctx: RunContext, df: pl.DataFrame, column: str | None, role: Literal["reference", "current"]
+) -> pl.DataFrame:
+    """``df``'s time column as the sections parsed it, when they did (the same rows): a text
+    column is then not read a second time for the time range."""
+    if column is None or column != ctx.config.time_column or column not in df.columns:
+        return df
+    with suppress(InputError):  # the sections that read it say why
+        timed = ctx.with_times(role)
+        if timed.height == df.height:
+            return timed.select(column)
+    return df
 
 
 def _time_texts(config: DriftConfig) -> list[str]:
@@ -721,13 +736,23 @@ def _report(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(ref, data.time_column, "reference", config.date_order),
+            _time_range(
+                _timed(ctx, ref, data.time_column, "reference"),
+                data.time_column,
+                "reference",
+                config.date_order,
+            ),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(cur, data.time_column, "current", config.date_order),
+            _time_range(
+                _timed(ctx, cur, data.time_column, "current"),
+                data.time_column,
+                "current",
+                config.date_order,
+            ),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

@@ -112,6 +112,20 @@ def _model_case(_tmp: Path) -> tuple[Any, Any, DriftConfig]:
     return ref, cur, config
 
 
+def _text_times_case(tmp: Path) -> tuple[Any, Any, DriftConfig]:
+    """The model case as a log writes it: times as month-first text, rows out of time order.
+    Every pass reads the same text column; the windows of each pass must be those of the run
+    in memory (the text is read once and kept for the passes)."""
+    ref, cur, config = _model_case(tmp)
+    rng = np.random.default_rng(8)
+
+    def as_log(df: pl.DataFrame) -> pl.DataFrame:
+        text = df.with_columns(pl.col("ts").dt.strftime("%m/%d/%Y %H:%M:%S"))
+        return text[rng.permutation(text.height)]
+
+    return as_log(ref), as_log(cur), config
+
+
 def _broken(_tmp: Path) -> tuple[Any, Any, DriftConfig]:
     ref, cur = make_frame(1000, 20), make_frame(800, 21)
     x = cur["x"].to_numpy().copy()
@@ -148,6 +162,7 @@ CASES: dict[str, Case] = {
     ),
     "sample_segments": lambda _tmp: (SAMPLE_REF, SAMPLE_CUR, DriftConfig(segment_by=("region",))),
     "model_online_segments": _model_case,
+    "model_online_text_times": _text_times_case,
     "broken_pipeline": _broken,
     "files_csv_parquet": _files,
     "auto_threshold": _auto_threshold,

@@ -72,6 +72,8 @@ class RunContext:
     tested_reference: pl.DataFrame
     analysis: Analysis
     computed: dict[str, Section | None] = field(default_factory=dict)
+    #: Each side with its text time column parsed (:meth:`with_times`), once asked for.
+    _with_times: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def roles(self) -> Mapping[str, str]:
@@ -83,6 +85,19 @@ class RunContext:
         """The run's thread pool."""
         return self.analysis.pool
 
+    def with_times(self, role: Literal["reference", "current"]) -> pl.DataFrame:
+        """One side's rows, in their order, with the time column parsed: a text column read
+        once per run, in the run's date order, for every section that reads it; the side as
+        it is without a time column. An InputError says why the text does not parse."""
+        df = self.reference if role == "reference" else self.current
+        time_column = self.config.time_column
+        if time_column is None or time_column not in df.columns:
+            return df
+        if role not in self._with_times:
+            order = self.config.date_order
+            self._with_times[role] = parse_time_column(df, time_column, role, order)
+        return self._with_times[role]
+
     @functools.cached_property
     def timed_current(self) -> pl.DataFrame:
         """The current rows with the time column parsed and sorted by it (stable, nulls
@@ -91,8 +106,7 @@ class RunContext:
         time_column = self.config.time_column
         if time_column is None or time_column not in self.current.columns:
             return self.current
-        parsed = parse_time_column(self.current, time_column, "current", self.config.date_order)
-        return in_time_order(parsed, time_column)
+        return in_time_order(self.with_times("current"), time_column)
 
     @functools.cached_property
     def current_windows(self) -> tuple[list[Window], int] | None:

@@ -68,10 +68,19 @@ def compute(ctx: RunContext) -> OnlineSection | None:
     if not online.enabled:
         return None
     config = ctx.config
+    # Both sides with the text of their time column read once per run (in row order, as
+    # run_online would parse them itself).
+    current = ctx.with_times("current")
+    reference = ctx.with_times("reference") if _reads_reference(ctx.reference, online) else None
     return run_online(
-        ctx.reference, ctx.current, online, config.time_column, config.window_spec,
-        ctx.current_windows, config.date_order,
+        ctx.reference if reference is None else reference, current, online,
+        config.time_column, config.window_spec, ctx.current_windows, config.date_order,
     )  # fmt: skip
+
+
+def _reads_reference(reference: pl.DataFrame, config: OnlineConfig) -> bool:
+    """Whether run_online reads the reference (it has the latency or status column)."""
+    return config.latency in reference.columns or config.status in reference.columns
 
 
 # --------------------------------------------------------------------------------------------

@@ -157,6 +157,9 @@ class WindowPasses:
     plans: Sequence[ColumnPlan]
     #: Per tested window (in time order): its row count and its columns so far.
     windows: dict[int, tuple[int, list[ColumnResult]]] = field(default_factory=dict)
+    #: The current's time column parsed by the first pass: every pass reads the same rows in
+    #: the same order, so a text column is read once, not once per pass.
+    _times: pl.Series | None = field(default=None, repr=False, compare=False)
 
     def add(self, data: PassData) -> None:
         """This pass's tested columns in every tested window."""
@@ -167,13 +170,15 @@ class WindowPasses:
         names = [p.name for p in plans]
         cur = data.current
         if time_column is not None and time_column in cur.columns:
-            cur = parse_time_column(
-                cur.select(list(dict.fromkeys([*names, time_column]))),
-                time_column,
-                "current",
-                data.analysis.config.date_order,  # as the run resolved it
-            )
-            cur = in_time_order(cur, time_column)
+            cur = cur.select(list(dict.fromkeys([*names, time_column])))
+            if self._times is None or self._times.len() != cur.height:
+                self._times = parse_time_column(
+                    cur.select(time_column),
+                    time_column,
+                    "current",
+                    data.analysis.config.date_order,  # as the run resolved it
+                ).get_column(time_column)
+            cur = in_time_order(cur.with_columns(self._times), time_column)
         else:
             cur = cur.select(names)
         ref = data.reference.select(names)

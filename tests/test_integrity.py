@@ -200,6 +200,56 @@ def test_near_constant_column_that_was_not_constant() -> None:
     assert only(res, "constant", "c").status == "pass"
 
 
+VALUE_CHECKS = ("infinite", "out_of_range", "constant")
+
+
+def test_durations_and_times_of_day_are_checked_in_seconds() -> None:
+    """A wait (Duration) and an hour of purchase (Time) are numeric, compared in seconds:
+    their range, near-constant and infinity checks are those of the same values written as
+    seconds (they got none: the checks looked at numeric dtypes only), whole run and checks
+    alone, with the reference's quantile band too."""
+    rng = np.random.default_rng(17)
+    ms_ref = (rng.lognormal(3, 0.5, 800) * 1000).astype(np.int64)
+    ms_cur = np.r_[(rng.lognormal(3, 0.5, 700) * 1000).astype(np.int64), np.full(100, 900_000)]
+    minutes_ref = rng.integers(480, 1200, 800)  # 8:00 to 20:00
+    minutes_cur = np.r_[np.full(796, 600), rng.integers(0, 1440, 4)]  # mostly 10:00
+
+    def frames(as_seconds: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+        out = []
+        for ms, minutes in ((ms_ref, minutes_ref), (ms_cur, minutes_cur)):
+            if as_seconds:
+                wait, hour = pl.Series(ms / 1000.0), pl.Series(minutes * 60.0)
+            else:
+                wait = pl.Series(ms).cast(pl.Duration("ms"))
+                hour = pl.Series(minutes * 60_000_000_000).cast(pl.Time)
+            out.append(pl.DataFrame([wait.alias("wait"), hour.alias("hour")]))
+        return out[0], out[1]
+
+    def found(report: IntegrityReport) -> list[tuple[Any, ...]]:
+        return [
+            (r.check, r.column, r.status, r.observed, r.message)
+            for r in report.results
+            if r.column in ("wait", "hour") and r.check in ("nulls", *VALUE_CHECKS)
+        ]
+
+    timed, seconds = frames(as_seconds=False), frames(as_seconds=True)
+    got = found(integrity(run_report(*timed)))
+    assert got == found(integrity(run_report(*seconds)))
+    checks = {(check, column): status for check, column, status, _, _ in got}
+    assert checks[("out_of_range", "wait")] == "warn"  # 900 s waits, above any before
+    assert checks[("constant", "hour")] == "warn"  # 10:00 for 99% of the purchases
+    assert checks[("infinite", "wait")] == "pass"
+    # the checks alone (their own medians and ranges, not the drift pass's counts)
+    kinds = {"wait": Kind.NUMERIC, "hour": Kind.NUMERIC}
+    band = IntegrityConfig(column={"wait": ColumnIntegrity(range_quantiles=(0.05, 0.95))})
+    for config in (CFG, band):
+        alone = columns(*timed, kinds, config)
+        assert [(r.check, r.status, r.observed, r.message) for r in alone] == [
+            (r.check, r.status, r.observed, r.message) for r in columns(*seconds, kinds, config)
+        ]
+        assert {r.check for r in alone if r.column == "hour"} == {"nulls", *VALUE_CHECKS}
+
+
 def test_id_column_that_stopped_being_unique() -> None:
     ref = pl.DataFrame({"id": np.arange(100)})
     cur = pl.DataFrame({"id": np.r_[np.arange(90), np.arange(10)]})

@@ -26,6 +26,7 @@ from driftcli.columns.kinds import (
     formatted_number_example,
     holds_values,
     id_shaped,
+    in_seconds,
     infer_kind,
     is_numeric_dtype,
     strings_parse_as_datetime,
@@ -481,26 +482,6 @@ def _as_text(s: pl.Series) -> bool:
     return isinstance(s.dtype, (pl.String, pl.Categorical, pl.Enum, pl.Boolean))
 
 
-def _in_seconds(*sides: pl.Series) -> tuple[list[pl.Series], str]:
-    """Duration or Time columns as Float64 seconds (a time of day: since midnight), exact to
-    the nanosecond below 2**53 ns (104 days), and the note that says so. A side of another
-    dtype (Null) is cast as it is."""
-    out = []
-    for s in sides:
-        if isinstance(s.dtype, pl.Duration):
-            s = s.dt.total_nanoseconds()
-        elif s.dtype == pl.Time:
-            s = s.cast(pl.Int64)  # nanoseconds since midnight
-        ns = s.cast(pl.Float64)
-        # Divided by a Series, each value is rounded once: Polars multiplies by 1e-9 for a
-        # scalar, which made 3335 ms 3.3350000000000004 s.
-        out.append(ns / pl.repeat(1e9, len(ns), dtype=pl.Float64, eager=True))
-    what = "a time of day, compared in seconds since midnight"
-    if any(isinstance(s.dtype, pl.Duration) for s in sides):
-        what = "a duration, compared in seconds"
-    return out, what
-
-
 def _prepare_numeric(
     name: str,
     kind: Kind | None,
@@ -516,7 +497,7 @@ def _prepare_numeric(
     if isinstance(ref.dtype, (pl.Duration, pl.Time)) or isinstance(
         cur.dtype, (pl.Duration, pl.Time)
     ):
-        (ref, cur), note = _in_seconds(ref, cur)
+        (ref, cur), note = in_seconds(ref, cur)
         numeric_dtype, moments = True, None
     if not numeric_dtype:
         unreadable = [s.dtype for s in (ref, cur) if not holds_values(s.dtype)]

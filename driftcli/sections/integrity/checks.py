@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from driftcli.columns.kinds import dtype_family, is_numeric_dtype
+from driftcli.columns.kinds import dtype_family, in_seconds, is_numeric_dtype
 from driftcli.engines.base import ROWS_COLUMN
 from driftcli.results.records import CategoryCounts, SortedCounts
 from driftcli.results.vocabulary import Kind, Outcome, Severity
@@ -301,6 +301,19 @@ def _null_expr(name: str, dtype: pl.DataType) -> pl.Expr:
     return n.cast(pl.Int64)
 
 
+def _in_seconds(df: pl.DataFrame, cols: Sequence[ColumnScope]) -> pl.DataFrame:
+    """``df`` with its numeric Duration and Time columns in seconds, as the drift pass
+    compares them (the same values: its medians, ranges and counts are read here)."""
+    timed = [
+        sc.name
+        for sc in cols
+        if sc.kind is Kind.NUMERIC and isinstance(df.schema[sc.name], (pl.Duration, pl.Time))
+    ]
+    if not timed:
+        return df
+    return df.with_columns(in_seconds(df[name])[0][0].alias(name) for name in timed)
+
+
 def _numeric(df: pl.DataFrame, name: str) -> bool:
     return is_numeric_dtype(df[name].dtype)
 
@@ -575,6 +588,7 @@ def column_checks(
     cols = [sc for sc in cols if sc.name in both]
     if not cols or ref.height == 0 or cur.height == 0:
         return []
+    ref, cur = _in_seconds(ref, cols), _in_seconds(cur, cols)
     stats = _column_stats(ref, cur, cols, cfg)
     r_row, c_row = stats.ref, stats.cur
     out: list[IntegrityResult] = []

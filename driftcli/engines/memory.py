@@ -447,6 +447,8 @@ class MemoryEngine:
             # Decide the kinds that are not compared before counting both sides: timestamps
             # and ids written as text hold about as many distinct values as rows, and
             # counting, joining and labelling them took seconds at 1M rows, to be dropped.
+            # Dates written as text are dates whatever their number: a week of daily batches
+            # holds 7 of them, not 7 categories.
             if strings_parse_as_datetime(ref):
                 return PreparedColumn(Kind.DATETIME)
             if cur.dtype == pl.String:  # no cast: the reference's counts are the sample's
@@ -460,10 +462,8 @@ class MemoryEngine:
         if kind is None:
             n_unique = int(np.count_nonzero(sample.reference))
             non_null = int(sample.reference.sum())
-            # Dates written as text are dates whatever their number: a week of daily batches
-            # holds 7 of them, not 7 categories.
-            parses = ref.dtype == pl.String and strings_parse_as_datetime(ref)
-            kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, parses, plan.name))
+            # Text that parses as dates was decided above: not here.
+            kind = infer_kind(KindEvidence(ref.dtype, non_null, n_unique, False, plan.name))
         prepared = _finish(kind, sample, ref, cur, None, None, reference is None)
         if reference is None and not plan.cast_string and _as_text(ref) and _as_text(cur):
             # The categories as read (text or booleans), as the integrity checks count them.

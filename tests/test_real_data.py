@@ -893,8 +893,8 @@ def test_numbers_written_with_a_decimal_comma_are_not_compared_as_labels(
     summary = summary_of(run)
     amount = column(summary, "amount")
     assert amount["status"] == "error" and amount["test"] is None
-    assert amount["reason"].startswith("its values are numbers written as text ('")
-    assert 'set kind = "categorical" to compare them as labels anyway' in amount["reason"]
+    assert amount["reason"].startswith("its values are numbers written with a decimal comma ('")
+    assert "read them with --decimal-comma (decimal_comma = true)" in amount["reason"]
     assert statuses(summary)["city"] == "ok"
     by_city = drift(
         tmp_path / "ref.csv",

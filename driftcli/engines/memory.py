@@ -427,17 +427,19 @@ class MemoryEngine:
         # OTHER: a segment's or window's slice of a column the whole-data run found so.
         if kind in (None, Kind.OTHER) and ref.dtype == pl.String:
             example = formatted_number_example(ref, cur)
-            if example is not None:
-                comma = (
-                    "in a CSV, read them with --decimal-comma (decimal_comma = true), "
-                    if decimal_comma_numbers(ref, cur)
-                    else ""
+            if example is not None and decimal_comma_numbers(ref, cur):
+                return PreparedColumn(
+                    Kind.OTHER,
+                    error=f"its values are numbers written with a decimal comma ({example!r}), "
+                    "read as text, where each value is only a label; in a CSV, read them with "
+                    "--decimal-comma (decimal_comma = true), or exclude the column",
                 )
+            if example is not None:
                 return PreparedColumn(
                     Kind.OTHER,
                     error=f"its values are numbers written as text ({example!r}: a decimal "
                     "comma, digit grouping, a plus sign, spaces, a currency or percent sign), "
-                    f"and as text each value is only a label; {comma}write plain numbers "
+                    "and as text each value is only a label; write plain numbers "
                     "(digits and a decimal point), "
                     'set kind = "categorical" to compare them as labels anyway, or exclude '
                     "the column",

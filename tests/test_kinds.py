@@ -218,9 +218,9 @@ def test_numbers_written_as_formatted_text_are_recognised() -> None:
 def test_text_columns_that_are_not_compared_are_not_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Timestamps, ids and free text written as text get the kind the rules give on both
-    sides' full counts, but without counting both sides (about as many distinct values as
-    rows: seconds at 1M rows), in the whole data and in each segment."""
+    """Timestamps, ids and free text written as text (or ids as Categorical) get the kind the
+    rules give on both sides' full counts, but without counting both sides (about as many
+    distinct values as rows: seconds at 1M rows), in the whole data and in each segment."""
     from driftcli import DriftConfig, run_report
     from driftcli.stats import samples
 
@@ -229,12 +229,14 @@ def test_text_columns_that_are_not_compared_are_not_counted(
     def side(seed: int) -> pl.DataFrame:
         r = np.random.default_rng(seed)
         days, mins = r.integers(1, 29, n), r.integers(0, 60, n)
+        order = r.permutation(n)
         return pl.DataFrame(
             {
                 "ts": [f"2024-03-{d:02d} 10:{m:02d}:00" for d, m in zip(days, mins, strict=True)],
                 "customer_id": [f"C{i:06d}" for i in r.permutation(n) + seed * n],
                 "comment": [f"note {k}" for k in r.integers(0, 10 * n, n)],
                 "plan": r.choice(["basic", "pro", "team"], n),
+                "order_ref": pl.Series("o", [f"O{i:06d}" for i in order], pl.Categorical),
                 "region": r.choice(["north", "south"], n),
             }
         )  # fmt: skip
@@ -251,7 +253,7 @@ def test_text_columns_that_are_not_compared_are_not_counted(
     config = DriftConfig(segment_by=("region",), min_segment_rows=10)
     report = run_report(ref, cur, config)
     found = {c.column: c.kind for c in report.columns}
-    for name in ("ts", "customer_id", "comment", "plan"):
+    for name in ("ts", "customer_id", "comment", "plan", "order_ref"):
         s = ref[name]
         rule = infer_kind(
             KindEvidence(
@@ -259,8 +261,8 @@ def test_text_columns_that_are_not_compared_are_not_counted(
             )
         )
         assert found[name] is rule, name
-    assert [found[c] for c in ("ts", "customer_id", "comment", "plan")] == [
-        Kind.DATETIME, Kind.ID, Kind.TEXT, Kind.CATEGORICAL,
+    assert [found[c] for c in ("ts", "customer_id", "comment", "plan", "order_ref")] == [
+        Kind.DATETIME, Kind.ID, Kind.TEXT, Kind.CATEGORICAL, Kind.ID,
     ]  # fmt: skip
     # only the compared columns were counted: plan in the whole data and in the two
     # segments, the segment column in the whole data

@@ -445,15 +445,15 @@ class MemoryEngine:
                     "the column",
                 )
         counts = reference.counts.get(plan.name) if reference is not None else None
-        if kind is None and ref.dtype == pl.String:
+        if kind is None and isinstance(ref.dtype, (pl.String, pl.Categorical)):
             # Decide the kinds that are not compared before counting both sides: timestamps
             # and ids written as text hold about as many distinct values as rows, and
             # counting, joining and labelling them took seconds at 1M rows, to be dropped.
             # Dates written as text are dates whatever their number: a week of daily batches
             # holds 7 of them, not 7 categories.
-            if strings_parse_as_datetime(ref):
+            if ref.dtype == pl.String and strings_parse_as_datetime(ref):
                 return PreparedColumn(Kind.DATETIME)
-            if cur.dtype == pl.String:  # no cast: the reference's counts are the sample's
+            if cur.dtype == ref.dtype:  # the reference's distinct values are the sample's
                 counts = category_counts(ref, "ref") if counts is None else counts
                 non_null, n_unique = int(counts["ref"].sum()), counts.height
                 evidence = KindEvidence(ref.dtype, non_null, n_unique, False, plan.name)

@@ -722,3 +722,44 @@ def test_dates_that_read_the_same_either_way_take_any_order() -> None:
     written = pl.DataFrame({"ts": ["31/01/2024"]})
     with pytest.raises(InputError, match=r"dates written day first \(31/01/2024\), but they"):
         parse_time_column(written, "ts", "current", "month first")
+
+
+def test_all_windows_at_once_equal_each_window_alone() -> None:
+    """``Analysis.frames`` (every window in one call, the work ordered column by column so a
+    column's reference stays in the CPU cache) gives each window's columns as ``frame`` does
+    for that window alone, in plan order; and no window gives none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from driftcli.columns.analyse import Analysis
+    from driftcli.columns.plan import plan_columns
+    from driftcli.config import DriftConfig
+    from driftcli.engines.memory import MemoryEngine
+
+    rng = np.random.default_rng(41)
+
+    def side(n: int, shift: float) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "x": rng.normal(shift, 1.0, n),
+                "k": rng.integers(0, 9, n).astype(np.float64),
+                "c": rng.choice(["a", "b", "c"], n),
+                "t": [f"2024-01-{d:02d}" for d in rng.integers(1, 29, n)],
+            }
+        )
+
+    ref, cur = side(60_000, 0.0), side(9_000, 0.2)
+    config = DriftConfig()
+    plans = plan_columns(config, ref.schema, cur.schema)
+    engine = MemoryEngine()
+    with ThreadPoolExecutor(2) as pool:
+        analysis = Analysis(config, engine, pool, {}, ref.height)
+        whole = analysis.frame(plans, {p.name: p.kind for p in plans}, ref, cur)
+        kinds = {c.column: c.kind for c in whole}
+        tested = [p for p in plans if kinds[p.name] in (Kind.NUMERIC, Kind.CATEGORICAL)]
+        cache = engine.prepare_reference(tested, kinds, ref, pool)
+        windows = [cur.slice(i * 1500, 1500) for i in range(6)]
+        together = analysis.frames(tested, kinds, ref, windows, reference=cache)
+        alone = [analysis.frame(tested, kinds, ref, w, reference=cache) for w in windows]
+        assert analysis.frames(tested, kinds, ref, [], reference=cache) == []
+    assert [[c.column for c in cols] for cols in together] == [["x", "k", "c"]] * 6
+    assert together == alone

@@ -94,10 +94,15 @@ def compute(ctx: RunContext) -> WindowSection | None:
     prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool)
 
     def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
-        cols = analysis.frame(plans, ctx.kinds, ref, frame, reference=prepared)
-        return _corrected(ctx, cols)
+        return analyse_all([frame])[0]
 
-    return _section(ctx, analyse)
+    def analyse_all(
+        frames: Sequence[pl.DataFrame],
+    ) -> list[tuple[list[ColumnResult], DatasetVerdict]]:
+        found = analysis.frames(plans, ctx.kinds, ref, frames, reference=prepared)
+        return [_corrected(ctx, cols) for cols in found]
+
+    return _section(ctx, analyse, analyse_all)
 
 
 def _corrected(
@@ -109,7 +114,9 @@ def _corrected(
     return cols, ctx.analysis.verdict(cols)
 
 
-def _section(ctx: RunContext, analyse: AnalyseWindow) -> WindowSection:
+def _section(
+    ctx: RunContext, analyse: AnalyseWindow, analyse_all: AnalyseWindows | None = None
+) -> WindowSection:
     """The section from the run's windows, each tested window's columns from ``analyse``."""
     config = ctx.config
     spec = config.window_spec
@@ -138,6 +145,7 @@ def _section(ctx: RunContext, analyse: AnalyseWindow) -> WindowSection:
         performance_reference=perf_reference,
         roles=ctx.roles,
         split=ctx.current_windows,
+        analyse_all=analyse_all,
     )
 
 
@@ -185,10 +193,10 @@ class WindowPasses:
         analysis, kinds = data.analysis, data.kinds
         prepared = analysis.engine.prepare_reference(plans, kinds, ref, analysis.pool)
         floor = window_floor(self.config.section(WindowRule), self.config.min_segment_rows)
-        for w in split_windows(cur, spec, time_column)[0]:
-            if w.frame.height >= floor:
-                cols = analysis.frame(plans, kinds, ref, w.frame, reference=prepared)
-                self.windows.setdefault(w.index, (w.frame.height, []))[1].extend(cols)
+        tested = [w for w in split_windows(cur, spec, time_column)[0] if w.frame.height >= floor]
+        found = analysis.frames(plans, kinds, ref, [w.frame for w in tested], reference=prepared)
+        for w, cols in zip(tested, found, strict=True):
+            self.windows.setdefault(w.index, (w.frame.height, []))[1].extend(cols)
         del cur, ref, prepared
 
     def merge(self, other: WindowPasses) -> None:
@@ -223,6 +231,11 @@ def passes(config: DriftConfig, plans: Sequence[ColumnPlan]) -> WindowPasses:
 #: Supplied by the engine: test every planned column of one window against the reference and
 #: apply the run's correction across that window's columns.
 AnalyseWindow = Callable[[pl.DataFrame], "tuple[list[ColumnResult], DatasetVerdict]"]
+#: The same for every tested window at once, in order (the engine may then order the work
+#: column by column, keeping each column's reference in the CPU cache).
+AnalyseWindows = Callable[
+    [Sequence[pl.DataFrame]], "Sequence[tuple[list[ColumnResult], DatasetVerdict]]"
+]
 
 
 def run_windows(
@@ -237,6 +250,7 @@ def run_windows(
     performance_reference: Mapping[str, float | None] | None = None,
     roles: Mapping[str, str] | None = None,
     split: tuple[list[Window], int] | None = None,
+    analyse_all: AnalyseWindows | None = None,
 ) -> WindowSection:
     """Split ``current`` into windows, analyse each, and apply the consecutive-window rule.
 
@@ -244,6 +258,7 @@ def run_windows(
     ``too_small``: not analysed, no performance, never exceeding. ``analyse`` is called once per
     tested window with that window's rows; with ``performance`` (its task fixed) each tested
     window's metrics come from :func:`driftcli.performance.evaluate` (no bootstrap).
+    ``analyse_all``, when given, analyses every tested window in one call instead.
     """
     # ``split``: the windows another section already made of ``current`` (RunContext)
     windows, missing = split if split is not None else split_windows(current, spec, time_column)
@@ -251,6 +266,10 @@ def run_windows(
     share = rule.max_drift_share if rule is not None else None
     results: list[WindowResult] = []
     names: dict[str, None] = {}  # insertion-ordered set of column names
+    tested = [w.frame for w in windows if w.frame.height >= floor]
+    analysed = iter(
+        analyse_all(tested) if analyse_all is not None else [analyse(f) for f in tested]
+    )
     for w in windows:
         rows = w.frame.height
         if rows < floor:
@@ -260,7 +279,7 @@ def run_windows(
                 )
             )
             continue
-        column_results, verdict = analyse(w.frame)
+        column_results, verdict = next(analysed)
         columns = tuple(_lean(c) for c in column_results)
         for c in columns:
             names.setdefault(c.column)
@@ -365,4 +384,12 @@ def _rule_outcome(
     )
 
 
-__all__ = ["AnalyseWindow", "WindowPasses", "compute", "passes", "run_windows", "window_floor"]
+__all__ = [
+    "AnalyseWindow",
+    "AnalyseWindows",
+    "WindowPasses",
+    "compute",
+    "passes",
+    "run_windows",
+    "window_floor",
+]

@@ -83,36 +83,26 @@ def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | N
 
 
 def _time_range(
-    df: pl.DataFrame, column: str | None, role: str, order: str | None = None
+    ctx: RunContext, df: pl.DataFrame, column: str | None, role: Literal["reference", "current"]
 ) -> TimeRange | None:
     """The first and last time of one side; a text time column parsed as the sections parse
-    it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``)."""
+    it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``),
+    the sections' parse itself when it is their time column (the same rows)."""
     if column is None or column not in df.columns:
         return None
     times = df.select(column)
     if times.schema[column] == pl.String:
         with suppress(InputError):  # the sections that read it say why
-            times = parse_time_column(times, column, role, order)
+            if column == ctx.config.time_column and ctx.with_times(role).height == df.height:
+                times = ctx.with_times(role).select(column)
+            else:
+                times = parse_time_column(times, column, role, ctx.config.date_order)
     lo, hi = times.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
     return TimeRange(
         column,
         None if lo is None else str(json_value(lo)),
         None if hi is None else str(json_value(hi)),
     )
-
-
-def _timed(
-    ctx: RunContext, df: pl.DataFrame, column: str | None, role: Literal["reference", "current"]
-) -> pl.DataFrame:
-    """``df``'s time column as the sections parsed it, when they did (the same rows): a text
-    column is then not read a second time for the time range."""
-    if column is None or column != ctx.config.time_column or column not in df.columns:
-        return df
-    with suppress(InputError):  # the sections that read it say why
-        timed = ctx.with_times(role)
-        if timed.height == df.height:
-            return timed.select(column)
-    return df
 
 
 def _time_texts(config: DriftConfig) -> list[str]:
@@ -134,28 +124,24 @@ def _date_orders(
     }
 
 
-def _with_date_order(config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame) -> DriftConfig:
+def _with_date_order(
+    config: DriftConfig, ref: pl.DataFrame, cur: pl.DataFrame
+) -> tuple[DriftConfig, str | None]:
     """``config`` with ``date_order`` set to ``month first`` when the numeric dates of a text
     time column show it on one side (``01/28/2024``) and no side shows day first: every side
     and every section then reads them so, a week of ``02/01/2024 .. 02/07/2024`` too (alone it
-    reads both ways). Else ``config`` as it is: day first, or each side as its dates show."""
+    reads both ways). Else ``config`` as it is: day first, or each side as its dates show.
+    With it, the notice when no date shows its order (every one reads both ways on both
+    sides, ``01/02/2024``): they were read day first. The dates are looked at once."""
     if config.date_order is not None:
-        return config
+        return config, None
     orders = _date_orders(config, ref, cur)
     if "month first" in orders and not orders & {"day first", "mixed"}:
-        return config.replace(date_order="month first")
-    return config
-
-
-def _date_order_notice(config: DriftConfig, data: _Data) -> str | None:
-    """A notice when no date of a text time column shows its order (every one reads both
-    ways on both sides, ``01/02/2024``): they were read day first."""
-    if config.date_order is not None:
-        return None
-    if _date_orders(config, data.reference, data.current) - {None} != {"either"}:
-        return None
+        return config.replace(date_order="month first"), None
+    if orders - {None} != {"either"}:
+        return config, None
     column = _time_texts(config)[0]
-    return (
+    return config, (
         f"time column {column!r}: every date reads both day first and month first (01/02/2024 "
         "is 1 February or 2 January) and was read day first; if they are month first, set "
         'date_order = "month first" in the config'
@@ -172,6 +158,8 @@ class _Data:
     tested_reference: pl.DataFrame
     tested_current: pl.DataFrame
     time_column: str | None
+    #: Said when the numeric dates of a text time column read both ways (_with_date_order).
+    date_notice: str | None = None
 
 
 def _to_read(config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema) -> list[str]:
@@ -356,7 +344,7 @@ def _passes(
     engine = analysis.engine
     base_ref, base_cur = engine.read(*sources, split.shared, split.own)
     _check_rows(sources, (base_ref, base_cur))
-    config = _with_date_order(analysis.config, base_ref, base_cur)
+    config, date_notice = _with_date_order(analysis.config, base_ref, base_cur)
     shared = split.shared
     tested_ref, tested_cur = (
         df.select(shared) if shared else rows_frame(df.height) for df in (base_ref, base_cur)
@@ -434,7 +422,7 @@ def _passes(
     corrected = apply_correction(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
-    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column)
+    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column, date_notice)
     return (data, *corrected, analysis)
 
 
@@ -623,7 +611,8 @@ def _run(
         accumulators: dict[str, PassAccumulator] = {}
         if per_pass is None:
             data = _read(eng, layout, sources)
-            config = _with_date_order(config, data.reference, data.current)
+            config, date_notice = _with_date_order(config, data.reference, data.current)
+            data = dataclasses.replace(data, date_notice=date_notice)
             analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
             columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
         else:
@@ -730,29 +719,18 @@ def _report(
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current
-    dates = _date_order_notice(config, data)
     return Report(
         reference=SourceInfo(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(
-                _timed(ctx, ref, data.time_column, "reference"),
-                data.time_column,
-                "reference",
-                config.date_order,
-            ),
+            _time_range(ctx, ref, data.time_column, "reference"),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(
-                _timed(ctx, cur, data.time_column, "current"),
-                data.time_column,
-                "current",
-                config.date_order,
-            ),
+            _time_range(ctx, cur, data.time_column, "current"),
         ),
         dataset=dataset,
         columns=_without_categories(columns),
@@ -770,7 +748,7 @@ def _report(
         notices=(
             *_notices(columns, ctx.reference_schema),
             *(n for spec in sections() for n in spec.notices(config)),
-            *([dates] if dates is not None else []),
+            *([data.date_notice] if data.date_notice is not None else []),
         ),
     )
 

@@ -474,7 +474,7 @@ def run_online(
     ref_latency = config.latency if config.latency in reference.columns else None
     ref_status = config.status if config.status in reference.columns else None
     ref: OnlineStats | None = None
-    if ref_latency is not None or ref_status is not None:
+    if _reads_reference(reference, config):
         ref_time = time_column if time_column in reference.columns else None
         if ref_time is not None:
             reference = parse_time_column(reference, ref_time, "reference", date_order)

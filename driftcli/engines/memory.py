@@ -31,7 +31,7 @@ from driftcli.columns.kinds import (
     is_numeric_dtype,
     strings_parse_as_datetime,
 )
-from driftcli.columns.plan import ColumnPlan
+from driftcli.columns.plan import SKIP_REASONS, ColumnPlan
 from driftcli.engines.base import (
     DataSource,
     Moments,
@@ -474,8 +474,8 @@ class MemoryEngine:
         return prepared
 
 
-#: Kinds whose columns are reported without a test or summaries (SKIP_REASONS).
-_NOT_COMPARED = frozenset({Kind.DATETIME, Kind.ID, Kind.TEXT})
+#: Kinds whose columns are reported without a test or summaries, with their reason.
+_NOT_COMPARED = frozenset(SKIP_REASONS)
 
 
 def _as_text(s: pl.Series) -> bool:

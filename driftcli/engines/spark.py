@@ -646,6 +646,11 @@ def _one_schema(
     return f"other files differ from {files[0]}: {_columns_differ(one, whole)}"
 
 
+def _uri_format(uri: str, fmt: str | None) -> str | None:
+    """``fmt``, else the format a URI's name says (``.../day=1/part.csv``: csv), else None."""
+    return fmt or format_from_path(urlparse(uri).path.rstrip("/"))
+
+
 def open_spark(
     spark: SparkSession, src: str, fmt: str | None, role: str, separator: str | None
 ) -> SparkSource:
@@ -665,7 +670,7 @@ def open_spark(
     if _URI.match(src):
         local_files: list[str] = []
         hive_root = None
-        fmt = fmt or format_from_path(urlparse(src).path.rstrip("/"))
+        fmt = _uri_format(src, fmt)
         if fmt is None:
             raise InputError(
                 f"{role} {src}: cannot tell the format from the name; pass --{role}-format "
@@ -935,7 +940,7 @@ class SparkEngine(StreamEngine):
         _pyspark_version()
         found = fmt
         if _URI.match(text):
-            found = fmt or format_from_path(urlparse(text).path.rstrip("/"))
+            found = _uri_format(text, fmt)
         elif not text.startswith(TABLE_PREFIX):
             # a wrong local path fails before Spark starts
             found = resolve_files(text, fmt, role)[1]

@@ -723,15 +723,22 @@ def test_kind_mismatch_not_applicable() -> None:
         get_test("chisquare").run(num([1.0, 2.0], [1.0, 2.0]))
 
 
-def test_sorted_values_never_sorts_the_callers_data() -> None:
-    """sorted_values sorts in place only the copy Polars made for the call (chunks joined,
-    nulls filled): the Series, its chunks and a NumPy array it was made from are left as they
-    were, whatever their shape."""
+@pytest.mark.parametrize("sort", ["numpy", "polars"])
+def test_sorted_values_never_sorts_the_callers_data(
+    sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sorted_values, with either sort, gives the values numpy's sort gives without nulls and
+    NaN, and sorts in place only the copy Polars made for the call (chunks joined, nulls
+    filled): the Series, its chunks and a NumPy array it was made from are left as they were,
+    whatever their shape."""
     from driftcli.stats.samples import sorted_values
 
+    monkeypatch.setenv("DRIFT_SORT", sort)
     rng = np.random.default_rng(2)
     values = rng.normal(size=1000)
     owned = values.copy()
+    special = values.copy()
+    special[[5, 50, 500]] = [np.nan, np.inf, -np.inf]
     shapes = {
         "one chunk": pl.Series(values),
         "from numpy": pl.Series(owned),
@@ -739,14 +746,43 @@ def test_sorted_values_never_sorts_the_callers_data() -> None:
         "nulls": pl.Series(values).scatter([3, 7], None),
         "ints": pl.Series(rng.integers(0, 50, 1000)),
         "sliced": pl.Series(values).slice(100, 500),
+        "nan, inf and nulls": pl.Series(special).scatter([3, 7], None),
+        "only nulls and NaN": pl.Series([None, np.nan, None, np.nan], dtype=pl.Float64),
     }
     for name, s in shapes.items():
         before = s.clone()
         got = sorted_values(s)
         assert s.equals(before), name
-        expect = np.sort(before.drop_nulls().cast(pl.Float64).to_numpy())
+        kept = before.drop_nulls().cast(pl.Float64).to_numpy()
+        expect = np.sort(kept[~np.isnan(kept)])
+        assert got.dtype == np.float64, name
         assert np.array_equal(got, expect), name
     assert np.array_equal(owned, values)
+
+
+def test_the_sort_is_numpys_unless_zen4_or_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DRIFT_SORT chooses the sort; otherwise Polars sorts only where numpy dispatches to its
+    AVX-512 sort on an AMD family 19h CPU (Zen 4: Zen 3 has no AVX-512), read from
+    /proc/cpuinfo's text or Windows' processor string."""
+    from driftcli.stats import sorting
+
+    zen4 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n"
+    zen5 = zen4.replace("cpu family\t: 25", "cpu family\t: 26")
+    intel = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+    assert sorting.amd_family_of(zen4) == 0x19
+    assert sorting.amd_family_of(zen5) == 0x1A
+    assert sorting.amd_family_of(intel) is None
+    assert sorting.amd_family_of("") is None
+    assert sorting.amd_family_of("AMD64 Family 25 Model 17 Stepping 1, AuthenticAMD") == 0x19
+    assert sorting.amd_family_of("Intel64 Family 6 Model 85 Stepping 7, GenuineIntel") is None
+
+    monkeypatch.setenv("DRIFT_SORT", "Polars ")
+    assert sorting.sort_with() == "polars"
+    monkeypatch.setenv("DRIFT_SORT", "numpy")
+    assert sorting.sort_with() == "numpy"
+    monkeypatch.setenv("DRIFT_SORT", "quick")  # not a sort: the machine decides
+    expected = "polars" if sorting.numpy_sort_is_slow() else "numpy"
+    assert sorting.sort_with() == expected
 
 
 def test_wasserstein_spread_note_ratio_matches_numpy() -> None:

@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from driftcli.stats.sorting import sort_with
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -242,17 +244,30 @@ def rescaled(sample: NumericSample) -> NumericSample:
 
 
 def sorted_values(s: pl.Series) -> FloatArray:
-    """Sorted float values without nulls and NaN (nulls become NaN, which numpy sorts last)."""
+    """Sorted float values without nulls and NaN (nulls become NaN, which both sorts put last).
+
+    The sort is numpy's, or Polars' where numpy's is slow (:mod:`driftcli.stats.sorting`).
+    """
     if s.dtype != pl.Float64:
         s = s.cast(pl.Float64)
-    # numpy's vectorised sort is several times faster than a Polars sort here (measured).
-    arr: FloatArray = s.to_numpy()
-    if arr.flags.writeable:
-        # Polars hands out its own memory read-only; a writable array is a copy made for this
-        # call (nulls filled with NaN, chunks joined), so it is sorted where it is.
-        arr.sort()
+    arr: FloatArray
+    if sort_with() == "polars":
+        # Polars aborts the process when an allocation fails, where numpy raises MemoryError
+        # (which the run turns into "the inputs do not fit", exit 2): asking numpy for the
+        # sorted copy's size first makes an address space that cannot hold it fail the same
+        # way with either sort (the pages are not touched, so this costs microseconds).
+        np.empty(s.len())
+        # NaN sorts after every number, nulls after NaN; to_numpy makes the nulls NaN.
+        arr = s.sort(nulls_last=True, multithreaded=False).to_numpy()
     else:
-        arr = np.sort(arr)
+        # numpy's vectorised sort is several times faster than a Polars sort (measured).
+        arr = s.to_numpy()
+        if arr.flags.writeable:
+            # Polars hands out its own memory read-only; a writable array is a copy made for
+            # this call (nulls filled with NaN, chunks joined), so it is sorted where it is.
+            arr.sort()
+        else:
+            arr = np.sort(arr)
     end = int(np.searchsorted(arr, np.nan, side="left"))
     return arr[:end]
 

@@ -6,17 +6,19 @@ any CPU with AVX-512. On AMD Zen 4 (family 19h with AVX-512) that kernel is abou
 than numpy's own AVX2 kernel: its partition step writes with the memory-destination form of
 ``vcompresspd``, which Zen 4 runs in microcode (AMD's software optimisation guide for family
 19h, 2.11.2: "avoid the memory destination form of COMPRESS instructions"; reported as
-numpy/x86-simd-sort#6). Measured on a 2-core Zen 4 VM with numpy 2.4:
-one million float64 values take 62-70 ms in ``np.sort``, 13-14 ms with AVX-512 dispatch
-turned off (``NPY_DISABLE_CPU_FEATURES``, which numpy reads only at import and which changes
-the last bits of other kernels' sums too), and 20-32 ms in Polars' sort
+numpy/x86-simd-sort#6). Measured on a 2-core Zen 4 VM with numpy 2.4, two sorts at a time
+as a run sorts: a million float64 values take 56 ms in ``np.sort``, 12 ms with numpy's AVX-512
+dispatch turned off (``NPY_DISABLE_CPU_FEATURES``, which numpy reads only at import and which
+changes the last bits of other kernels' sums too) and 35 ms in Polars' sort on one thread
 (``python bench/bench_sort.py`` prints all three on the machine at hand).
 
 So on such a CPU the columns are sorted by Polars (one thread per sort: the run sorts columns
 on its own thread pool). Both sorts give the same values in the same order, apart from the
-order of ``-0.0`` and ``0.0`` among themselves, which no sort defines; every statistic reads
-them as equal. ``DRIFT_SORT=numpy`` or ``DRIFT_SORT=polars`` chooses the sort by hand (for a
-benchmark, or a CPU this check does not know).
+order of ``-0.0`` and ``0.0`` among themselves, which neither sort defines (nor do numpy's
+own kernels agree on it): every test and distance reads the two as equal, and only a
+quantile or histogram edge that lands on a zero could print its sign differently.
+``DRIFT_SORT=numpy`` or ``DRIFT_SORT=polars`` chooses the sort by hand (for a benchmark, or
+a CPU this check does not know).
 """
 
 from __future__ import annotations

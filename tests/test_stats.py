@@ -748,6 +748,7 @@ def test_sorted_values_never_sorts_the_callers_data(
         "sliced": pl.Series(values).slice(100, 500),
         "nan, inf and nulls": pl.Series(special).scatter([3, 7], None),
         "only nulls and NaN": pl.Series([None, np.nan, None, np.nan], dtype=pl.Float64),
+        "empty": pl.Series([], dtype=pl.Float64),
     }
     for name, s in shapes.items():
         before = s.clone()

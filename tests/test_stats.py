@@ -738,7 +738,7 @@ def test_sorted_values_never_sorts_the_callers_data(
     values = rng.normal(size=1000)
     owned = values.copy()
     special = values.copy()
-    special[[5, 50, 500]] = [np.nan, np.inf, -np.inf]
+    special[[5, 50, 500, 600, 700, 800]] = [np.nan, np.inf, -np.inf, -np.nan, -0.0, 0.0]
     shapes = {
         "one chunk": pl.Series(values),
         "from numpy": pl.Series(owned),

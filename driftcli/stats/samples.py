@@ -329,11 +329,20 @@ class CategoricalSample:
 _VALUE = "value"
 
 
+#: Below this many rows, ``value_counts`` counts faster than a group-by (a segment or window).
+_SMALL_COUNT = 200_000
+
+
 def category_counts(s: pl.Series, side: str) -> pl.DataFrame:
-    """Rows per non-null value of ``s``: columns ``value`` and ``side`` (the count)."""
+    """Rows per non-null value of ``s``: columns ``value`` and ``side`` (the count), in no
+    particular order."""
     if s.dtype.is_float():
         s = s.fill_nan(None)
-    # group_by().len() is about 2.5x faster than value_counts here (measured at 1M rows).
+    if s.len() < _SMALL_COUNT:
+        # A group-by plans a query first: 0.64 ms for 10,000 labels against 0.34 ms for
+        # value_counts, two at a time (measured); a 100-segment run counts 1,000 of them.
+        return s.drop_nulls().rename(_VALUE).value_counts(name=side)
+    # group_by().len() is about 1.3-2.5x faster than value_counts at 1M rows (measured).
     return s.rename(_VALUE).to_frame().drop_nulls().group_by(_VALUE).len(name=side)
 
 

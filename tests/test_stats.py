@@ -802,3 +802,27 @@ def test_wasserstein_spread_note_ratio_matches_numpy() -> None:
     assert _spread_note(y, float(np.std(y))) is None
     robust = (y[(3 * 999) // 4] - y[999 // 4]) / 1.349
     assert _spread_note(y, SPREAD_RATIO * float(robust)) is None
+
+
+def test_category_counts_are_the_same_whichever_way_they_are_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Small inputs (a segment, a window) are counted with value_counts, large ones with a
+    group-by: the same counts per value, nulls and NaN left out, for every kind of label."""
+    from driftcli.stats import samples
+
+    shapes = [
+        pl.Series("f", [1.5, None, float("nan"), 2.0, 2.0, -0.0]),
+        pl.Series("s", ["a", None, "b", "a", ""]),
+        pl.Series("b", [True, None, False, True]),
+        pl.Series("i", [3, 1, None, 3, 3]),
+        pl.Series("k", ["x", "y", "x", None], dtype=pl.Categorical),
+        pl.Series("e", [], dtype=pl.String),
+    ]
+    small = [samples.category_counts(s, "ref").sort("value") for s in shapes]
+    monkeypatch.setattr(samples, "_SMALL_COUNT", 0)
+    large = [samples.category_counts(s, "ref").sort("value") for s in shapes]
+    for s, a, b in zip(shapes, small, large, strict=True):
+        assert a.columns == b.columns == ["value", "ref"], s.name
+        assert a.equals(b), s.name
+    assert small[0].rows() == [(-0.0, 1), (1.5, 1), (2.0, 2)]

@@ -22,6 +22,7 @@ import pytest
 from scipy import stats
 from scipy.spatial import distance
 
+from driftcli import run_report
 from driftcli.errors import ConfigError
 from driftcli.results.vocabulary import Kind
 from driftcli.stats import (
@@ -781,9 +782,15 @@ def test_the_sort_is_numpys_unless_zen4_or_chosen(monkeypatch: pytest.MonkeyPatc
     assert sorting.sort_with() == "polars"
     monkeypatch.setenv("DRIFT_SORT", "numpy")
     assert sorting.sort_with() == "numpy"
-    monkeypatch.setenv("DRIFT_SORT", "quick")  # not a sort: the machine decides
+    monkeypatch.setenv("DRIFT_SORT", "")  # as if unset: the machine decides
     expected = "polars" if sorting.numpy_sort_is_slow() else "numpy"
     assert sorting.sort_with() == expected
+    # A typo is a clear error (exit 2 from the CLI), not a silent choice.
+    monkeypatch.setenv("DRIFT_SORT", "quick")
+    with pytest.raises(ConfigError, match=r"DRIFT_SORT='quick' is not a sort: set it to numpy"):
+        sorting.sort_with()
+    with pytest.raises(ConfigError, match="DRIFT_SORT"):
+        run_report(pl.DataFrame({"x": [1.0, 2.0, 3.0]}), pl.DataFrame({"x": [1.0, 2.5, 3.0]}))
 
 
 def test_wasserstein_spread_note_ratio_matches_numpy() -> None:

@@ -18,7 +18,7 @@ order of ``-0.0`` and ``0.0`` among themselves, which neither sort defines (nor 
 own kernels agree on it): every test and distance reads the two as equal, and only a
 quantile or histogram edge that lands on a zero could print its sign differently.
 ``DRIFT_SORT=numpy`` or ``DRIFT_SORT=polars`` chooses the sort by hand (for a benchmark, or
-a CPU this check does not know).
+a CPU this check does not know); any other value is a ConfigError.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ import re
 
 import numpy as np
 
+from driftcli.errors import ConfigError
+
 __all__ = ["SORTS", "amd_family_of", "numpy_sort_is_slow", "sort_with"]
 
 #: The values ``DRIFT_SORT`` may take.
@@ -37,12 +39,17 @@ SORTS = ("numpy", "polars")
 
 
 def sort_with() -> str:
-    """The sort for numeric columns in this process: ``DRIFT_SORT`` when set to one of
-    :data:`SORTS` (anything else is ignored), else Polars where numpy's sort is slow."""
+    """The sort for numeric columns in this process: ``DRIFT_SORT`` when set (one of
+    :data:`SORTS`; ConfigError for anything else), else Polars where numpy's sort is slow."""
     chosen = os.environ.get("DRIFT_SORT", "").strip().lower()
-    if chosen in SORTS:
-        return chosen
-    return "polars" if numpy_sort_is_slow() else "numpy"
+    if not chosen:
+        return "polars" if numpy_sort_is_slow() else "numpy"
+    if chosen not in SORTS:
+        raise ConfigError(
+            f"DRIFT_SORT={os.environ['DRIFT_SORT']!r} is not a sort: set it to numpy or "
+            "polars, or unset it to let the CPU decide"
+        )
+    return chosen
 
 
 @functools.cache

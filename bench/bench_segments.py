@@ -16,18 +16,15 @@ a fresh process of this interpreter from the repository root: wall seconds and p
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from bench import ensure_data
+from bench import compile_driftcli, ensure_data, run_child
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,15 +42,11 @@ def with_countries(src: Path, dst: Path, segments: int, seed: int) -> None:
 
 
 def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``python -m driftcli report ARGS``."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "driftcli", "report", *args], cwd=HERE.parent)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"drift report exited {code}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MB) of ``python -m driftcli report ARGS`` (exit 0 or 1)."""
+    res = run_child(
+        [sys.executable, "-m", "driftcli", "report", *args], HERE.parent, ok_codes=(0, 1)
+    )
+    return res.wall_s, res.maxrss_mb
 
 
 def main() -> None:
@@ -65,6 +58,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     ref, cur = ensure_data(args.out, args.rows, args.seed)
+    compile_driftcli()  # as an installed copy has it (see bench/README.md)
     sides = []
     for i, src in enumerate((ref, cur)):
         dst = args.out / f"{src.stem}_countries{args.segments}.parquet"

@@ -373,6 +373,11 @@ def test_prefix_sums_need_finite_values() -> None:
     assert PrefixSums.of(np.array([1.0, np.inf])) is None
     p = PrefixSums.of(np.array([1.0, 2.0, 4.0]))
     assert p is not None and p.center == 2.0 and p.sums.tolist() == [0.0, -1.0, -1.0, 1.0]
+    # Sums past the float limit (a window's reference near it, compared rescaled): none,
+    # without an overflow warning (warnings are errors here).
+    assert PrefixSums.of(np.array([-1e308] * 4 + [0.0] + [1e308] * 4)) is None
+    assert PrefixSums.of(np.array([-1e308, 1e308, 1e308])) is None  # x - centre overflows
+    assert PrefixSums.of(np.array([-1.7e308, 0.0, 1.7e308])) is not None  # the sums do not
 
 
 def test_wasserstein_sorted_identical_is_zero() -> None:

@@ -77,14 +77,18 @@ class PrefixSums:
 
     @classmethod
     def of(cls, x: FloatArray) -> PrefixSums | None:
-        """The prefix sums of sorted ``x``; None when ``x`` is empty or not all finite."""
+        """The prefix sums of sorted ``x``; None when ``x`` is empty or not all finite, or
+        when its sums overflow (values near the float limit, which the tests compare
+        rescaled, without prefix sums: :func:`rescaled`)."""
         if len(x) == 0 or not (np.isfinite(x[0]) and np.isfinite(x[-1])):
             return None
         center = float(x[len(x) // 2])
         sums = np.empty(len(x) + 1, dtype=np.float64)
         sums[0] = 0.0
-        np.cumsum(x - center, out=sums[1:])
-        return cls(center, sums)
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.cumsum(x - center, out=sums[1:])
+        # An overflow leaves +-inf (or NaN, from inf - inf) in every later sum.
+        return cls(center, sums) if np.isfinite(sums[-1]) else None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from driftcli.sections.registry import (
     section_columns,
     sections,
 )
+from driftcli.stats.samples import FloatArray
 from driftcli.timeline import DateOrder, date_order, parse_time_column
 
 #: Called as ``progress(done, total)`` while columns and segments are processed.
@@ -222,8 +223,10 @@ def _compare(
     kinds: dict[str, Kind | None],
     data: _Data,
     progress: ProgressHook | None,
+    keep: dict[str, FloatArray] | None = None,
 ) -> tuple[list[ColumnResult], list[SegmentResult], CorrectionInfo]:
-    """Every column overall and per segment, with one correction over all p-values."""
+    """Every column overall and per segment, with one correction over all p-values; ``keep``
+    receives the whole data's sorted reference columns (:meth:`Analysis.frame`)."""
     config = analysis.config
     state = {"done": 0, "total": len(plans) + (1 if config.segment_by else 0)}
 
@@ -234,7 +237,7 @@ def _compare(
 
     ref, cur = data.tested_reference, data.tested_current
     n_segments = _count_segments(config, ref, cur)
-    columns = analysis.frame(plans, kinds, ref, cur, tick)
+    columns = analysis.frame(plans, kinds, ref, cur, tick, keep=keep)
     _check_tested(columns)
     kinds.update({c.column: c.kind for c in columns})
     segments: list[SegmentResult] = []
@@ -366,6 +369,7 @@ def _passes(
     held_tested = [c for c in held_tested if c not in shared]
     runner = engine.pass_runner(*sources)
     specs = [spec for spec in sections() if spec.key in accumulators and spec.passes]
+    keep_sorted = any(spec.sorted_reference(config) for spec in specs)
 
     def fresh() -> dict[str, PassSink]:
         """New accumulators for a pass run elsewhere (none for a pass run here)."""
@@ -387,7 +391,7 @@ def _passes(
                 config, tuple(plans), tuple(mine), dict(kinds), analysis.roles,
                 base_ref.height, tuple(shared),
                 (_named(base_ref), _named(base_cur)), tuple(chunk),
-                tuple(held_tested if first else ()), first, fresh(),
+                tuple(held_tested if first else ()), first, fresh(), keep_sorted,
             )
         )  # fmt: skip
     results: dict[str, ColumnResult] = {}
@@ -609,12 +613,15 @@ def _run(
     with ThreadPoolExecutor(max_workers=workers()) as pool:
         roles = model_roles(config)
         accumulators: dict[str, PassAccumulator] = {}
+        kept: dict[str, FloatArray] = {}
         if per_pass is None:
             data = _read(eng, layout, sources)
             config, date_notice = _with_date_order(config, data.reference, data.current)
             data = dataclasses.replace(data, date_notice=date_notice)
             analysis = Analysis(config, eng, pool, roles, data.tested_reference.height)
-            columns, segments, correction = _compare(analysis, plans, kinds, data, progress)
+            asked = any(s.enabled(config) and s.sorted_reference(config) for s in sections())
+            keep = kept if asked else None
+            columns, segments, correction = _compare(analysis, plans, kinds, data, progress, keep)
         else:
             accumulators = {
                 spec.key: spec.passes(config, plans)
@@ -639,7 +646,9 @@ def _run(
             segments=segments,
             tested_reference=data.tested_reference,
             analysis=analysis,
+            sorted_reference=kept,
         )
+        del kept
         computed = run_sections(context, accumulators)
     report = _report(context, data, correction, computed)
     passes = 1 if per_pass is None else math.ceil(len(split.columns) / per_pass)

@@ -11,6 +11,7 @@ contract by adding its name to ``ENGINES``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+import driftcli.engines.memory
+import driftcli.stats.samples
 from driftcli import DriftConfig, ModelConfig, load_config, run_report
 from driftcli.columns.plan import plan_columns
 from driftcli.engines.base import DataSource, PassRunner
@@ -35,7 +38,9 @@ from driftcli.engines.stream import StreamEngine, parse_size
 from driftcli.errors import ConfigError, InputError
 from driftcli.inputs.sources import open_source
 from driftcli.outputs.json import to_dict
+from driftcli.sections import registry
 from driftcli.sections.online.config import OnlineConfig
+from driftcli.sections.windows.result import WindowSection
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
 
 ENGINES = ("stream-1", "stream-3", "shipped-1", "shipped-3")
@@ -389,3 +394,87 @@ def test_cli_stream_engine_and_a_bad_budget(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "DRIFT_MEMORY_BUDGET: 'lots' is not a size" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def _edge_columns(n: int, seed: int, shift: float) -> pl.DataFrame:
+    """Numeric columns whose sorted reference is not their values as read (a sentinel, text
+    numbers against numbers, values near the float limit, durations) beside plain ones with
+    nulls, NaN and infinities, and a daily time column."""
+    rng = np.random.default_rng(seed)
+    plain = rng.normal(shift, 1, n)
+    gappy = np.where(rng.random(n) < 0.1, np.nan, rng.normal(shift, 2, n))
+    gappy[:3] = [np.inf, -np.inf, np.nan]
+    sentinel = np.where(rng.random(n) < 0.02, np.finfo(np.float64).max, rng.normal(shift, 1, n))
+    huge = rng.normal(shift, 1, n) * 1e307
+    start = datetime(2025, 3, 1) if shift else datetime(2025, 1, 1)
+    step = timedelta(minutes=10)
+    return pl.DataFrame(
+        {
+            "ts": pl.datetime_range(start, start + (n - 1) * step, step, eager=True),
+            "plain": plain,
+            "gappy": gappy,
+            "nullable": pl.Series(rng.integers(0, 50, n)).scatter(np.arange(0, n, 7), None),
+            "sentinel": sentinel,
+            "huge": huge,
+            "waited": pl.Series(rng.integers(0, 10_000, n)).cast(pl.Duration("ms")),
+            "label": rng.choice(["a", "b", "c"], n),
+        }
+    )
+
+
+def _no_kept_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drift over time sorts the reference itself, as before it reused the kept one."""
+    spec = registry._SECTIONS["windows"]
+    never = dataclasses.replace(spec, sorted_reference=lambda _config: False)
+    monkeypatch.setitem(registry._SECTIONS, "windows", never)
+
+
+@pytest.mark.parametrize("engine", ["polars", "stream-1", "shipped-3"])
+def test_drift_over_time_reuses_the_sorted_reference_with_the_same_numbers(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-data comparison's sorted reference columns are the ones drift over time
+    would make; columns whose sorted values are not the data as read are sorted again."""
+    ref, cur = _edge_columns(3000, 1, 0.0), _edge_columns(2600, 2, 0.3)
+    ref = ref.with_columns(text=pl.col("plain").round(3).cast(pl.String))
+    cur = cur.with_columns(text=pl.col("plain").round(3))
+    config = DriftConfig(time_column="ts", window="1d", segment_by=("label",))
+    reused = to_dict(run_report(ref, cur, config, engine=engine))
+    with monkeypatch.context() as patched:
+        _no_kept_reference(patched)
+        sorted_again = to_dict(run_report(ref, cur, config, engine=engine))
+    assert comparable(reused) == comparable(sorted_again)
+    assert len(reused["windows"]["windows"]) >= 3
+
+
+@pytest.mark.parametrize("engine", ["polars", "stream-1"])
+def test_drift_over_time_sorts_the_reference_once(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref, cur = make_frame(3000, 1), make_frame(2000, 2, shift=0.2)
+    stamps = pl.datetime_range(datetime(2025, 1, 1), datetime(2025, 1, 31), "10m", eager=True)
+    ref = ref.with_columns(ts=stamps.head(3000))
+    cur = cur.with_columns(ts=stamps.head(2000))
+    numeric = [c for c, t in ref.schema.items() if t.is_float()]
+    assert numeric
+    sorted_lengths: list[int] = []
+    original = driftcli.stats.samples.sorted_values
+
+    def counted(s: pl.Series) -> Any:
+        sorted_lengths.append(s.len())
+        return original(s)
+
+    monkeypatch.setattr(driftcli.stats.samples, "sorted_values", counted)
+    monkeypatch.setattr(driftcli.engines.memory, "sorted_values", counted)
+    config = DriftConfig(time_column="ts", window="1d", columns=tuple(numeric))
+    windows = run_report(ref, cur, config, engine=engine).section(WindowSection)
+    assert windows is not None and len(windows.windows) >= 3
+    # Each numeric column's 3000 reference rows are sorted once, by the whole-data
+    # comparison; the 2000 current rows once, then once per daily window (144 rows a day).
+    assert sorted_lengths.count(3000) == len(numeric)
+    assert sorted_lengths.count(2000) == len(numeric)
+    with monkeypatch.context() as patched:
+        _no_kept_reference(patched)
+        sorted_lengths.clear()
+        run_report(ref, cur, config, engine=engine)
+        assert sorted_lengths.count(3000) == 2 * len(numeric)

@@ -35,7 +35,7 @@ from driftcli.stats import (
     get_test,
     is_drift,
 )
-from driftcli.stats.samples import CategoricalSample, ColumnSample
+from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray, NumericSample
 
 __all__ = ["Analysis", "decide", "drift_score", "same_tests", "uses_auto", "workers"]
 
@@ -276,6 +276,13 @@ def _no_tick() -> None:
     pass
 
 
+def _as_read(prepared: PreparedColumn) -> bool:
+    """Whether a prepared numeric column's sorted reference is the column's values as read:
+    its sorted counts are made only then (no text parsed, no sentinel read as infinite, not
+    rescaled)."""
+    return prepared.counts is not None and isinstance(prepared.sample, NumericSample)
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What every column comparison of a run shares: the config, the engine, the thread pool,
@@ -296,14 +303,17 @@ class Analysis:
         cur: pl.DataFrame,
         tick: Tick = _no_tick,
         reference: ReferenceCache | None = None,
+        keep: dict[str, FloatArray] | None = None,
     ) -> list[ColumnResult]:
         """Every planned column of ``cur`` against ``ref``, in plan order.
 
         With ``reference`` (time windows) the reference's moments, sorted values and counts
         are reused, and no reference chunks are made: window plans carry the threshold the
-        whole-data run used, learned or not.
+        whole-data run used, learned or not. ``keep`` receives the sorted reference of each
+        numeric column compared as read, ``sorted_values(ref[name])`` (for drift over time,
+        which would sort it again).
         """
-        return self.frames(plans, kinds, ref, [cur], tick, reference)[0]
+        return self.frames(plans, kinds, ref, [cur], tick, reference, keep)[0]
 
     def frames(
         self,
@@ -313,6 +323,7 @@ class Analysis:
         curs: Sequence[pl.DataFrame],
         tick: Tick = _no_tick,
         reference: ReferenceCache | None = None,
+        keep: dict[str, FloatArray] | None = None,
     ) -> list[list[ColumnResult]]:
         """:meth:`frame` of each of ``curs`` against the same ``ref`` (time windows): the
         columns of each, in plan order. The comparisons run column by column, every frame's
@@ -357,6 +368,9 @@ class Analysis:
                     plan, kinds[plan.name], ref[plan.name], cur[plan.name], config.bins, m,
                     reference,
                 )  # fmt: skip
+                if keep is not None and reference is None and _as_read(prepared):
+                    assert isinstance(prepared.sample, NumericSample)
+                    keep[plan.name] = prepared.sample.reference
                 res = decide(plan, prepared, self.reference_rows, config, chunks)
             tick()
             return dataclasses.replace(res, seconds=time.perf_counter() - started)

@@ -204,6 +204,9 @@ class Engine(Protocol):
         kinds: Mapping[str, Kind | None],
         ref: pl.DataFrame,
         pool: ThreadPoolExecutor,
+        known: Mapping[str, FloatArray] | None = None,
     ) -> ReferenceCache:
-        """The reference side of every planned column, prepared once for many scopes."""
+        """The reference side of every planned column, prepared once for many scopes; the
+        sorted values in ``known`` (``sorted_values(ref[name])``, kept from the whole-data
+        comparison) are used rather than sorted again."""
         ...

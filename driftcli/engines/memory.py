@@ -319,9 +319,10 @@ class MemoryEngine:
         kinds: Mapping[str, Kind | None],
         ref: pl.DataFrame,
         pool: ThreadPoolExecutor,
+        known: Mapping[str, FloatArray] | None = None,
     ) -> ReferenceCache:
         """Moments, sorted values and category counts of the reference, once for all
-        windows."""
+        windows; the sorted values in ``known`` are used as they are."""
         numeric = [
             p.name
             for p in plans
@@ -333,9 +334,10 @@ class MemoryEngine:
             s = ref[p.name].cast(pl.String) if p.cast_string else ref[p.name]
             return category_counts(s, "ref")
 
-        sorted_ = dict(
-            zip(numeric, pool.map(lambda n: sorted_values(ref[n]), numeric), strict=True)
-        )
+        known = known or {}
+        to_sort = [n for n in numeric if n not in known]
+        made = dict(zip(to_sort, pool.map(lambda n: sorted_values(ref[n]), to_sort), strict=True))
+        sorted_ = {n: known[n] if n in known else made[n] for n in numeric}
         return ReferenceCache(
             _moments(ref, numeric),
             sorted_,

@@ -33,6 +33,7 @@ from driftcli.engines.base import ROWS_COLUMN, rows_frame
 from driftcli.engines.memory import MemoryEngine
 from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.vocabulary import Kind
+from driftcli.stats.samples import FloatArray
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class PassData:
     first: bool
     kinds: Mapping[str, Kind | None]
     analysis: Analysis
+    #: The pass's sorted reference columns from its whole-data comparison, when the job
+    #: keeps them (:attr:`PassJob.keep_sorted`): ``sorted_values(reference[name])``.
+    sorted_reference: Mapping[str, FloatArray] = field(default_factory=dict)
 
 
 class PassSink(Protocol):
@@ -89,6 +93,10 @@ class PassJob:
     #: Fresh accumulators of the sections that accumulate pass by pass, by section key,
     #: for a pass run elsewhere (a local pass adds to the run's own).
     accumulators: Mapping[str, PassSink] = field(default_factory=dict)
+    #: Keep the whole-data comparison's sorted reference columns for the accumulators
+    #: (:attr:`PassData.sorted_reference`): a section prepares the reference once for many
+    #: slices (:attr:`driftcli.sections.registry.SectionSpec.sorted_reference`).
+    keep_sorted: bool = False
 
     def reads(self, side: int) -> list[str]:
         """The columns a worker reads of one side (0: reference): the base, then the chunk."""
@@ -158,7 +166,8 @@ def run_pass(
         )
         for b, df in zip(base, read, strict=True)
     )
-    cols = analysis.frame(job.mine, kinds, pass_ref, pass_cur, tick)
+    keep: dict[str, FloatArray] | None = {} if job.keep_sorted else None
+    cols = analysis.frame(job.mine, kinds, pass_ref, pass_cur, tick, keep=keep)
     kinds.update({c.column: c.kind for c in cols})
     segments = None
     if job.config.segment_by:
@@ -174,8 +183,9 @@ def run_pass(
         c for c in [*cols, *listed] if c.column in job.chunk or (job.first and c.column in held)
     ]
     seen = PassData(
-        hstack(base[0], read[0]), hstack(base[1], read[1]), owned, job.first, kinds, analysis
-    )
+        hstack(base[0], read[0]), hstack(base[1], read[1]), owned, job.first, kinds, analysis,
+        keep or {},
+    )  # fmt: skip
     for acc in accumulators.values():
         acc.add(seen)
     return cols, segments

@@ -43,6 +43,7 @@ from driftcli.results.records import ColumnResult, SegmentResult
 from driftcli.results.report import Report
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import Kind
+from driftcli.stats.samples import FloatArray
 from driftcli.timeline import Window, in_time_order, parse_time_column, split_windows
 
 if TYPE_CHECKING:
@@ -72,8 +73,18 @@ class RunContext:
     tested_reference: pl.DataFrame
     analysis: Analysis
     computed: dict[str, Section | None] = field(default_factory=dict)
+    #: The whole-data comparison's sorted reference of each numeric column compared as read
+    #: (``sorted_values(reference[name])``), kept when a section asked for it
+    #: (:attr:`SectionSpec.sorted_reference`); see :meth:`take_sorted_reference`.
+    sorted_reference: dict[str, FloatArray] = field(default_factory=dict, repr=False)
     #: Each side with its text time column parsed (:meth:`with_times`), once asked for.
     _with_times: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+
+    def take_sorted_reference(self) -> dict[str, FloatArray]:
+        """The kept sorted reference columns, given up by the context: held by the caller
+        alone from then on, so they are freed once it is done with them."""
+        kept, self.sorted_reference = self.sorted_reference, {}
+        return kept
 
     @property
     def roles(self) -> Mapping[str, str]:
@@ -174,6 +185,11 @@ class SectionSpec:
     #: What the report must say about ``config`` itself (cheap, from the config alone), for
     #: a section the config half turns on: the report's notices.
     notices: Callable[[DriftConfig], Sequence[str]] = lambda _config: ()
+    #: Whether the section, with ``config``, prepares the reference once for many slices
+    #: (:meth:`Engine.prepare_reference`): the run then keeps the whole-data comparison's
+    #: sorted reference columns for it (:meth:`RunContext.take_sorted_reference`) rather
+    #: than have it sort them again.
+    sorted_reference: Callable[[DriftConfig], bool] = lambda _config: False
     #: Runs in column passes: the accumulator that builds the result pass by pass (its
     #: ``reads`` are then read per pass); None: ``compute`` once on the columns it reads.
     passes: Callable[[DriftConfig, Sequence[ColumnPlan]], PassAccumulator] | None = None

@@ -91,7 +91,9 @@ def compute(ctx: RunContext) -> WindowSection | None:
     plans = _window_plans(ctx.plans, ctx.columns)
     analysis = ctx.analysis
     ref = ctx.tested_reference
-    prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool)
+    known = ctx.take_sorted_reference()
+    prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool, known)
+    del known
 
     def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
         return analyse_all([frame])[0]
@@ -191,7 +193,9 @@ class WindowPasses:
             cur = cur.select(names)
         ref = data.reference.select(names)
         analysis, kinds = data.analysis, data.kinds
-        prepared = analysis.engine.prepare_reference(plans, kinds, ref, analysis.pool)
+        prepared = analysis.engine.prepare_reference(
+            plans, kinds, ref, analysis.pool, data.sorted_reference
+        )
         floor = window_floor(self.config.section(WindowRule), self.config.min_segment_rows)
         tested = [w for w in split_windows(cur, spec, time_column)[0] if w.frame.height >= floor]
         found = analysis.frames(plans, kinds, ref, [w.frame for w in tested], reference=prepared)

@@ -55,6 +55,7 @@ SECTION = SectionSpec(
         "[windows] table: max_drift_share, consecutive, severity, min_rows",
     ),
     check=_check,
+    sorted_reference=_enabled,
     passes=lazy_call("driftcli.sections.windows.compute", "passes"),
     memory=_memory,
     terminal=lazy_call("driftcli.sections.windows.terminal", "print_section"),

@@ -283,6 +283,47 @@ def _as_read(prepared: PreparedColumn) -> bool:
     return prepared.counts is not None and isinstance(prepared.sample, NumericSample)
 
 
+#: The most a segment's copy of the columns compared at once may take (both sides, bytes
+#: estimated from the whole frames): a larger segment is gathered and compared a group of
+#: columns at a time, so a segment of most of 10M rows does not copy every column at once.
+SEGMENT_COPY_BYTES = 256 << 20
+
+
+def _column_groups(
+    plans: Sequence[ColumnPlan],
+    ref: pl.DataFrame,
+    cur: pl.DataFrame,
+    rows: int,
+    config: DriftConfig,
+) -> list[tuple[list[str], list[str], list[ColumnPlan]]]:
+    """``plans`` in groups of consecutive columns to gather and compare together within one
+    segment of ``rows`` rows (both sides): each group's columns of each side, and its plans.
+
+    One group when the segment's copy of every column fits in SEGMENT_COPY_BYTES, else
+    groups of about that size, each of at least two columns per worker (so the pool's
+    threads share a group). Each group also takes the auto threshold's time column, which
+    the learned thresholds chunk the reference by."""
+    total = max(1, ref.height + cur.height)
+    size = (ref.estimated_size() + cur.estimated_size()) * rows / total
+    per_group = len(plans)
+    if size > SEGMENT_COPY_BYTES and plans:
+        per_column = size / len(plans)
+        per_group = max(2 * workers(), int(SEGMENT_COPY_BYTES // max(per_column, 1.0)))
+    extra = [] if config.auto_threshold.time_column is None else [config.auto_threshold.time_column]
+    groups = []
+    for start in range(0, len(plans), max(1, per_group)):
+        part = list(plans[start : start + per_group])
+        names = [*(p.name for p in part), *extra]
+        groups.append(
+            (
+                [n for n in dict.fromkeys(names) if n in ref.columns],
+                [n for n in dict.fromkeys(names) if n in cur.columns],
+                part,
+            )
+        )
+    return groups
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What every column comparison of a run shares: the config, the engine, the thread pool,
@@ -422,11 +463,14 @@ class Analysis:
                     )
                 )
             else:
-                # One segment's rows at a time: a copy of every segment at once would double
-                # the data in memory.
-                r, c = ref.select(pl.all().gather(ri)), cur.select(pl.all().gather(ci))
-                cols = self.frame(seg_plans, kinds, r, c)
-                del r, c
+                # One segment's rows at a time (a copy of every segment at once would double
+                # the data in memory), and of a large segment a few columns at a time.
+                cols = []
+                for part in _column_groups(seg_plans, ref, cur, nr + nc, self.config):
+                    r = ref.select(pl.col(part[0]).gather(ri))
+                    c = cur.select(pl.col(part[1]).gather(ci))
+                    cols += self.frame(part[2], kinds, r, c)
+                    del r, c
                 results.append(
                     SegmentResult(
                         segment, SegmentStatus.TESTED, nr, nc, None, self.verdict(cols), tuple(cols)

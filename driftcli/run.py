@@ -647,6 +647,9 @@ def _run(
             tested_reference=data.tested_reference,
             analysis=analysis,
             sorted_reference=kept,
+            # What a run in passes holds for the whole run: drift over time orders the
+            # tested columns itself, a group at a time (a copy when not in time order).
+            timed_columns=[*split.shared, *split.own[1]] if per_pass is None else None,
         )
         del kept
         computed = run_sections(context, accumulators)

@@ -77,6 +77,10 @@ class RunContext:
     #: (``sorted_values(reference[name])``), kept when a section asked for it
     #: (:attr:`SectionSpec.sorted_reference`); see :meth:`take_sorted_reference`.
     sorted_reference: dict[str, FloatArray] = field(default_factory=dict, repr=False)
+    #: The columns of ``current`` that :attr:`timed_current` puts in time order (None: every
+    #: column). A run that holds every column in memory leaves out the tested columns no
+    #: section reads but drift over time, which orders them a group at a time.
+    timed_columns: Sequence[str] | None = None
     #: Each side with its text time column parsed (:meth:`with_times`), once asked for.
     _with_times: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -113,11 +117,16 @@ class RunContext:
     def timed_current(self) -> pl.DataFrame:
         """The current rows with the time column parsed and sorted by it (stable, nulls
         last), made once for every section that orders rows by time; ``current`` as is
-        without a time column."""
+        without a time column. Only the :attr:`timed_columns` when set: rows that are not
+        written in time order are copied, and the tested columns need not be."""
         time_column = self.config.time_column
         if time_column is None or time_column not in self.current.columns:
             return self.current
-        return in_time_order(self.with_times("current"), time_column)
+        frame = self.with_times("current")
+        if self.timed_columns is not None:
+            wanted = dict.fromkeys([*self.timed_columns, time_column])
+            frame = frame.select([c for c in wanted if c in frame.columns])
+        return in_time_order(frame, time_column)
 
     @functools.cached_property
     def current_windows(self) -> tuple[list[Window], int] | None:

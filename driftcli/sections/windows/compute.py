@@ -44,13 +44,13 @@ from typing import Literal
 
 import polars as pl
 
-from driftcli.columns.analyse import drift_score
+from driftcli.columns.analyse import Analysis, drift_score, workers
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.engines.passes import PassData
 from driftcli.results.records import ColumnResult, DatasetVerdict
-from driftcli.results.vocabulary import Outcome, SegmentStatus
+from driftcli.results.vocabulary import Kind, Outcome, SegmentStatus
 from driftcli.sections.performance.metrics import PerformanceSpec, evaluate
 from driftcli.sections.performance.result import PerformanceSection
 from driftcli.sections.registry import RunContext
@@ -62,6 +62,7 @@ from driftcli.sections.windows.result import (
     WindowSection,
     exceeding_runs,
 )
+from driftcli.stats.samples import FloatArray
 from driftcli.timeline import (
     Window,
     WindowSpec,
@@ -82,6 +83,12 @@ def _window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) 
     ]
 
 
+#: The most the time-ordered copy of the columns tested together may take (bytes): when the
+#: current rows are not written in time order, the tested columns are put in time order and
+#: tested a group at a time, not all at once (a second copy of the current data).
+WINDOW_COPY_BYTES = 256 << 20
+
+
 def compute(ctx: RunContext) -> WindowSection | None:
     """Every column the whole-data run tested, per window, with that run's test and threshold;
     None without a ``window``."""
@@ -89,22 +96,35 @@ def compute(ctx: RunContext) -> WindowSection | None:
     if config.window_spec is None:
         return None
     plans = _window_plans(ctx.plans, ctx.columns)
-    analysis = ctx.analysis
-    ref = ctx.tested_reference
+    windows = WindowPasses(config, ctx.plans)
     known = ctx.take_sorted_reference()
-    prepared = analysis.engine.prepare_reference(plans, ctx.kinds, ref, ctx.pool, known)
+    cur, time_column = ctx.with_times("current"), config.time_column
+    timed = [time_column] if time_column is not None and time_column in cur.columns else []
+    for group in _groups(plans, cur, timed):
+        names = [p.name for p in group]
+        ref = ctx.tested_reference.select(names)
+        mine = {n: known.pop(n) for n in names if n in known}  # freed with the group
+        windows.test(group, ref, cur.select([*names, *timed]), ctx.kinds, ctx.analysis, mine)
+        del ref, mine
     del known
+    return windows.finish(ctx)
 
-    def analyse(frame: pl.DataFrame) -> tuple[list[ColumnResult], DatasetVerdict]:
-        return analyse_all([frame])[0]
 
-    def analyse_all(
-        frames: Sequence[pl.DataFrame],
-    ) -> list[tuple[list[ColumnResult], DatasetVerdict]]:
-        found = analysis.frames(plans, ctx.kinds, ref, frames, reference=prepared)
-        return [_corrected(ctx, cols) for cols in found]
-
-    return _section(ctx, analyse, analyse_all)
+def _groups(
+    plans: Sequence[ColumnPlan], cur: pl.DataFrame, timed: Sequence[str]
+) -> list[list[ColumnPlan]]:
+    """The window plans in groups tested together: one group when the current rows are in
+    time order (the windows are slices of them, no copy), else groups whose time-ordered
+    copy takes about WINDOW_COPY_BYTES, of at least two columns per worker."""
+    if not plans:
+        return []
+    per_group = len(plans)
+    if timed and not cur[timed[0]].is_sorted(nulls_last=True):
+        size = cur.select([p.name for p in plans]).estimated_size()
+        if size > WINDOW_COPY_BYTES:
+            per_column = size / len(plans)
+            per_group = max(2 * workers(), int(WINDOW_COPY_BYTES // max(per_column, 1.0)))
+    return [list(plans[i : i + per_group]) for i in range(0, len(plans), per_group)]
 
 
 def _corrected(
@@ -116,9 +136,7 @@ def _corrected(
     return cols, ctx.analysis.verdict(cols)
 
 
-def _section(
-    ctx: RunContext, analyse: AnalyseWindow, analyse_all: AnalyseWindows | None = None
-) -> WindowSection:
+def _section(ctx: RunContext, analyse: AnalyseWindow) -> WindowSection:
     """The section from the run's windows, each tested window's columns from ``analyse``."""
     config = ctx.config
     spec = config.window_spec
@@ -147,7 +165,6 @@ def _section(
         performance_reference=perf_reference,
         roles=ctx.roles,
         split=ctx.current_windows,
-        analyse_all=analyse_all,
     )
 
 
@@ -188,20 +205,34 @@ class WindowPasses:
                     "current",
                     data.analysis.config.date_order,  # as the run resolved it
                 ).get_column(time_column)
-            cur = in_time_order(cur.with_columns(self._times), time_column)
+            cur = cur.with_columns(self._times)
         else:
             cur = cur.select(names)
         ref = data.reference.select(names)
-        analysis, kinds = data.analysis, data.kinds
-        prepared = analysis.engine.prepare_reference(
-            plans, kinds, ref, analysis.pool, data.sorted_reference
-        )
+        self.test(plans, ref, cur, data.kinds, data.analysis, data.sorted_reference)
+
+    def test(
+        self,
+        plans: Sequence[ColumnPlan],
+        ref: pl.DataFrame,
+        cur: pl.DataFrame,
+        kinds: Mapping[str, Kind | None],
+        analysis: Analysis,
+        known: Mapping[str, FloatArray],
+    ) -> None:
+        """``plans``' columns in every tested window: ``ref`` and ``cur`` hold their columns
+        (``cur`` the time column too, parsed, rows as read), ``known`` the sorted reference
+        columns the whole-data comparison kept."""
+        spec, time_column = self.config.window_spec, self.config.time_column
+        assert spec is not None
+        if time_column is not None and time_column in cur.columns:
+            cur = in_time_order(cur, time_column)
+        prepared = analysis.engine.prepare_reference(plans, kinds, ref, analysis.pool, known)
         floor = window_floor(self.config.section(WindowRule), self.config.min_segment_rows)
         tested = [w for w in split_windows(cur, spec, time_column)[0] if w.frame.height >= floor]
         found = analysis.frames(plans, kinds, ref, [w.frame for w in tested], reference=prepared)
         for w, cols in zip(tested, found, strict=True):
             self.windows.setdefault(w.index, (w.frame.height, []))[1].extend(cols)
-        del cur, ref, prepared
 
     def merge(self, other: WindowPasses) -> None:
         """The columns ``other``'s passes tested in each window, beside these."""
@@ -235,11 +266,6 @@ def passes(config: DriftConfig, plans: Sequence[ColumnPlan]) -> WindowPasses:
 #: Supplied by the engine: test every planned column of one window against the reference and
 #: apply the run's correction across that window's columns.
 AnalyseWindow = Callable[[pl.DataFrame], "tuple[list[ColumnResult], DatasetVerdict]"]
-#: The same for every tested window at once, in order (the engine may then order the work
-#: column by column, keeping each column's reference in the CPU cache).
-AnalyseWindows = Callable[
-    [Sequence[pl.DataFrame]], "Sequence[tuple[list[ColumnResult], DatasetVerdict]]"
-]
 
 
 def run_windows(
@@ -254,7 +280,6 @@ def run_windows(
     performance_reference: Mapping[str, float | None] | None = None,
     roles: Mapping[str, str] | None = None,
     split: tuple[list[Window], int] | None = None,
-    analyse_all: AnalyseWindows | None = None,
 ) -> WindowSection:
     """Split ``current`` into windows, analyse each, and apply the consecutive-window rule.
 
@@ -262,7 +287,6 @@ def run_windows(
     ``too_small``: not analysed, no performance, never exceeding. ``analyse`` is called once per
     tested window with that window's rows; with ``performance`` (its task fixed) each tested
     window's metrics come from :func:`driftcli.performance.evaluate` (no bootstrap).
-    ``analyse_all``, when given, analyses every tested window in one call instead.
     """
     # ``split``: the windows another section already made of ``current`` (RunContext)
     windows, missing = split if split is not None else split_windows(current, spec, time_column)
@@ -271,9 +295,7 @@ def run_windows(
     results: list[WindowResult] = []
     names: dict[str, None] = {}  # insertion-ordered set of column names
     tested = [w.frame for w in windows if w.frame.height >= floor]
-    analysed = iter(
-        analyse_all(tested) if analyse_all is not None else [analyse(f) for f in tested]
-    )
+    analysed = iter([analyse(f) for f in tested])
     for w in windows:
         rows = w.frame.height
         if rows < floor:
@@ -390,7 +412,6 @@ def _rule_outcome(
 
 __all__ = [
     "AnalyseWindow",
-    "AnalyseWindows",
     "WindowPasses",
     "compute",
     "passes",

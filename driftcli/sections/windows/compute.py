@@ -104,8 +104,9 @@ def compute(ctx: RunContext) -> WindowSection | None:
         names = [p.name for p in group]
         ref = ctx.tested_reference.select(names)
         mine = {n: known.pop(n) for n in names if n in known}  # freed with the group
-        windows.test(group, ref, cur.select([*names, *timed]), ctx.kinds, ctx.analysis, mine)
-        del ref, mine
+        rows = cur.select(list(dict.fromkeys([*names, *timed])))  # a tested time column too
+        windows.test(group, ref, rows, ctx.kinds, ctx.analysis, mine)
+        del ref, rows, mine
     del known
     return windows.finish(ctx)
 

@@ -813,7 +813,7 @@ def test_rows_out_of_time_order_are_ordered_a_group_of_columns_at_a_time(
             widths.append(df.width)  # a copy of these columns
         return out
 
-    monkeypatch.setattr(windows_compute, "WINDOW_COPY_BYTES", 1)
+    monkeypatch.setattr(windows_compute, "WINDOW_GROUP_BYTES", 1)
     monkeypatch.setattr(windows_compute, "in_time_order", ordered)
     monkeypatch.setattr("driftcli.sections.registry.in_time_order", ordered)
     grouped = to_json(run_report(ref, cur, config))
@@ -822,4 +822,15 @@ def test_rows_out_of_time_order_are_ordered_a_group_of_columns_at_a_time(
     # per worker with the time column; the sections' own copy holds y, p, s, ms and t.
     assert len(widths) > 2 and max(widths) <= max(2 * workers() + 1, 5)
     strip = re.compile(r'"(generated_at|seconds)": [^,}\n]+')
+    assert strip.sub("", grouped) == strip.sub("", at_once)
+
+    # Rows in time order are not copied, and are tested in groups as well (the reference's
+    # prefix sums of a group at a time), with the same results.
+    cur = cur.sort("t")
+    widths.clear()
+    monkeypatch.setattr(windows_compute, "WINDOW_GROUP_BYTES", 512 << 20)
+    at_once = to_json(run_report(ref, cur, config))
+    monkeypatch.setattr(windows_compute, "WINDOW_GROUP_BYTES", 1)
+    grouped = to_json(run_report(ref, cur, config))
+    assert widths == []
     assert strip.sub("", grouped) == strip.sub("", at_once)

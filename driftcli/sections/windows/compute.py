@@ -83,10 +83,12 @@ def _window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) 
     ]
 
 
-#: The most the time-ordered copy of the columns tested together may take (bytes): when the
-#: current rows are not written in time order, the tested columns are put in time order and
-#: tested a group at a time, not all at once (a second copy of the current data).
-WINDOW_COPY_BYTES = 256 << 20
+#: About the most the columns tested together may hold beside the data (bytes): their
+#: reference prepared for the windows (sorted values and prefix sums, two reference columns'
+#: size) and, when the current rows are not written in time order, their time-ordered copy.
+#: The columns are tested a group of that size at a time, not all at once (at 10M rows the
+#: prefix sums alone of 20 columns are 1.6 GB).
+WINDOW_GROUP_BYTES = 512 << 20
 
 
 def compute(ctx: RunContext) -> WindowSection | None:
@@ -100,7 +102,7 @@ def compute(ctx: RunContext) -> WindowSection | None:
     known = ctx.take_sorted_reference()
     cur, time_column = ctx.with_times("current"), config.time_column
     timed = [time_column] if time_column is not None and time_column in cur.columns else []
-    for group in _groups(plans, cur, timed):
+    for group in _groups(plans, ctx.tested_reference, cur, timed):
         names = [p.name for p in group]
         ref = ctx.tested_reference.select(names)
         mine = {n: known.pop(n) for n in names if n in known}  # freed with the group
@@ -112,19 +114,22 @@ def compute(ctx: RunContext) -> WindowSection | None:
 
 
 def _groups(
-    plans: Sequence[ColumnPlan], cur: pl.DataFrame, timed: Sequence[str]
+    plans: Sequence[ColumnPlan], ref: pl.DataFrame, cur: pl.DataFrame, timed: Sequence[str]
 ) -> list[list[ColumnPlan]]:
-    """The window plans in groups tested together: one group when the current rows are in
-    time order (the windows are slices of them, no copy), else groups whose time-ordered
-    copy takes about WINDOW_COPY_BYTES, of at least two columns per worker."""
+    """The window plans in groups tested together, each holding about WINDOW_GROUP_BYTES
+    beside the data (at least two columns per worker, so the pool's threads share a group):
+    the reference prepared for the windows and, when the current rows are not in time
+    order, their time-ordered copy (in time order the windows are slices, no copy)."""
     if not plans:
         return []
-    per_group = len(plans)
+    names = [p.name for p in plans]
+    size = 2 * ref.select(names).estimated_size()
     if timed and not cur[timed[0]].is_sorted(nulls_last=True):
-        size = cur.select([p.name for p in plans]).estimated_size()
-        if size > WINDOW_COPY_BYTES:
-            per_column = size / len(plans)
-            per_group = max(2 * workers(), int(WINDOW_COPY_BYTES // max(per_column, 1.0)))
+        size += cur.select(names).estimated_size()
+    per_group = len(plans)
+    if size > WINDOW_GROUP_BYTES:
+        per_column = size / len(plans)
+        per_group = max(2 * workers(), int(WINDOW_GROUP_BYTES // max(per_column, 1.0)))
     return [list(plans[i : i + per_group]) for i in range(0, len(plans), per_group)]
 
 

@@ -30,9 +30,9 @@ def _check(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> None:
 #: made once for every window), and the current rows in time order (one current's size,
 #: when they are not written in time order). Measured: 4M x 20 Float64 a side with daily
 #: windows, 1.34 GB of values, peaks at 2.8 GB in time order and 4.1 GB shuffled. In memory
-#: (no passes) the time-ordered copy is now made a group of columns at a time
-#: (``WINDOW_COPY_BYTES`` in compute.py): 2.9 GB shuffled; a pass still orders its columns at
-#: once, which this factor counts.
+#: (no passes) the columns are now prepared and put in time order a group at a time
+#: (``WINDOW_GROUP_BYTES`` in compute.py): 2.5 GB either way; a pass still prepares and
+#: orders its columns at once, which this factor counts.
 WINDOW_MEMORY = 1.5
 
 

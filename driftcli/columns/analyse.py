@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -37,7 +37,15 @@ from driftcli.stats import (
 )
 from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray, NumericSample
 
-__all__ = ["Analysis", "decide", "drift_score", "same_tests", "uses_auto", "workers"]
+__all__ = [
+    "Analysis",
+    "decide",
+    "drift_score",
+    "groups_within",
+    "same_tests",
+    "uses_auto",
+    "workers",
+]
 
 
 def _finite(x: float | None) -> float | None:
@@ -288,6 +296,21 @@ def _as_read(prepared: PreparedColumn) -> bool:
 #: columns at a time, so a segment of most of 10M rows does not copy every column at once.
 SEGMENT_COPY_BYTES = 256 << 20
 
+T = TypeVar("T")
+
+
+def groups_within(items: Sequence[T], size: float, budget: int) -> list[list[T]]:
+    """``items`` (columns, in order), which take ``size`` bytes together, in consecutive
+    groups worked on one at a time: one group when ``size`` fits in ``budget``, else groups
+    of about ``budget``, each of at least two columns per worker (so the pool's threads
+    share a group)."""
+    if not items:
+        return []
+    per_group = len(items)
+    if size > budget:
+        per_group = max(2 * workers(), int(budget // max(size / len(items), 1.0)))
+    return [list(items[i : i + per_group]) for i in range(0, len(items), per_group)]
+
 
 def _column_groups(
     plans: Sequence[ColumnPlan],
@@ -296,30 +319,18 @@ def _column_groups(
     rows: int,
     config: DriftConfig,
 ) -> list[tuple[list[str], list[str], list[ColumnPlan]]]:
-    """``plans`` in groups of consecutive columns to gather and compare together within one
-    segment of ``rows`` rows (both sides): each group's columns of each side, and its plans.
-
-    One group when the segment's copy of every column fits in SEGMENT_COPY_BYTES, else
-    groups of about that size, each of at least two columns per worker (so the pool's
-    threads share a group). Each group also takes the auto threshold's time column, which
-    the learned thresholds chunk the reference by."""
+    """``plans`` in groups to gather and compare together within one segment of ``rows``
+    rows (both sides), at most SEGMENT_COPY_BYTES of copies a group (:func:`groups_within`):
+    each group's columns of each side, and its plans. Each group also takes the auto
+    threshold's time column, which the learned thresholds chunk the reference by."""
     total = max(1, ref.height + cur.height)
     size = (ref.estimated_size() + cur.estimated_size()) * rows / total
-    per_group = len(plans)
-    if size > SEGMENT_COPY_BYTES and plans:
-        per_column = size / len(plans)
-        per_group = max(2 * workers(), int(SEGMENT_COPY_BYTES // max(per_column, 1.0)))
     extra = [] if config.auto_threshold.time_column is None else [config.auto_threshold.time_column]
     groups = []
-    for start in range(0, len(plans), max(1, per_group)):
-        part = list(plans[start : start + per_group])
-        names = [*(p.name for p in part), *extra]
+    for part in groups_within(plans, size, SEGMENT_COPY_BYTES):
+        names = list(dict.fromkeys([*(p.name for p in part), *extra]))
         groups.append(
-            (
-                [n for n in dict.fromkeys(names) if n in ref.columns],
-                [n for n in dict.fromkeys(names) if n in cur.columns],
-                part,
-            )
+            ([n for n in names if n in ref.columns], [n for n in names if n in cur.columns], part)
         )
     return groups
 

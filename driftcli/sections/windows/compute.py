@@ -44,7 +44,7 @@ from typing import Literal
 
 import polars as pl
 
-from driftcli.columns.analyse import Analysis, drift_score, workers
+from driftcli.columns.analyse import Analysis, drift_score, groups_within
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
@@ -117,20 +117,14 @@ def _groups(
     plans: Sequence[ColumnPlan], ref: pl.DataFrame, cur: pl.DataFrame, timed: Sequence[str]
 ) -> list[list[ColumnPlan]]:
     """The window plans in groups tested together, each holding about WINDOW_GROUP_BYTES
-    beside the data (at least two columns per worker, so the pool's threads share a group):
-    the reference prepared for the windows and, when the current rows are not in time
-    order, their time-ordered copy (in time order the windows are slices, no copy)."""
-    if not plans:
-        return []
+    beside the data (:func:`groups_within`): the reference prepared for the windows and,
+    when the current rows are not in time order, their time-ordered copy (in time order the
+    windows are slices, no copy)."""
     names = [p.name for p in plans]
     size = 2 * ref.select(names).estimated_size()
     if timed and not cur[timed[0]].is_sorted(nulls_last=True):
         size += cur.select(names).estimated_size()
-    per_group = len(plans)
-    if size > WINDOW_GROUP_BYTES:
-        per_column = size / len(plans)
-        per_group = max(2 * workers(), int(WINDOW_GROUP_BYTES // max(per_column, 1.0)))
-    return [list(plans[i : i + per_group]) for i in range(0, len(plans), per_group)]
+    return groups_within(plans, size, WINDOW_GROUP_BYTES)
 
 
 def _corrected(

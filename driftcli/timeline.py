@@ -205,12 +205,21 @@ def parse_time_column(
     return df
 
 
-def in_time_order(df: pl.DataFrame, column: str) -> pl.DataFrame:
-    """``df`` sorted by its (parsed) time ``column``, stable, rows without a time last; ``df``
-    itself, without a copy, when it is written in that order already (the usual log)."""
+def time_order(df: pl.DataFrame, column: str) -> pl.Series | None:
+    """The row positions that put ``df`` in the order of its (parsed) time ``column``,
+    stable, rows without a time last; None when it is written in that order already."""
     if df[column].is_sorted(nulls_last=True):
-        return df
-    return df.sort(column, maintain_order=True, nulls_last=True)
+        return None
+    return df.select(pl.arg_sort_by(column, maintain_order=True, nulls_last=True)).to_series()
+
+
+def in_time_order(df: pl.DataFrame, column: str, order: pl.Series | None = None) -> pl.DataFrame:
+    """``df`` sorted by its (parsed) time ``column``, stable, rows without a time last; ``df``
+    itself, without a copy, when it is written in that order already (the usual log).
+    ``order``: :func:`time_order` of the same rows, when the caller has it."""
+    if order is None:
+        order = time_order(df, column)
+    return df if order is None else df.select(pl.all().gather(order))
 
 
 def time_ordered(df: pl.DataFrame, time_column: str | None) -> tuple[pl.DataFrame, int]:

@@ -807,8 +807,8 @@ def test_rows_out_of_time_order_are_ordered_a_group_of_columns_at_a_time(
 
     widths: list[int] = []
 
-    def ordered(df: pl.DataFrame, column: str) -> pl.DataFrame:
-        out = in_time_order(df, column)
+    def ordered(df: pl.DataFrame, column: str, order: pl.Series | None = None) -> pl.DataFrame:
+        out = in_time_order(df, column, order)
         if out is not df:
             widths.append(df.width)  # a copy of these columns
         return out

@@ -69,6 +69,7 @@ from driftcli.timeline import (
     in_time_order,
     parse_time_column,
     split_windows,
+    time_order,
 )
 
 
@@ -102,11 +103,15 @@ def compute(ctx: RunContext) -> WindowSection | None:
     known = ctx.take_sorted_reference()
     cur, time_column = ctx.with_times("current"), config.time_column
     timed = [time_column] if time_column is not None and time_column in cur.columns else []
-    for group in _groups(plans, ctx.tested_reference, cur, timed):
+    # The rows' time order, found once for every group (None: they are in time order).
+    order = time_order(cur, timed[0]) if timed else None
+    for group in _groups(plans, ctx.tested_reference, cur if order is not None else None):
         names = [p.name for p in group]
         ref = ctx.tested_reference.select(names)
         mine = {n: known.pop(n) for n in names if n in known}  # freed with the group
         rows = cur.select(list(dict.fromkeys([*names, *timed])))  # a tested time column too
+        if order is not None:
+            rows = in_time_order(rows, timed[0], order)
         windows.test(group, ref, rows, ctx.kinds, ctx.analysis, mine)
         del ref, rows, mine
     del known
@@ -114,16 +119,16 @@ def compute(ctx: RunContext) -> WindowSection | None:
 
 
 def _groups(
-    plans: Sequence[ColumnPlan], ref: pl.DataFrame, cur: pl.DataFrame, timed: Sequence[str]
+    plans: Sequence[ColumnPlan], ref: pl.DataFrame, unordered: pl.DataFrame | None
 ) -> list[list[ColumnPlan]]:
     """The window plans in groups tested together, each holding about WINDOW_GROUP_BYTES
     beside the data (:func:`groups_within`): the reference prepared for the windows and,
-    when the current rows are not in time order, their time-ordered copy (in time order the
-    windows are slices, no copy)."""
+    when the current rows are not in time order (``unordered``), their time-ordered copy (in
+    time order the windows are slices, no copy)."""
     names = [p.name for p in plans]
     size = 2 * ref.select(names).estimated_size()
-    if timed and not cur[timed[0]].is_sorted(nulls_last=True):
-        size += cur.select(names).estimated_size()
+    if unordered is not None:
+        size += unordered.select(names).estimated_size()
     return groups_within(plans, size, WINDOW_GROUP_BYTES)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +48,6 @@ from driftcli.results.records import (
 )
 from driftcli.results.vocabulary import TESTABLE_KINDS, Kind
 from driftcli.stats.samples import (
-    PLOT_BINS,
     PLOT_TOP_CATEGORIES,
     CategoricalSample,
     ColumnSample,
@@ -59,6 +57,8 @@ from driftcli.stats.samples import (
     PrefixSums,
     category_counts,
     count_distinct_sorted,
+    histogram_labels,
+    plot_edges,
     quantile_sorted,
     rescaled,
     sorted_values,
@@ -201,8 +201,7 @@ def _histogram(s: NumericSample) -> Distribution | None:
         return None
     lo = min(v[0] for v in (r, c) if len(v))
     hi = max(v[-1] for v in (r, c) if len(v))
-    # One unit-wide bin when every value is the same, else PLOT_BINS equal-width bins.
-    edges = np.array([lo - 0.5, hi + 0.5]) if lo == hi else np.linspace(lo, hi, PLOT_BINS + 1)
+    edges = plot_edges(lo, hi)
 
     def counts(x: FloatArray) -> tuple[int, ...]:
         cuts = np.searchsorted(x, edges[1:-1], side="left")
@@ -211,7 +210,7 @@ def _histogram(s: NumericSample) -> Distribution | None:
 
     ref_counts, cur_counts = counts(r), counts(c)
     edges = np.ldexp(edges, s.scale_exponent)  # back to the data's units (a rescaled sample)
-    labels = tuple(f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(edges))
+    labels = histogram_labels(edges)
     return Distribution("histogram", labels, ref_counts, cur_counts, tuple(float(e) for e in edges))
 
 

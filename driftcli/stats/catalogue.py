@@ -104,11 +104,24 @@ def anderson(sample: ColumnSample) -> TestOutcome:
     lj = mg.ties.astype(np.float64)
     bj = mg.start + lj / 2.0
     denom = bj * (big_n - bj) - big_n * lj / 4.0
-    a2akn = 0.0
+    sums = []
     for counts, ni in ((mg.ref_count, n[0]), (mg.cur_count, n[1])):
         fij = counts.astype(np.float64)
         mij = np.cumsum(fij) - fij / 2.0
-        a2akn += float(np.sum(lj / big_n * (big_n * mij - bj * ni) ** 2 / denom)) / ni
+        sums.append(float(np.sum(lj / big_n * (big_n * mij - bj * ni) ** 2 / denom)))
+    return anderson_outcome(sums[0], sums[1], len(s.reference), len(s.current), ecdf_gap(s))
+
+
+def anderson_outcome(
+    ref_sum: float, cur_sum: float, n_ref: int, n_cur: int, gap: float
+) -> TestOutcome:
+    """The ``anderson`` outcome from each side's sum over the runs of ties (Scholz & Stephens'
+    midrank A2akN before its 1/n_i and (N - 1) / N factors) and the KS gap."""
+    n = np.array([n_ref, n_cur], dtype=np.float64)
+    big_n = float(n.sum())
+    a2akn = 0.0
+    for total, ni in ((ref_sum, n[0]), (cur_sum, n[1])):
+        a2akn += total / ni
     a2akn *= (big_n - 1.0) / big_n
     # Scholz & Stephens (1987) standardisation and table interpolation, as in SciPy.
     k = 2
@@ -139,7 +152,7 @@ def anderson(sample: ColumnSample) -> TestOutcome:
     else:
         pf = np.polyfit(critical, np.log(sig), 2)
         p = math.exp(float(np.polyval(pf, a2)))
-    return TestOutcome(a2, p, note, ecdf_gap(s), KS_D)
+    return TestOutcome(a2, p, note, gap, KS_D)
 
 
 def _cdf_cvm_inf(x: float) -> float:
@@ -185,6 +198,13 @@ def cramer_von_mises(sample: ColumnSample) -> TestOutcome:
     u = nx * float(np.sum((rx - np.arange(1, nx + 1)) ** 2)) + ny * float(
         np.sum((ry - np.arange(1, ny + 1)) ** 2)
     )
+    return cvm_asymptotic(u, nx, ny, ecdf_gap(s))
+
+
+def cvm_asymptotic(u: float, nx: int, ny: int, gap: float) -> TestOutcome:
+    """The asymptotic ``cramer_von_mises`` outcome from Anderson's U (``nx`` times the sum of
+    (rank - i)**2 over the reference's values, plus ``ny`` times the current's) and the KS
+    gap."""
     k, big_n = float(nx) * float(ny), float(nx + ny)
     t = u / (k * big_n) - (4 * k - 1) / (6 * big_n)
     # Asymptotic p-value (Anderson 1962, eq. 11, 14, 15), as SciPy.
@@ -193,7 +213,7 @@ def cramer_von_mises(sample: ColumnSample) -> TestOutcome:
     vt = vt / (45 * big_n**2 * 4 * k)
     tn = 1 / 6 + (t - et) / math.sqrt(45 * vt)
     p = 1.0 if tn < 0.003 else max(1.0 - _cdf_cvm_inf(tn), 0.0)
-    return TestOutcome(t, p, None, ecdf_gap(s), KS_D)
+    return TestOutcome(t, p, None, gap, KS_D)
 
 
 def energy(sample: ColumnSample) -> TestOutcome:
@@ -256,7 +276,7 @@ def epps_singleton(sample: ColumnSample) -> TestOutcome:
 
 def mann_whitney(sample: ColumnSample) -> TestOutcome:
     """Mann-Whitney U test, two-sided, as scipy.stats.mannwhitneyu(ref, cur)."""
-    from scipy import special, stats
+    from scipy import stats
 
     s = _numeric(sample)
     mg = s.merged
@@ -269,8 +289,18 @@ def mann_whitney(sample: ColumnSample) -> TestOutcome:
     if (n1 <= 8 or n2 <= 8) and not (ties > 1).any():
         res = stats.mannwhitneyu(s.reference, s.current, alternative="two-sided")
         return TestOutcome(float(res.statistic), float(res.pvalue), None, effect, _RANK_BISERIAL)
+    return mann_whitney_normal(u1, float(np.sum(ties**3 - ties)), n1, n2)
+
+
+def mann_whitney_normal(u1: float, tie_term: float, n1: int, n2: int) -> TestOutcome:
+    """The ``mann_whitney`` outcome by the normal approximation with continuity and tie
+    corrections (SciPy's asymptotic branch): ``u1`` the reference's U, ``tie_term`` the sum
+    of t**3 - t over the runs of t equal values."""
+    from scipy import special
+
+    nm = float(n1) * float(n2)
+    effect = 1.0 - 2.0 * u1 / nm
     big_n = float(n1 + n2)
-    tie_term = float(np.sum(ties**3 - ties))
     var = nm / 12.0 * ((big_n + 1) - tie_term / (big_n * (big_n - 1)))
     if var <= 0.0:
         return TestOutcome(u1, 1.0, None, 0.0, _RANK_BISERIAL)

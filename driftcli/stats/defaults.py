@@ -26,6 +26,7 @@ categorical bins are the categories.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -128,7 +129,14 @@ def ks(sample: ColumnSample) -> TestOutcome:
         d = float(res.statistic)
         return TestOutcome(d, float(res.pvalue), effect_size=d, effect_size_name=KS_D)
     # Large samples: SciPy's asymptotic branch, from the shared merge instead of a new sort.
-    d = ecdf_gap(s)
+    return ks_asymptotic(ecdf_gap(s), n, m)
+
+
+def ks_asymptotic(d: float, n: int, m: int) -> TestOutcome:
+    """SciPy's asymptotic ks_2samp outcome for the gap ``d`` between samples of n and m values
+    (``kstwo.sf(d, round(n m / (n + m)))``)."""
+    from scipy import stats
+
     big, small = max(n, m), min(n, m)
     en = float(big) * float(small) / float(big + small)
     p = min(max(float(stats.kstwo.sf(d, np.round(en))), 0.0), 1.0)
@@ -273,27 +281,53 @@ def wasserstein(sample: ColumnSample) -> TestOutcome:
         dist = wasserstein_prefix(s.reference, s.reference_prefix, s.current)
     else:
         dist = wasserstein_sorted(s.reference, s.current)
-    scale = s.reference_std
-    note = None
+    return wasserstein_outcome(
+        dist,
+        s.reference_std,
+        lambda: float(np.std(np.concatenate([s.reference, s.current]))),
+        lambda std: _spread_note(s.reference, std),
+    )
+
+
+def wasserstein_outcome(
+    dist: float,
+    scale: float,
+    pooled_std: Callable[[], float],
+    spread_note: Callable[[float], str | None],
+) -> TestOutcome:
+    """The ``wasserstein`` outcome for the distance ``dist`` and the reference's population
+    standard deviation ``scale``: ``pooled_std()`` (of both samples) scales it instead when the
+    reference is constant, else ``spread_note(scale)`` may add a note."""
+    note: str | None
     if scale == 0.0:
-        scale = float(np.std(np.concatenate([s.reference, s.current])))
+        scale = pooled_std()
         note = "reference is constant: scaled by the pooled standard deviation"
         if scale == 0.0:
             return TestOutcome(0.0, None, note)
     else:
-        note = _spread_note(s.reference, scale)
+        note = spread_note(scale)
     return TestOutcome(dist / scale, None, note)
 
 
+def quartile_ranks(n: int) -> tuple[int, int]:
+    """The 0-based ranks of the lower and upper quartiles to the nearest rank, of n values."""
+    return (n - 1) // 4, (3 * (n - 1)) // 4
+
+
 def _spread_note(ref: FloatArray, std: float) -> str | None:
-    """A note when a few extreme values set the sorted reference's standard deviation
-    (``std``): a sentinel such as 999999 or -999 in 0.2% of the rows makes it thousands of
-    times the spread of the rest, and the distance divided by it too small to see a shift
-    of every other value."""
     n = len(ref)
     if n < 4:
         return None
-    iqr = float(ref[(3 * (n - 1)) // 4] - ref[(n - 1) // 4])  # quartiles to the nearest rank
+    lower, upper = quartile_ranks(n)
+    return spread_note(float(ref[upper] - ref[lower]), std)
+
+
+def spread_note(iqr: float, std: float) -> str | None:
+    """A note when a few extreme values set the sorted reference's standard deviation
+    (``std``; ``iqr`` its quartiles' distance to the nearest rank, of 4 values or more): a
+    sentinel such as 999999 or -999 in 0.2% of the rows makes it thousands of times the
+    spread of the rest, and the distance divided by it too small to see a shift of every
+    other value."""
     robust = iqr / 1.349
     if robust <= 0.0 or std <= SPREAD_RATIO * robust:
         return None

@@ -54,6 +54,19 @@ def quantile_sorted(x: FloatArray, q: FloatArray) -> FloatArray:
     return out
 
 
+def plot_edges(lo: float, hi: float) -> FloatArray:
+    """The plot's histogram edges over values from ``lo`` to ``hi``: one unit-wide bin when
+    every value is the same, else PLOT_BINS equal-width bins."""
+    if lo == hi:
+        return np.array([lo - 0.5, hi + 0.5])
+    return np.linspace(lo, hi, PLOT_BINS + 1)
+
+
+def histogram_labels(edges: FloatArray) -> tuple[str, ...]:
+    """The plot's label of each histogram bin."""
+    return tuple(f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(edges))
+
+
 def count_distinct_sorted(x: FloatArray) -> int:
     """Number of distinct values of a sorted array (infinities compare equal to themselves)."""
     return int(np.count_nonzero(x[1:] != x[:-1]) + 1) if len(x) else 0

@@ -1,0 +1,708 @@
+"""Exact rank and ECDF statistics of two samples from partitions of their sorted union.
+
+A numeric column too large for one machine is compared without ever holding a side in one
+place: both sides' values, tagged by side, are sorted globally and cut into partitions in
+value order (Spark's ``repartitionByRange`` then ``sortWithinPartitions``; any cut will do,
+even one through a run of equal values). Three small exchanges then give what
+:class:`~driftcli.stats.samples.Merged` gives the local tests:
+
+1. each partition describes itself in a :class:`Head` (its counts per side, its first runs
+   of ties and its last one, the moments of its finite values);
+2. the driver places every partition (:func:`places`: the values before it, whether its
+   first run of ties began earlier, the rest of its last run in later partitions and the
+   next distinct value) and each partition sums its share of every statistic over the runs
+   it owns (:func:`contribution`), and reads the order statistics asked of it;
+3. each partition counts its values at or below the bin edges the first two steps fixed
+   (:func:`edge_counts`: the reference-decile bins and the plot's histogram).
+
+The sums are added in partition order and finished by the local tests' own code
+(:func:`~driftcli.stats.defaults.ks_asymptotic`, :func:`~driftcli.stats.catalogue.anderson_outcome`
+and the others). Counts, order statistics, quantiles, the KS distance and every bin count are
+the local engine's to the bit (they are integer sums and the same float operations); the
+sums of floats (Wasserstein, energy, Mann-Whitney's rank sum, Anderson-Darling,
+Cramér-von Mises, the moments) are added in another order and agree to about 1e-15
+relative (``tests/test_partials.py`` checks 1e-12). Samples of at most ``SMALL_SIDE`` values
+are not split: the caller gathers them and runs the local tests, whose exact small-sample
+p-values need every value (SciPy's exact KS, Cramér-von Mises and Mann-Whitney).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from driftcli.results.records import Distribution, SideSummary
+from driftcli.stats.catalogue import (
+    CVM_EXACT_MAX,
+    CVM_MIN_DISTINCT,
+    anderson_outcome,
+    cvm_asymptotic,
+    mann_whitney_normal,
+)
+from driftcli.stats.defaults import (
+    KS_EXACT_MAX,
+    js_distance,
+    ks_asymptotic,
+    psi_from_shares,
+    quartile_ranks,
+    spread_note,
+    wasserstein_outcome,
+)
+from driftcli.stats.registry import NotApplicable, TestOutcome
+from driftcli.stats.samples import (
+    SAFE_EXPONENT,
+    FloatArray,
+    IntArray,
+    histogram_labels,
+    plot_edges,
+)
+
+#: Sides up to this many values are gathered and tested by the local code (exact p-values).
+SMALL_SIDE = max(KS_EXACT_MAX, CVM_EXACT_MAX)
+#: The statistics a sorted pass finishes, in the order reports list them.
+TESTS = (
+    "ks",
+    "wasserstein",
+    "psi",
+    "jensenshannon",
+    "anderson",
+    "cramer_von_mises",
+    "mann_whitney",
+    "energy",
+)
+BoolArray = npt.NDArray[np.bool_]
+Moments = tuple[int, float, float]  # count, mean, sum of squared deviations (finite values)
+
+
+@dataclass(frozen=True)
+class Head:
+    """What one partition of the sorted union says about itself (step 1)."""
+
+    n_ref: int
+    n_cur: int
+    #: values of its first and second runs of ties (NaN when it has fewer)
+    first: float = math.nan
+    second: float = math.nan
+    last: float = math.nan
+    first_ref: int = 0
+    first_cur: int = 0
+    last_ref: int = 0
+    last_cur: int = 0
+    runs: int = 0
+    #: -inf and +inf values per side: (ref, cur)
+    below: tuple[int, int] = (0, 0)
+    above: tuple[int, int] = (0, 0)
+    ref_moments: Moments = (0, 0.0, 0.0)
+    cur_moments: Moments = (0, 0.0, 0.0)
+
+    @property
+    def empty(self) -> bool:
+        return self.n_ref + self.n_cur == 0
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a partition sits in the union (step 2's input, from :func:`places`)."""
+
+    ref_before: int = 0
+    cur_before: int = 0
+    #: its first run of ties began in an earlier partition, which owns it
+    continues: bool = False
+    #: values of its last run in later partitions (when it owns that run)
+    post_ref: int = 0
+    post_cur: int = 0
+    #: the first value above its last run's, in a later partition (NaN: none)
+    next_value: float = math.nan
+
+
+@dataclass(frozen=True)
+class Part:
+    """One partition's share of every statistic over the runs of ties it owns (step 2)."""
+
+    gap: float = 0.0  # the largest |F_ref - F_cur| at its runs
+    wasserstein: float = 0.0  # sum of |F_ref - F_cur| times the step to the next value
+    energy: float = 0.0  # sum of (F_ref - F_cur)**2 times the step
+    rank_sum: float = 0.0  # the reference's midranks, summed
+    tie_term: float = 0.0  # sum of t**3 - t over runs of t values
+    anderson: tuple[float, float] = (0.0, 0.0)
+    cvm: tuple[float, float] = (0.0, 0.0)
+    runs: int = 0
+    distinct: tuple[int, int] = (0, 0)  # runs holding reference, current values
+    #: (side, rank) -> value, for the ranks asked that fall in this partition
+    at: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def split_sides(values: FloatArray, from_cur: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """A partition's reference and current values, each still sorted."""
+    return values[~from_cur], values[from_cur]
+
+
+def _runs(values: FloatArray, from_cur: BoolArray) -> tuple[FloatArray, IntArray, IntArray]:
+    """Distinct values of a sorted partition and each run's reference and current counts."""
+    if len(values) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return values, empty, empty
+    start = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
+    ties = np.diff(np.concatenate([start, [len(values)]]))
+    cur = np.add.reduceat(from_cur.astype(np.int64), start)
+    return values[start], (ties - cur).astype(np.int64), cur.astype(np.int64)
+
+
+def _moments(x: FloatArray) -> Moments:
+    finite = x[np.isfinite(x)]
+    if len(finite) == 0:
+        return (0, 0.0, 0.0)
+    mean = float(finite.mean())
+    return (len(finite), mean, float(np.square(finite - mean).sum()))
+
+
+def head(values: FloatArray, from_cur: BoolArray) -> Head:
+    """Step 1: describe a partition (``values`` sorted ascending, no NaN; ``from_cur`` marks
+    the current side's values)."""
+    ref, cur = split_sides(values, from_cur)
+    if len(values) == 0:
+        return Head(0, 0)
+    vals, r, c = _runs(values, from_cur)
+
+    def ends(x: FloatArray) -> tuple[int, int]:
+        lo = int(np.searchsorted(x, -np.inf, side="right"))
+        return lo, len(x) - int(np.searchsorted(x, np.inf, side="left"))
+
+    (ref_lo, ref_hi), (cur_lo, cur_hi) = ends(ref), ends(cur)
+    return Head(
+        len(ref),
+        len(cur),
+        float(vals[0]),
+        float(vals[1]) if len(vals) > 1 else math.nan,
+        float(vals[-1]),
+        int(r[0]),
+        int(c[0]),
+        int(r[-1]),
+        int(c[-1]),
+        len(vals),
+        (ref_lo, cur_lo),
+        (ref_hi, cur_hi),
+        _moments(ref),
+        _moments(cur),
+    )
+
+
+def places(heads: Sequence[Head]) -> list[Place]:
+    """Step 2's input: each partition's place, from every partition's head in value order.
+
+    A run of equal values cut between partitions is owned by the first: the later ones skip
+    it, and the owner adds their counts to its last run."""
+    out: list[Place] = []
+    ref_before = cur_before = 0
+    prev: Head | None = None
+    full = [i for i, h in enumerate(heads) if not h.empty]
+    for i, h in enumerate(heads):
+        if h.empty:
+            out.append(Place(ref_before, cur_before))
+            continue
+        if prev is not None and h.first < prev.last:
+            raise ValueError("the partitions are not in value order")
+        continues = prev is not None and h.first == prev.last
+        post_ref = post_cur = 0
+        next_value = math.nan
+        owns_last = not (continues and h.runs == 1)
+        for g in (heads[k] for k in full if k > i):
+            if g.first != h.last:
+                next_value = g.first
+                break
+            if owns_last:
+                post_ref += g.first_ref
+                post_cur += g.first_cur
+            if g.runs > 1:
+                next_value = g.second
+                break
+        out.append(Place(ref_before, cur_before, continues, post_ref, post_cur, next_value))
+        ref_before += h.n_ref
+        cur_before += h.n_cur
+        prev = h
+    return out
+
+
+def contribution(
+    values: FloatArray,
+    from_cur: BoolArray,
+    place: Place,
+    n: int,
+    m: int,
+    ranks: Iterable[tuple[int, int]] = (),
+) -> Part:
+    """Step 2: a partition's share of every statistic, and the values at the asked ``ranks``
+    ((side, 0-based rank within that side's sorted values), side 0 reference, 1 current)."""
+    ref, cur = split_sides(values, from_cur)
+    at: dict[tuple[int, int], float] = {}
+    for side, rank in ranks:
+        x, before = (ref, place.ref_before) if side == 0 else (cur, place.cur_before)
+        if before <= rank < before + len(x):
+            at[(side, rank)] = float(x[rank - before])
+    vals, r, c = _runs(values, from_cur)
+    ref0, cur0 = place.ref_before, place.cur_before
+    if place.continues and len(vals):
+        ref0, cur0 = ref0 + int(r[0]), cur0 + int(c[0])
+        vals, r, c = vals[1:], r[1:], c[1:]
+    if len(vals) == 0:
+        return Part(at=at)
+    r, c = r.copy(), c.copy()
+    r[-1] += place.post_ref
+    c[-1] += place.post_cur
+    t = r + c
+    cum_r, cum_c = ref0 + np.cumsum(r), cur0 + np.cumsum(c)
+    gap = cum_r / n - cum_c / m  # as ecdf_gap: integer counts, the same float operations
+    steps = np.diff(np.append(vals, place.next_value))
+    if math.isnan(place.next_value):  # the union's last run: the CDFs meet, no step after it
+        steps, inner = steps[:-1], gap[:-1]
+    else:
+        inner = gap
+    with np.errstate(invalid="ignore"):  # an infinite step (infinite values): NaN, as locally
+        wasser = float(np.sum(np.abs(inner) * steps))
+        energy = float(np.sum(inner**2 * steps))
+    tf = t.astype(np.float64)
+    start = (cum_r + cum_c - t).astype(np.float64)  # 0-based position of each run
+    midrank = start + (tf + 1) / 2.0
+    big_n = float(n + m)
+    bj = start + tf / 2.0
+    denom = bj * (big_n - bj) - big_n * tf / 4.0
+    anderson: list[float] = []
+    cvm: list[float] = []
+    for counts, before, size in ((r, ref0, n), (c, cur0, m)):
+        f = counts.astype(np.float64)
+        mij = (before + np.cumsum(f)) - f / 2.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            anderson.append(float(np.sum(tf / big_n * (big_n * mij - bj * size) ** 2 / denom)))
+        # sum over a run's k values at side positions q+1..q+k of (midrank - position)**2:
+        # k (midrank - q - (k + 1) / 2)**2 + k (k**2 - 1) / 12, two terms of one sign
+        q = (before + np.cumsum(counts) - counts).astype(np.float64)
+        centre = midrank - q - (f + 1.0) / 2.0
+        cvm.append(float(np.sum(f * centre**2 + f * (f * f - 1.0) / 12.0)))
+    return Part(
+        gap=float(np.max(np.abs(gap))),
+        wasserstein=wasser,
+        energy=energy,
+        rank_sum=float(np.sum(r * midrank)),
+        tie_term=float(np.sum(tf**3 - tf)),
+        anderson=(anderson[0], anderson[1]),
+        cvm=(cvm[0], cvm[1]),
+        runs=len(vals),
+        distinct=(int(np.count_nonzero(r)), int(np.count_nonzero(c))),
+        at=at,
+    )
+
+
+def edge_counts(
+    values: FloatArray, from_cur: BoolArray, edges: FloatArray, side: str = "right"
+) -> tuple[IntArray, IntArray]:
+    """Step 3: each side's values at or below each edge (``side="right"``), or below it
+    (``"left"``), in this partition."""
+    ref, cur = split_sides(values, from_cur)
+    return (
+        np.searchsorted(ref, edges, side=side).astype(np.int64),  # type: ignore[call-overload]
+        np.searchsorted(cur, edges, side=side).astype(np.int64),  # type: ignore[call-overload]
+    )
+
+
+def merge_moments(parts: Iterable[Moments]) -> Moments:
+    """Moments of the union of partitions, merged in order (Chan et al.)."""
+    count, mean, m2 = 0, 0.0, 0.0
+    for k, mu, s in parts:
+        if k == 0:
+            continue
+        total = count + k
+        delta = mu - mean
+        mean += delta * k / total
+        m2 += s + delta * delta * count * k / total
+        count = total
+    return count, mean, m2
+
+
+# ------------------------------------------------------------------------------ finishing
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The merged heads: sizes, infinities and moments of each side."""
+
+    n: int
+    m: int
+    below: tuple[int, int]
+    above: tuple[int, int]
+    moments: tuple[Moments, Moments]
+
+    @classmethod
+    def of(cls, heads: Sequence[Head]) -> Totals:
+        return cls(
+            sum(h.n_ref for h in heads),
+            sum(h.n_cur for h in heads),
+            (sum(h.below[0] for h in heads), sum(h.below[1] for h in heads)),
+            (sum(h.above[0] for h in heads), sum(h.above[1] for h in heads)),
+            (
+                merge_moments(h.ref_moments for h in heads),
+                merge_moments(h.cur_moments for h in heads),
+            ),
+        )
+
+    def size(self, side: int) -> int:
+        return self.n if side == 0 else self.m
+
+    def finite_range(self, side: int) -> tuple[int, int]:
+        """The ranks of a side's finite values: first, one past the last."""
+        return self.below[side], self.size(side) - self.above[side]
+
+
+def _quantile_ranks(lo: int, hi: int, qs: Sequence[float]) -> list[int]:
+    """The ranks ``quantile_sorted`` reads for quantiles ``qs`` of the values ranked lo..hi-1."""
+    if hi <= lo:
+        return []
+    h = (hi - lo - 1) * np.asarray(qs, dtype=np.float64)
+    low = np.floor(h).astype(np.int64)
+    high = np.minimum(low + 1, hi - lo - 1)
+    return sorted({int(v) + lo for v in np.concatenate([low, high])})
+
+
+def rank_requests(t: Totals, bins: int = 10) -> list[tuple[int, int]]:
+    """Step 2's order statistics: each side's quartiles and extremes of its finite values,
+    the reference's deciles (the bins of psi and jensenshannon) and quartiles to the nearest
+    rank (wasserstein's spread note)."""
+    out: set[tuple[int, int]] = set()
+    for side in (0, 1):
+        lo, hi = t.finite_range(side)
+        out |= {(side, k) for k in _quantile_ranks(lo, hi, (0.0, 0.25, 0.5, 0.75, 1.0))}
+    qs = np.arange(1, bins, dtype=np.float64) / bins
+    out |= {(0, k) for k in _quantile_ranks(0, t.n, list(qs))}
+    if t.n >= 4:
+        out |= {(0, k) for k in quartile_ranks(t.n)}
+    return sorted(out)
+
+
+def _quantiles(
+    at: dict[tuple[int, int], float], side: int, lo: int, hi: int, qs: FloatArray
+) -> FloatArray:
+    """``quantile_sorted`` of a side's values ranked lo..hi-1 (the same float operations),
+    from the values read at the ranks it needs."""
+    h = (hi - lo - 1) * qs
+    low = np.floor(h).astype(np.int64)
+    high = np.minimum(low + 1, hi - lo - 1)
+    x_lo = np.array([at[(side, int(k) + lo)] for k in low])
+    x_hi = np.array([at[(side, int(k) + lo)] for k in high])
+    with np.errstate(invalid="ignore"):  # inf - inf between equal infinite neighbours
+        step = (h - low) * (x_hi - x_lo)
+    out: FloatArray = np.where(x_hi == x_lo, x_lo, x_lo + step)
+    return out
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A numeric column compared through a sorted pass: every test's outcome (or why it did
+    not apply), each side's summary and the plot's histogram, as the local engine gives them."""
+
+    outcomes: dict[str, TestOutcome | str]
+    reference: SideSummary
+    current: SideSummary
+    histogram: Distribution | None
+    bins: tuple[IntArray, IntArray]  # reference-decile bin counts (psi, jensenshannon)
+
+
+def histogram_edges(t: Totals, at: dict[tuple[int, int], float]) -> FloatArray | None:
+    """The plot's edges (the local engine's: equal-width bins over both sides' finite
+    values), from the extremes read in step 2."""
+    ends = []
+    for side in (0, 1):
+        lo, hi = t.finite_range(side)
+        if hi > lo:
+            ends += [at[(side, lo)], at[(side, hi - 1)]]
+    return plot_edges(min(ends), max(ends)) if ends else None
+
+
+def decile_edges(t: Totals, at: dict[tuple[int, int], float], bins: int = 10) -> FloatArray:
+    """The reference's bin edges for psi and jensenshannon (NumericSample.binned's)."""
+    if t.n == 0:
+        return np.zeros(0)
+    qs = np.arange(1, bins, dtype=np.float64) / bins
+    return np.unique(_quantiles(at, 0, 0, t.n, qs))
+
+
+def finish(
+    t: Totals,
+    parts: Sequence[Part],
+    bins: tuple[IntArray, IntArray],
+    plot: tuple[IntArray, IntArray] | None,
+    counts: tuple[tuple[int, int], tuple[int, int]],
+    edges: FloatArray,
+    plot_edges: FloatArray | None,
+) -> Finished:
+    """Every statistic from the merged steps: ``bins`` each side's counts in the decile bins
+    (from step 3's cumulative counts), ``plot`` the histogram's, ``counts`` each side's
+    (rows, nulls) including NaN."""
+    n, m = t.n, t.m
+    at: dict[tuple[int, int], float] = {}
+    for p in parts:
+        at |= p.at
+    gap = max((p.gap for p in parts), default=0.0)
+    runs = sum(p.runs for p in parts)
+    outcomes: dict[str, TestOutcome | str] = {}
+
+    def attempt(name: str, make: object) -> None:
+        try:
+            outcomes[name] = make()  # type: ignore[operator]
+        except NotApplicable as exc:
+            outcomes[name] = str(exc)
+
+    finite = t.below == (0, 0) and t.above == (0, 0)
+
+    def needs(minimum: int = 1) -> None:
+        if min(n, m) < minimum:
+            raise NotApplicable(
+                f"needs at least {minimum} values on each side, has {n} and {m}"
+                if minimum > 1
+                else "one side has no values"
+            )
+
+    def ks() -> TestOutcome:
+        needs()
+        return ks_asymptotic(gap, n, m)
+
+    def std(side: int) -> float:
+        k, _, m2 = t.moments[side]
+        return math.sqrt(m2 / k) if k else 0.0
+
+    def wasser() -> TestOutcome:
+        needs()
+        if not finite:
+            raise NotApplicable("infinite values; wasserstein needs finite numbers")
+        dist = sum(p.wasserstein for p in parts)
+        pooled = merge_moments(t.moments)
+
+        def note(scale: float) -> str | None:
+            if n < 4:
+                return None
+            lower, upper = quartile_ranks(n)
+            return spread_note(at[(0, upper)] - at[(0, lower)], scale)
+
+        return wasserstein_outcome(
+            dist, std(0), lambda: math.sqrt(pooled[2] / pooled[0]) if pooled[0] else 0.0, note
+        )
+
+    def shares() -> tuple[FloatArray, FloatArray]:
+        needs()
+        r, c = (b.astype(np.float64) for b in bins)
+        return r / r.sum(), c / c.sum()
+
+    def energy() -> TestOutcome:
+        needs()
+        if not finite:
+            raise NotApplicable("infinite values; energy needs finite numbers")
+        if runs < 2:
+            return TestOutcome(0.0)
+        return TestOutcome(math.sqrt(2.0 * sum(p.energy for p in parts)))
+
+    def anderson() -> TestOutcome:
+        needs(2)
+        if runs < 2:
+            raise NotApplicable("needs more than one distinct value")
+        ref_sum = sum(p.anderson[0] for p in parts)
+        cur_sum = sum(p.anderson[1] for p in parts)
+        return anderson_outcome(ref_sum, cur_sum, n, m, gap)
+
+    def cvm() -> TestOutcome:
+        needs(2)
+        if runs < CVM_MIN_DISTINCT:
+            raise NotApplicable(
+                f"only {runs} distinct values: the Cramer-von Mises p-value is too liberal "
+                "with heavy ties; use mann_whitney or anderson"
+            )
+        u = n * sum(p.cvm[0] for p in parts) + m * sum(p.cvm[1] for p in parts)
+        return cvm_asymptotic(u, n, m, gap)
+
+    def mann_whitney() -> TestOutcome:
+        needs()
+        u1 = sum(p.rank_sum for p in parts) - n * (n + 1) / 2.0
+        return mann_whitney_normal(u1, sum(p.tie_term for p in parts), n, m)
+
+    attempt("ks", ks)
+    attempt("wasserstein", wasser)
+    attempt("psi", lambda: TestOutcome(psi_from_shares(*shares())))
+    attempt("jensenshannon", lambda: TestOutcome(js_distance(*shares())))
+    attempt("anderson", anderson)
+    attempt("cramer_von_mises", cvm)
+    attempt("mann_whitney", mann_whitney)
+    attempt("energy", energy)
+
+    def summary(side: int) -> SideSummary:
+        rows, nulls = counts[side]
+        distinct = sum(p.distinct[side] for p in parts)
+        lo, hi = t.finite_range(side)
+        if hi <= lo:
+            return SideSummary(count=rows, nulls=nulls, unique=distinct)
+        k, mean, m2 = t.moments[side]
+        q = _quantiles(at, side, lo, hi, np.array([0.25, 0.5, 0.75]))
+        return SideSummary(
+            count=rows,
+            nulls=nulls,
+            unique=distinct,
+            mean=_finite(mean),
+            std=_finite(math.sqrt(m2 / (k - 1))) if k > 1 else None,
+            min=_finite(at[(side, lo)]),
+            p25=_finite(float(q[0])),
+            p50=_finite(float(q[1])),
+            p75=_finite(float(q[2])),
+            max=_finite(at[(side, hi - 1)]),
+        )
+
+    histogram = None
+    if plot is not None and plot_edges is not None:
+        histogram = Distribution(
+            "histogram",
+            histogram_labels(plot_edges),
+            tuple(int(v) for v in plot[0]),
+            tuple(int(v) for v in plot[1]),
+            tuple(float(e) for e in plot_edges),
+        )
+    return Finished(outcomes, summary(0), summary(1), histogram, bins)
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def check_scale(t: Totals, at: dict[tuple[int, int], float]) -> None:
+    """Values beyond 2**SAFE_EXPONENT in magnitude, which the local tests rescale first, are
+    not compared in partitions (their squares overflow the sums)."""
+    for side in (0, 1):
+        lo, hi = t.finite_range(side)
+        if hi > lo and max(abs(at[(side, lo)]), abs(at[(side, hi - 1)])) >= 2.0**SAFE_EXPONENT:
+            raise ValueError(
+                f"values reach {max(abs(at[(side, lo)]), abs(at[(side, hi - 1)])):.3g}: beyond "
+                f"2**{SAFE_EXPONENT}, compare this column with the local engine"
+            )
+
+
+#: Runs a step on every partition: given ``step(values, from_cur, index)``, the results in
+#: partition order (``None`` for a partition that sent none, as an empty one may not).
+EachPartition = Callable[[Callable[[FloatArray, BoolArray, int], Any]], list[Any]]
+
+
+def sorted_pass(
+    each: EachPartition,
+    counts: tuple[tuple[int, int], tuple[int, int]],
+    gather: Callable[[], tuple[FloatArray, FloatArray]],
+    bins: int = 10,
+) -> Finished:
+    """Compare a numeric column from the partitions of its sorted union, in three steps over
+    ``each`` (see the module's text). ``counts``: each side's (rows, nulls and NaN);
+    ``gather()`` returns both sides sorted, called only when neither side has more than
+    ``SMALL_SIDE`` values, whose exact p-values need every value."""
+    heads = [h if h is not None else Head(0, 0) for h in each(_head_step)]
+    t = Totals.of(heads)
+    spots = places(heads)
+    ranks = rank_requests(t, bins)
+    parts = [
+        p if p is not None else Part() for p in each(_ContributionStep(spots, t.n, t.m, ranks))
+    ]
+    at: dict[tuple[int, int], float] = {}
+    for p in parts:
+        at |= p.at
+    check_scale(t, at)
+    edges = decile_edges(t, at, bins)
+    plot = histogram_edges(t, at)
+    inner = plot[1:-1] if plot is not None else np.zeros(0)
+    found = [c for c in each(_EdgeStep(edges, inner)) if c is not None]
+    le_edges = [sum((c[0][side] for c in found), np.zeros(len(edges), np.int64)) for side in (0, 1)]
+    below_inner = [
+        sum((c[1][side] for c in found), np.zeros(len(inner), np.int64)) for side in (0, 1)
+    ]
+    binned = tuple(
+        np.diff(np.concatenate([[0], le_edges[side], [t.size(side)]])).astype(np.int64)
+        for side in (0, 1)
+    )
+    plotted = None
+    if plot is not None:
+        plotted = tuple(
+            np.diff(
+                np.concatenate(
+                    [
+                        [0],
+                        below_inner[side] - t.below[side],
+                        [t.size(side) - t.below[side] - t.above[side]],
+                    ]
+                )
+            ).astype(np.int64)
+            for side in (0, 1)
+        )
+    done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot)  # type: ignore[arg-type]
+    if max(t.n, t.m) <= SMALL_SIDE:
+        done = _tested_locally(done, *gather())
+    return done
+
+
+def _head_step(values: FloatArray, from_cur: BoolArray, index: int) -> Head:
+    return head(values, from_cur)
+
+
+@dataclass(frozen=True)
+class _ContributionStep:
+    spots: list[Place]
+    n: int
+    m: int
+    ranks: list[tuple[int, int]]
+
+    def __call__(self, values: FloatArray, from_cur: BoolArray, index: int) -> Part:
+        return contribution(values, from_cur, self.spots[index], self.n, self.m, self.ranks)
+
+
+@dataclass(frozen=True)
+class _EdgeStep:
+    edges: FloatArray
+    inner: FloatArray
+
+    def __call__(
+        self, values: FloatArray, from_cur: BoolArray, index: int
+    ) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
+        return (
+            edge_counts(values, from_cur, self.edges, "right"),
+            edge_counts(values, from_cur, self.inner, "left"),
+        )
+
+
+def _tested_locally(done: Finished, ref: FloatArray, cur: FloatArray) -> Finished:
+    """``done`` with every test run by the local code on the gathered sides (small sides)."""
+    from driftcli.stats.registry import get_test
+    from driftcli.stats.samples import NumericSample
+
+    sample = NumericSample(ref, cur)
+    outcomes: dict[str, TestOutcome | str] = {}
+    for name in TESTS:
+        try:
+            outcomes[name] = get_test(name).run(sample)
+        except NotApplicable as exc:
+            outcomes[name] = str(exc)
+    return dataclasses.replace(done, outcomes=outcomes)
+
+
+def in_chunks(
+    ref: FloatArray, cur: FloatArray, cuts: Sequence[int]
+) -> tuple[list[tuple[FloatArray, BoolArray]], EachPartition]:
+    """The sorted union of two samples cut at positions ``cuts``, and an ``each`` over its
+    chunks in this process (what Spark's partitions are to the Spark sorted pass)."""
+    both = np.concatenate([ref, cur])
+    side = np.concatenate([np.zeros(len(ref), np.bool_), np.ones(len(cur), np.bool_)])
+    keep = ~np.isnan(both)
+    both, side = both[keep], side[keep]
+    order = np.argsort(both, kind="stable")
+    values, from_cur = both[order], side[order]
+    bounds = [0, *sorted(cuts), len(values)]
+    chunks = [(values[a:b], from_cur[a:b]) for a, b in itertools.pairwise(bounds)]
+
+    def each(step: Callable[[FloatArray, BoolArray, int], Any]) -> list[Any]:
+        return [step(v, c, i) for i, (v, c) in enumerate(chunks)]
+
+    return chunks, each

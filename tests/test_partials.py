@@ -1,0 +1,205 @@
+"""The sorted pass over partitions (driftcli.stats.partials) gives the local engine's numbers.
+
+The sorted union of two seeded samples is cut at chosen positions, including inside runs of
+equal values, into empty chunks and so that one run spans several chunks; every statistic,
+summary and bin count is compared with the local code on the whole samples: counts, order
+statistics and the KS distance exactly, sums of floats to 1e-12 relative.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+
+from driftcli.engines.memory import _histogram, _moments_of, _numeric_summary
+from driftcli.stats.partials import (
+    SMALL_SIDE,
+    TESTS,
+    Finished,
+    Head,
+    in_chunks,
+    places,
+    sorted_pass,
+)
+from driftcli.stats.registry import NotApplicable, TestOutcome, get_test
+from driftcli.stats.samples import NumericSample, sorted_values
+
+RTOL = 1e-12
+
+
+def local(ref: np.ndarray, cur: np.ndarray) -> dict[str, TestOutcome | str]:
+    sample = NumericSample(sorted_values(pl.Series(ref)), sorted_values(pl.Series(cur)))
+    out: dict[str, TestOutcome | str] = {}
+    for name in TESTS:
+        try:
+            out[name] = get_test(name).run(sample)
+        except NotApplicable as exc:
+            out[name] = str(exc)
+    return out
+
+
+def partitioned(ref: np.ndarray, cur: np.ndarray, cuts: Sequence[int]) -> Finished:
+    _, each = in_chunks(ref, cur, cuts)
+    counts = tuple((len(x), int(np.isnan(x).sum())) for x in (ref, cur))
+    gathered = (np.sort(ref[~np.isnan(ref)]), np.sort(cur[~np.isnan(cur)]))
+    return sorted_pass(each, counts, lambda: gathered)  # type: ignore[arg-type]
+
+
+def close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= RTOL * max(abs(a), abs(b))
+
+
+def assert_same(ref: np.ndarray, cur: np.ndarray, got: Finished) -> None:
+    want = local(ref, cur)
+    for name in TESTS:
+        w, g = want[name], got.outcomes[name]
+        if isinstance(w, str) or isinstance(g, str):
+            assert w == g, name
+            continue
+        assert close(g.statistic, w.statistic), (name, g.statistic, w.statistic)
+        assert close(g.pvalue, w.pvalue), (name, g.pvalue, w.pvalue)
+        assert close(g.effect_size, w.effect_size), (name, g.effect_size, w.effect_size)
+        assert g.note == w.note, name
+    # the KS distance is the same float operations on the same integer counts
+    if not isinstance(want["ks"], str):
+        assert got.outcomes["ks"].statistic == want["ks"].statistic  # type: ignore[union-attr]
+    sample = NumericSample(sorted_values(pl.Series(ref)), sorted_values(pl.Series(cur)))
+    binned = sample.binned
+    assert got.bins[0].tolist() == binned.reference.tolist()
+    assert got.bins[1].tolist() == binned.current.tolist()
+    for raw, x, summary in (
+        (ref, sample.reference, got.reference),
+        (cur, sample.current, got.current),
+    ):
+        series = pl.Series(raw)
+        expected = _numeric_summary(series, x, _moments_of(series))
+        assert summary.count == expected.count
+        assert summary.nulls == expected.nulls
+        assert summary.unique == expected.unique
+        for key in ("min", "p25", "p50", "p75", "max"):  # order statistics: exactly
+            assert getattr(summary, key) == getattr(expected, key), key
+        assert close(summary.mean, expected.mean)
+        assert close(summary.std, expected.std)
+    assert got.histogram == _histogram(sample)
+
+
+def _ties(rng: np.random.Generator, n: int, shift: float) -> np.ndarray:
+    return np.round(rng.normal(shift, 3.0, n))  # about 25 distinct values: long runs
+
+
+Pair = tuple[np.ndarray, np.ndarray]
+CASES: dict[str, Callable[[np.random.Generator], Pair]] = {
+    "continuous, shifted": lambda rng: (rng.normal(0, 1, 12_000), rng.normal(0.1, 1.2, 15_000)),
+    "heavy ties": lambda rng: (_ties(rng, 14_000, 0.0), _ties(rng, 11_000, 0.4)),
+    "same distribution": lambda rng: (rng.exponential(2.0, 20_000), rng.exponential(2.0, 20_000)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("layout", ["one", "even", "ragged"])
+def test_every_statistic_equals_the_local_engine(case: str, layout: str) -> None:
+    rng = np.random.default_rng(7)
+    ref, cur = CASES[case](rng)
+    total = len(ref) + len(cur)
+    cuts = {
+        "one": [],
+        "even": list(range(total // 8, total, total // 8)),
+        # empty chunks (repeated cuts), a chunk of one value, cuts at both ends
+        "ragged": [0, 0, 5, 6, 6, 1000, 1001, total // 2, total - 1, total, total],
+    }[layout]
+    assert_same(ref, cur, partitioned(ref, cur, cuts))
+
+
+def test_a_run_of_equal_values_across_several_chunks() -> None:
+    rng = np.random.default_rng(11)
+    ref = np.concatenate([rng.normal(0, 1, 6_000), np.full(9_000, 0.5)])
+    cur = np.concatenate([rng.normal(0, 1, 8_000), np.full(5_000, 0.5)])
+    total = len(ref) + len(cur)
+    order = np.sort(np.concatenate([ref, cur]))
+    first = int(np.searchsorted(order, 0.5, side="left"))
+    last = int(np.searchsorted(order, 0.5, side="right"))
+    # one chunk starts inside the run, three hold nothing else, one ends inside it
+    cuts = [first - 3, first + 2, first + 4000, first + 8000, last - 1, last + 7, total - 50]
+    assert_same(ref, cur, partitioned(ref, cur, cuts))
+
+
+def test_infinities_nan_and_a_constant_reference() -> None:
+    rng = np.random.default_rng(3)
+    ref = rng.normal(0, 1, 11_000)
+    ref[:20] = np.inf
+    ref[20:25] = -np.inf
+    ref[25:300] = np.nan
+    cur = rng.normal(0.2, 1, 12_000)
+    cur[:7] = -np.inf
+    got = partitioned(ref, cur, [100, 9000, 9001, 15_000])
+    assert_same(ref, cur, got)
+    assert got.outcomes["wasserstein"] == "infinite values; wasserstein needs finite numbers"
+    assert got.reference.nulls == 275
+    constant = np.full(12_000, 2.0)
+    assert_same(constant, cur[7:], partitioned(constant, cur[7:], [3000, 12_000, 12_001]))
+
+
+def test_small_sides_get_the_local_exact_p_values() -> None:
+    rng = np.random.default_rng(5)
+    ref, cur = rng.normal(0, 1, 300), rng.normal(0.3, 1, 250)
+    assert max(len(ref), len(cur)) <= SMALL_SIDE
+    got = partitioned(ref, cur, [100, 200, 400])
+    want = local(ref, cur)
+    assert got.outcomes == want  # the same code on the same values: the same bits
+    assert_same(ref, cur, got)
+
+
+def test_large_samples_against_scipy() -> None:
+    # The asymptotic branches, against SciPy called directly on the same values.
+    rng = np.random.default_rng(21)
+    ref, cur = rng.normal(0, 1, 12_000), rng.normal(0.05, 1.1, 13_000)
+    got = partitioned(ref, cur, [4000, 12_500, 20_000]).outcomes
+    ks = got["ks"]
+    mw = got["mann_whitney"]
+    cvm = got["cramer_von_mises"]
+    ad = got["anderson"]
+    w = got["wasserstein"]
+    e = got["energy"]
+    assert isinstance(ks, TestOutcome) and isinstance(mw, TestOutcome)
+    assert isinstance(cvm, TestOutcome) and isinstance(ad, TestOutcome)
+    assert isinstance(w, TestOutcome) and isinstance(e, TestOutcome)
+    # scipy.stats.ks_2samp(ref, cur, method="asymp")
+    want_ks = stats.ks_2samp(ref, cur, method="asymp")
+    assert ks.statistic == pytest.approx(want_ks.statistic, rel=1e-12)
+    assert ks.pvalue == pytest.approx(want_ks.pvalue, rel=1e-9)
+    # scipy.stats.mannwhitneyu(ref, cur, method="asymptotic")
+    want_mw = stats.mannwhitneyu(ref, cur, method="asymptotic")
+    assert mw.statistic == pytest.approx(want_mw.statistic, rel=1e-12)
+    assert mw.pvalue == pytest.approx(want_mw.pvalue, rel=1e-9)
+    # scipy.stats.cramervonmises_2samp(ref, cur, method="asymptotic")
+    want_cvm = stats.cramervonmises_2samp(ref, cur, method="asymptotic")
+    assert cvm.statistic == pytest.approx(want_cvm.statistic, rel=1e-9)
+    assert cvm.pvalue == pytest.approx(want_cvm.pvalue, rel=1e-7)
+    # scipy.stats.anderson_ksamp([ref, cur], variant="midrank"), statistic (its p-value is
+    # floored at 0.001 here, with a warning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        want_ad = stats.anderson_ksamp([ref, cur], variant="midrank")
+    assert ad.statistic == pytest.approx(want_ad.statistic, rel=1e-9)
+    # scipy.stats.wasserstein_distance(ref, cur) / np.std(ref)
+    want_w = stats.wasserstein_distance(ref, cur) / np.std(ref)
+    assert w.statistic == pytest.approx(want_w, rel=1e-12)
+    # scipy.stats.energy_distance(ref, cur)
+    assert e.statistic == pytest.approx(stats.energy_distance(ref, cur), rel=1e-9)
+
+
+def test_partitions_out_of_value_order_are_refused() -> None:
+    a = Head(1, 0, first=5.0, last=5.0, first_ref=1, last_ref=1, runs=1)
+    b = Head(1, 0, first=1.0, last=1.0, first_ref=1, last_ref=1, runs=1)
+    with pytest.raises(ValueError, match="not in value order"):
+        places([a, b])

@@ -69,7 +69,7 @@ from driftcli.stats.defaults import (
     weighted_sum,
 )
 from driftcli.stats.registry import NotApplicable, StatTest, TestOutcome, register
-from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray
+from driftcli.stats.samples import CategoricalSample, ColumnSample, FloatArray, IntArray
 
 #: Largest number of values per side used by ``mmd`` (seeded subsample above it).
 MMD_MAX_PER_SIDE = 1000
@@ -113,10 +113,14 @@ def anderson(sample: ColumnSample) -> TestOutcome:
 
 
 def anderson_outcome(
-    ref_sum: float, cur_sum: float, n_ref: int, n_cur: int, gap: float
+    ref_sum: float, cur_sum: float, n_ref: int, n_cur: int, gap: float, block: int | None = None
 ) -> TestOutcome:
     """The ``anderson`` outcome from each side's sum over the runs of ties (Scholz & Stephens'
-    midrank A2akN before its 1/n_i and (N - 1) / N factors) and the KS gap."""
+    midrank A2akN before its 1/n_i and (N - 1) / N factors) and the KS gap.
+
+    ``block``: sum the standardisation's harmonic series ``block`` terms at a time (memory
+    bounded by the block, not by N; the same h, and g to about 1e-16 relative) rather than
+    over all N - 2 terms at once as SciPy does (24 bytes a value)."""
     n = np.array([n_ref, n_cur], dtype=np.float64)
     big_n = float(n.sum())
     a2akn = 0.0
@@ -126,9 +130,7 @@ def anderson_outcome(
     # Scholz & Stephens (1987) standardisation and table interpolation, as in SciPy.
     k = 2
     h_big = float((1.0 / n).sum())
-    hs_cs = np.cumsum(1.0 / np.arange(big_n - 1, 1, -1))
-    h = float(hs_cs[-1]) + 1.0
-    g = float((hs_cs / np.arange(2, big_n)).sum())
+    h, g = _harmonic_sums(big_n, block)
     a = (4 * g - 6) * (k - 1) + (10 - 6 * g) * h_big
     b = (2 * g - 4) * k**2 + 8 * h * k + (2 * g - 14 * h - 4) * h_big - 8 * h + 4 * g - 6
     c = (6 * h + 2 * g - 2) * k**2 + (4 * h - 4 * g + 6) * k + (2 * h - 6) * h_big + 4 * h
@@ -153,6 +155,24 @@ def anderson_outcome(
         pf = np.polyfit(critical, np.log(sig), 2)
         p = math.exp(float(np.polyval(pf, a2)))
     return TestOutcome(a2, p, note, gap, KS_D)
+
+
+def _harmonic_sums(big_n: float, block: int | None) -> tuple[float, float]:
+    """Scholz & Stephens' h = sum 1/i (i < N) and g = sum over i < j < N of 1 / ((N - i) j),
+    as SciPy computes them (a cumulative sum of 1/(N-1), ..., 1/2), at once or by blocks."""
+    if block is None:
+        hs_cs = np.cumsum(1.0 / np.arange(big_n - 1, 1, -1))
+        return float(hs_cs[-1]) + 1.0, float((hs_cs / np.arange(2, big_n)).sum())
+    carry, g = 0.0, 0.0
+    count = int(big_n) - 2
+    for s in range(0, count, block):
+        e = min(count, s + block)
+        terms = 1.0 / np.arange(big_n - 1 - s, big_n - 1 - e, -1)
+        # the carry first: the same sequential sums as one cumulative sum of every term
+        cs = np.cumsum(np.concatenate([[carry], terms]))[1:]
+        g += float((cs / np.arange(2 + s, 2 + e)).sum())
+        carry = float(cs[-1])
+    return carry + 1.0, g
 
 
 def _cdf_cvm_inf(x: float) -> float:
@@ -233,32 +253,50 @@ def energy(sample: ColumnSample) -> TestOutcome:
 
 def epps_singleton(sample: ColumnSample) -> TestOutcome:
     """Epps-Singleton test on the empirical characteristic function, t = (0.4, 0.8)."""
-    from scipy import stats
-
     s = _numeric(sample, 5)
     _finite_numbers(s, "epps_singleton")
     mg = s.merged
     pooled = np.repeat(mg.values, mg.ties)  # the sorted union, for the pooled quartiles
     q1, q3 = np.quantile(pooled, [0.25, 0.75])  # = scipy.stats.iqr (linear interpolation)
+    ts = epps_singleton_ts(float(q1), float(q3))
+    x, y = s.reference, s.current
+    gx, gy = epps_singleton_g(ts, x), epps_singleton_g(ts, y)
+    cov_x = np.cov(gx) * (len(x) - 1) / len(x)  # biased estimates, as the test defines them
+    cov_y = np.cov(gy) * (len(y) - 1) / len(y)
+    return epps_singleton_outcome(
+        gx.mean(axis=1), cov_x, len(x), gy.mean(axis=1), cov_y, len(y), ecdf_gap(s)
+    )
+
+
+def epps_singleton_ts(q1: float, q3: float) -> FloatArray:
+    """The test's two points t = (0.4, 0.8) / sigma, sigma half the pooled values'
+    interquartile range (``q1``, ``q3``: their quartiles, linear interpolation)."""
     sigma = float(q3 - q1) / 2.0
     if sigma == 0.0:
         raise NotApplicable(
             "pooled interquartile range is 0 (more than half the values are equal); "
             "epps_singleton scales by it: use mann_whitney or cramer_von_mises"
         )
-    x, y = s.reference, s.current
-    nx, ny = len(x), len(y)
+    out: FloatArray = np.array([0.4, 0.8]) / sigma
+    return out
+
+
+def epps_singleton_g(ts: FloatArray, v: FloatArray) -> FloatArray:
+    """cos(t v) and sin(t v) of each value (a 4 x len(v) array)."""
+    tv = np.outer(ts, v)
+    out: FloatArray = np.concatenate([np.cos(tv), np.sin(tv)])
+    return out
+
+
+def epps_singleton_outcome(
+    mean_x: FloatArray, cov_x: FloatArray, nx: int, mean_y: FloatArray, cov_y: FloatArray,
+    ny: int, gap: float,
+) -> TestOutcome:  # fmt: skip
+    """The ``epps_singleton`` outcome from each side's mean and biased covariance of
+    :func:`epps_singleton_g`, its size, and the KS gap."""
+    from scipy import stats
+
     n = nx + ny
-    ts = np.array([0.4, 0.8]) / sigma
-
-    def g(v: FloatArray) -> FloatArray:
-        tv = np.outer(ts, v)
-        out: FloatArray = np.concatenate([np.cos(tv), np.sin(tv)])
-        return out
-
-    gx, gy = g(x), g(y)
-    cov_x = np.cov(gx) * (nx - 1) / nx  # biased estimates, as the test defines them
-    cov_y = np.cov(gy) * (ny - 1) / ny
     est_cov = (n / nx) * cov_x + (n / ny) * cov_y
     est_cov_inv = np.linalg.pinv(est_cov)
     rank = int(np.linalg.matrix_rank(est_cov_inv))
@@ -267,11 +305,11 @@ def epps_singleton(sample: ColumnSample) -> TestOutcome:
             "the characteristic-function covariance is singular on this data "
             "(too few distinct values); use mann_whitney or cramer_von_mises"
         )
-    diff = gx.mean(axis=1) - gy.mean(axis=1)
+    diff = mean_x - mean_y
     w = float(n * diff @ est_cov_inv @ diff)
     if max(nx, ny) < 25:
         w *= 1.0 / (1.0 + n ** (-0.45) + 10.1 * (nx ** (-1.7) + ny ** (-1.7)))
-    return TestOutcome(w, float(stats.chi2.sf(w, rank)), None, ecdf_gap(s), KS_D)
+    return TestOutcome(w, float(stats.chi2.sf(w, rank)), None, gap, KS_D)
 
 
 def mann_whitney(sample: ColumnSample) -> TestOutcome:
@@ -315,18 +353,21 @@ _COHENS_D = "Cohen's d"
 
 def t_test(sample: ColumnSample) -> TestOutcome:
     """Welch's t-test, as scipy.stats.ttest_ind(ref, cur, equal_var=False)."""
-    from scipy import stats
-
     s = _numeric(sample, 2)
     _finite_numbers(s, "t_test")
     x, y = s.reference, s.current
     mx, my = float(np.mean(x)), float(np.mean(y))
     vx, vy = float(np.var(x, ddof=1)), float(np.var(y, ddof=1))
+    return welch_outcome(mx, vx, len(x), my, vy, len(y))
+
+
+def welch_outcome(mx: float, vx: float, nx: int, my: float, vy: float, ny: int) -> TestOutcome:
+    """The ``t_test`` outcome from each side's mean, sample variance (ddof=1) and size."""
+    from scipy import stats
+
     if vx == 0.0 and vy == 0.0:
         raise NotApplicable("both sides are constant; the t-test is undefined")
-    res = stats.ttest_ind_from_stats(
-        mx, math.sqrt(vx), len(x), my, math.sqrt(vy), len(y), equal_var=False
-    )
+    res = stats.ttest_ind_from_stats(mx, math.sqrt(vx), nx, my, math.sqrt(vy), ny, equal_var=False)
     d = (my - mx) / math.sqrt((vx + vy) / 2.0)
     return TestOutcome(float(res.statistic), float(res.pvalue), None, d, _COHENS_D)
 
@@ -341,23 +382,43 @@ def mmd(sample: ColumnSample) -> TestOutcome:
     """Maximum mean discrepancy, RBF kernel, median heuristic, seeded permutation p-value."""
     s = _numeric(sample, 2)
     _finite_numbers(s, "mmd")
-    rng = np.random.default_rng(MMD_SEED)
-    note = None
     x, y = s.reference, s.current
-    if len(x) > MMD_MAX_PER_SIDE or len(y) > MMD_MAX_PER_SIDE:
-        note = (
-            f"mmd on a seeded subsample of at most {MMD_MAX_PER_SIDE} values per side "
-            f"(of {len(x)} and {len(y)})"
-        )
-        if len(x) > MMD_MAX_PER_SIDE:
-            x = x[np.sort(rng.choice(len(x), MMD_MAX_PER_SIDE, replace=False))]
-        if len(y) > MMD_MAX_PER_SIDE:
-            y = y[np.sort(rng.choice(len(y), MMD_MAX_PER_SIDE, replace=False))]
+    rng, xi, yi = mmd_subsample(len(x), len(y))
+    return mmd_outcome(
+        x if xi is None else x[xi], y if yi is None else y[yi], mmd_note(len(x), len(y)),
+        ecdf_gap(s), rng,
+    )  # fmt: skip
+
+
+def mmd_subsample(n: int, m: int) -> tuple[np.random.Generator, IntArray | None, IntArray | None]:
+    """The seeded generator and, for a side of more than ``MMD_MAX_PER_SIDE`` values, the
+    sorted positions of its subsample (None: every value); the generator then draws the
+    permutations."""
+    rng = np.random.default_rng(MMD_SEED)
+    xi = np.sort(rng.choice(n, MMD_MAX_PER_SIDE, replace=False)) if n > MMD_MAX_PER_SIDE else None
+    yi = np.sort(rng.choice(m, MMD_MAX_PER_SIDE, replace=False)) if m > MMD_MAX_PER_SIDE else None
+    return rng, xi, yi
+
+
+def mmd_note(n: int, m: int) -> str | None:
+    """The note of a subsampled ``mmd``."""
+    if n <= MMD_MAX_PER_SIDE and m <= MMD_MAX_PER_SIDE:
+        return None
+    return (
+        f"mmd on a seeded subsample of at most {MMD_MAX_PER_SIDE} values per side (of {n} and {m})"
+    )
+
+
+def mmd_outcome(
+    x: FloatArray, y: FloatArray, note: str | None, gap: float, rng: np.random.Generator
+) -> TestOutcome:
+    """The ``mmd`` outcome of the (subsampled) sorted sides ``x`` and ``y``, with ``rng`` as
+    :func:`mmd_subsample` left it."""
     z = np.concatenate([x, y])
     dist = np.abs(z[:, None] - z[None, :])
     positive = dist[dist > 0]  # each pair twice: the median is the same
     if len(positive) == 0:
-        return TestOutcome(0.0, 1.0, note, ecdf_gap(s), KS_D)
+        return TestOutcome(0.0, 1.0, note, gap, KS_D)
     sigma = float(np.median(positive))
     kernel = np.exp(-(dist**2) / (2.0 * sigma**2))
     w = np.concatenate([np.full(len(x), 1.0 / len(x)), np.full(len(y), -1.0 / len(y))])
@@ -368,7 +429,7 @@ def mmd(sample: ColumnSample) -> TestOutcome:
     # A small tolerance so that permutations equal to the observed one count as "as large".
     hits = int(np.count_nonzero(null >= observed - 1e-12 * abs(observed)))
     p = (1 + hits) / (1 + MMD_PERMUTATIONS)
-    return TestOutcome(max(observed, 0.0), p, note, ecdf_gap(s), KS_D)
+    return TestOutcome(max(observed, 0.0), p, note, gap, KS_D)
 
 
 # --------------------------------------------------------------------------------------------

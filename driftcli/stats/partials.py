@@ -29,6 +29,7 @@ p-values need every value (SciPy's exact KS, Cramér-von Mises and Mann-Whitney)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -38,44 +39,51 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from driftcli.errors import InputError
+from driftcli.results.jsonable import num
 from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.vocabulary import Kind
 from driftcli.stats.catalogue import (
     CVM_EXACT_MAX,
     CVM_MIN_DISTINCT,
     anderson_outcome,
     cvm_asymptotic,
+    epps_singleton_g,
+    epps_singleton_outcome,
+    epps_singleton_ts,
     mann_whitney_normal,
+    mmd_note,
+    mmd_outcome,
+    mmd_subsample,
+    welch_outcome,
 )
 from driftcli.stats.defaults import (
     KS_EXACT_MAX,
-    js_distance,
     ks_asymptotic,
-    psi_from_shares,
     quartile_ranks,
     spread_note,
     wasserstein_outcome,
 )
-from driftcli.stats.registry import NotApplicable, TestOutcome
+from driftcli.stats.registry import NotApplicable, StatTest, TestOutcome, all_tests
 from driftcli.stats.samples import (
     SAFE_EXPONENT,
+    CategoricalSample,
     FloatArray,
     IntArray,
+    NumericSample,
     histogram_labels,
+    interval_labels,
     plot_edges,
 )
 
 #: Sides up to this many values are gathered and tested by the local code (exact p-values).
 SMALL_SIDE = max(KS_EXACT_MAX, CVM_EXACT_MAX)
-#: The statistics a sorted pass finishes, in the order reports list them.
-TESTS = (
-    "ks",
-    "wasserstein",
-    "psi",
-    "jensenshannon",
-    "anderson",
-    "cramer_von_mises",
-    "mann_whitney",
-    "energy",
+#: Terms of Anderson-Darling's harmonic sums taken at a time on the driver (8 MB a block).
+HARMONIC_BLOCK = 1 << 20
+#: Why a test that needs every value at once has no outcome from partitions.
+NOT_FROM_PARTITIONS = (
+    "not computed from partitions: it needs every value at once; compare this column with "
+    "the local engine"
 )
 BoolArray = npt.NDArray[np.bool_]
 Moments = tuple[int, float, float]  # count, mean, sum of squared deviations (finite values)
@@ -137,6 +145,12 @@ class Part:
     distinct: tuple[int, int] = (0, 0)  # runs holding reference, current values
     #: (side, rank) -> value, for the ranks asked that fall in this partition
     at: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def numeric_tests() -> list[StatTest]:
+    """Every registered test of numeric columns, by name: those a sorted pass finishes, the
+    ones over the reference-decile bins, and any other (reported as not computed)."""
+    return [t for t in all_tests() if t.applies_to(Kind.NUMERIC)]
 
 
 def split_sides(values: FloatArray, from_cur: BoolArray) -> tuple[FloatArray, FloatArray]:
@@ -239,11 +253,15 @@ def contribution(
     ranks: Iterable[tuple[int, int]] = (),
 ) -> Part:
     """Step 2: a partition's share of every statistic, and the values at the asked ``ranks``
-    ((side, 0-based rank within that side's sorted values), side 0 reference, 1 current)."""
+    ((side, 0-based rank within that side's sorted values), side 0 reference, 1 current,
+    2 both sides' union)."""
     ref, cur = split_sides(values, from_cur)
     at: dict[tuple[int, int], float] = {}
     for side, rank in ranks:
-        x, before = (ref, place.ref_before) if side == 0 else (cur, place.cur_before)
+        x, before = (
+            (ref, place.ref_before), (cur, place.cur_before),
+            (values, place.ref_before + place.cur_before),
+        )[side]  # fmt: skip
         if before <= rank < before + len(x):
             at[(side, rank)] = float(x[rank - before])
     vals, r, c = _runs(values, from_cur)
@@ -381,7 +399,58 @@ def rank_requests(t: Totals, bins: int = 10) -> list[tuple[int, int]]:
     out |= {(0, k) for k in _quantile_ranks(0, t.n, list(qs))}
     if t.n >= 4:
         out |= {(0, k) for k in quartile_ranks(t.n)}
+    for side, picked in enumerate(mmd_ranks(t)):
+        out |= {(side, int(k)) for k in picked}
+    if _epps_applies(t):
+        out |= {(2, k) for q in EPPS_QUARTILES for k in _numpy_quantile_ranks(t.n + t.m, q)}
     return sorted(out)
+
+
+EPPS_QUARTILES = (0.25, 0.75)
+
+
+def _epps_applies(t: Totals) -> bool:
+    return min(t.n, t.m) >= 5 and t.below == (0, 0) and t.above == (0, 0)
+
+
+def _numpy_virtual_index(size: int, q: float) -> tuple[float, int, int]:
+    """numpy.quantile's 'linear' method: the virtual index (n - 1) q, and the two ranks it
+    reads (both the last at or past it)."""
+    virtual = (size - 1) * q
+    if virtual >= size - 1:
+        return virtual, size - 1, size - 1
+    low = math.floor(virtual)
+    return virtual, low, low + 1
+
+
+def _numpy_quantile_ranks(size: int, q: float) -> tuple[int, int]:
+    _, low, high = _numpy_virtual_index(size, q)
+    return low, high
+
+
+def numpy_quantile(at: dict[tuple[int, int], float], side: int, size: int, q: float) -> float:
+    """``numpy.quantile(x, q)`` (linear) of a side's ``size`` sorted values, from the two
+    values read at its ranks, with numpy's arithmetic (its ``_lerp``)."""
+    virtual, low, high = _numpy_virtual_index(size, q)
+    a, b = at[(side, low)], at[(side, high)]
+    if low == high:
+        return a
+    gamma = virtual - low
+    diff = b - a
+    return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+
+
+def mmd_ranks(t: Totals) -> tuple[IntArray, IntArray]:
+    """The ranks of each side's values ``mmd`` reads: its seeded subsample of a side of
+    more than MMD_MAX_PER_SIDE values, else every value (none when it does not apply)."""
+    none = np.zeros(0, np.int64)
+    if min(t.n, t.m) < 2 or t.below != (0, 0) or t.above != (0, 0):
+        return none, none
+    _, xi, yi = mmd_subsample(t.n, t.m)
+    return (
+        np.arange(t.n) if xi is None else xi,
+        np.arange(t.m) if yi is None else yi,
+    )
 
 
 def _quantiles(
@@ -410,6 +479,37 @@ class Finished:
     current: SideSummary
     histogram: Distribution | None
     bins: tuple[IntArray, IntArray]  # reference-decile bin counts (psi, jensenshannon)
+    #: the partitions that held values
+    partitions: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: each test's statistic, p-value, effect size and note (or the
+        reason it did not apply), the two summaries and the histogram."""
+        tests: dict[str, Any] = {}
+        for name, out in self.outcomes.items():
+            if isinstance(out, str):
+                tests[name] = {"status": "error", "reason": out}
+                continue
+            tests[name] = {
+                "statistic": num(out.statistic),
+                "pvalue": num(out.pvalue),
+                "effect_size": num(out.effect_size),
+                "effect_size_name": out.effect_size_name,
+                "note": out.note,
+            }
+        return {
+            "tests": tests,
+            "reference": self.reference.to_dict(),
+            "current": self.current.to_dict(),
+            "histogram": None
+            if self.histogram is None
+            else {
+                "edges": [num(e) for e in self.histogram.edges],
+                "reference": list(self.histogram.reference),
+                "current": list(self.histogram.current),
+            },
+            "partitions": self.partitions,
+        }
 
 
 def histogram_edges(t: Totals, at: dict[tuple[int, int], float]) -> FloatArray | None:
@@ -439,6 +539,7 @@ def finish(
     counts: tuple[tuple[int, int], tuple[int, int]],
     edges: FloatArray,
     plot_edges: FloatArray | None,
+    epps: tuple[GMoments, GMoments] | str | None = None,
 ) -> Finished:
     """Every statistic from the merged steps: ``bins`` each side's counts in the decile bins
     (from step 3's cumulative counts), ``plot`` the histogram's, ``counts`` each side's
@@ -451,9 +552,9 @@ def finish(
     runs = sum(p.runs for p in parts)
     outcomes: dict[str, TestOutcome | str] = {}
 
-    def attempt(name: str, make: object) -> None:
+    def attempt(name: str, make: Callable[[], TestOutcome]) -> None:
         try:
-            outcomes[name] = make()  # type: ignore[operator]
+            outcomes[name] = make()
         except NotApplicable as exc:
             outcomes[name] = str(exc)
 
@@ -492,11 +593,6 @@ def finish(
             dist, std(0), lambda: math.sqrt(pooled[2] / pooled[0]) if pooled[0] else 0.0, note
         )
 
-    def shares() -> tuple[FloatArray, FloatArray]:
-        needs()
-        r, c = (b.astype(np.float64) for b in bins)
-        return r / r.sum(), c / c.sum()
-
     def energy() -> TestOutcome:
         needs()
         if not finite:
@@ -511,7 +607,7 @@ def finish(
             raise NotApplicable("needs more than one distinct value")
         ref_sum = sum(p.anderson[0] for p in parts)
         cur_sum = sum(p.anderson[1] for p in parts)
-        return anderson_outcome(ref_sum, cur_sum, n, m, gap)
+        return anderson_outcome(ref_sum, cur_sum, n, m, gap, HARMONIC_BLOCK)
 
     def cvm() -> TestOutcome:
         needs(2)
@@ -528,14 +624,52 @@ def finish(
         u1 = sum(p.rank_sum for p in parts) - n * (n + 1) / 2.0
         return mann_whitney_normal(u1, sum(p.tie_term for p in parts), n, m)
 
-    attempt("ks", ks)
-    attempt("wasserstein", wasser)
-    attempt("psi", lambda: TestOutcome(psi_from_shares(*shares())))
-    attempt("jensenshannon", lambda: TestOutcome(js_distance(*shares())))
-    attempt("anderson", anderson)
-    attempt("cramer_von_mises", cvm)
-    attempt("mann_whitney", mann_whitney)
-    attempt("energy", energy)
+    def t_test() -> TestOutcome:
+        needs(2)
+        if not finite:
+            raise NotApplicable("infinite values; t_test needs finite numbers")
+        (nx, mx, sx), (ny, my, sy) = t.moments
+        return welch_outcome(mx, sx / (nx - 1), nx, my, sy / (ny - 1), ny)
+
+    def mmd() -> TestOutcome:
+        needs(2)
+        if not finite:
+            raise NotApplicable("infinite values; mmd needs finite numbers")
+        rng, _, _ = mmd_subsample(n, m)  # the generator as the local test leaves it
+        x, y = (np.array([at[(side, int(k))] for k in ks]) for side, ks in enumerate(mmd_ranks(t)))
+        return mmd_outcome(x, y, mmd_note(n, m), gap, rng)
+
+    def epps_singleton() -> TestOutcome:
+        needs(5)
+        if not finite:
+            raise NotApplicable("infinite values; epps_singleton needs finite numbers")
+        if isinstance(epps, str):
+            raise NotApplicable(epps)
+        assert epps is not None
+        (nx, mx, cx), (ny, my, cy) = epps
+        return epps_singleton_outcome(mx, cx / nx, nx, my, cy / ny, ny, gap)
+
+    finishers: dict[str, Callable[[], TestOutcome]] = {
+        "epps_singleton": epps_singleton,
+        "ks": ks,
+        "wasserstein": wasser,
+        "anderson": anderson,
+        "cramer_von_mises": cvm,
+        "mann_whitney": mann_whitney,
+        "energy": energy,
+        "t_test": t_test,
+        "mmd": mmd,
+    }
+    # The tests over the reference-decile bins (psi, jensenshannon, ...) read only the bins'
+    # counts: run on them as categories, they are the local tests to the bit.
+    binned = CategoricalSample(interval_labels(edges), bins[0], bins[1])
+    for test in numeric_tests():
+        if test.name in finishers:
+            attempt(test.name, finishers[test.name])
+        elif Kind.CATEGORICAL in test.kinds:
+            attempt(test.name, functools.partial(test.run, binned))
+        else:
+            outcomes[test.name] = NOT_FROM_PARTITIONS
 
     def summary(side: int) -> SideSummary:
         rows, nulls = counts[side]
@@ -580,7 +714,7 @@ def check_scale(t: Totals, at: dict[tuple[int, int], float]) -> None:
     for side in (0, 1):
         lo, hi = t.finite_range(side)
         if hi > lo and max(abs(at[(side, lo)]), abs(at[(side, hi - 1)])) >= 2.0**SAFE_EXPONENT:
-            raise ValueError(
+            raise InputError(
                 f"values reach {max(abs(at[(side, lo)]), abs(at[(side, hi - 1)])):.3g}: beyond "
                 f"2**{SAFE_EXPONENT}, compare this column with the local engine"
             )
@@ -615,7 +749,24 @@ def sorted_pass(
     edges = decile_edges(t, at, bins)
     plot = histogram_edges(t, at)
     inner = plot[1:-1] if plot is not None else np.zeros(0)
-    found = [c for c in each(_EdgeStep(edges, inner)) if c is not None]
+    ts: FloatArray | str | None = None
+    if _epps_applies(t):
+        try:
+            q1, q3 = (numpy_quantile(at, 2, t.n + t.m, q) for q in EPPS_QUARTILES)
+            ts = epps_singleton_ts(q1, q3)
+        except NotApplicable as exc:
+            ts = str(exc)
+    found = [
+        c
+        for c in each(_EdgeStep(edges, inner, ts if isinstance(ts, np.ndarray) else None))
+        if c is not None
+    ]
+    epps: tuple[GMoments, GMoments] | str | None = ts if isinstance(ts, str) else None
+    if isinstance(ts, np.ndarray):
+        epps = (
+            merge_g_moments(c[2][0] for c in found if c[2] is not None),
+            merge_g_moments(c[2][1] for c in found if c[2] is not None),
+        )
     le_edges = [sum((c[0][side] for c in found), np.zeros(len(edges), np.int64)) for side in (0, 1)]
     below_inner = [
         sum((c[1][side] for c in found), np.zeros(len(inner), np.int64)) for side in (0, 1)
@@ -638,7 +789,8 @@ def sorted_pass(
             ).astype(np.int64)
             for side in (0, 1)
         )
-    done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot)  # type: ignore[arg-type]
+    done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot, epps)  # type: ignore[arg-type]
+    done = dataclasses.replace(done, partitions=sum(not h.empty for h in heads))
     if max(t.n, t.m) <= SMALL_SIDE:
         done = _tested_locally(done, *gather())
     return done
@@ -663,28 +815,69 @@ class _ContributionStep:
 class _EdgeStep:
     edges: FloatArray
     inner: FloatArray
+    ts: FloatArray | None = None
 
     def __call__(
         self, values: FloatArray, from_cur: BoolArray, index: int
-    ) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
+    ) -> tuple[
+        tuple[IntArray, IntArray], tuple[IntArray, IntArray], tuple[GMoments, GMoments] | None
+    ]:
+        g = None
+        if self.ts is not None:
+            ref, cur = split_sides(values, from_cur)
+            g = (g_moments(self.ts, ref), g_moments(self.ts, cur))
         return (
             edge_counts(values, from_cur, self.edges, "right"),
             edge_counts(values, from_cur, self.inner, "left"),
+            g,
         )
+
+
+#: Count, mean vector and co-moment matrix (sum of outer products of deviations) of the
+#: Epps-Singleton functions cos(t x), sin(t x) over some values.
+GMoments = tuple[int, FloatArray, FloatArray]
+_G_BLOCK = 1 << 18
+
+
+def g_moments(ts: FloatArray, x: FloatArray) -> GMoments:
+    """The :data:`GMoments` of ``x``, a block of values at a time (bounded temporaries),
+    with pairwise sums (the same bits on any number of cores, unlike a BLAS product)."""
+    parts: list[GMoments] = []
+    for start in range(0, len(x), _G_BLOCK):
+        g = epps_singleton_g(ts, x[start : start + _G_BLOCK])
+        mean = g.mean(axis=1)
+        dev = g - mean[:, None]
+        co = np.empty((4, 4))
+        for i in range(4):
+            for j in range(i, 4):
+                co[i, j] = co[j, i] = float((dev[i] * dev[j]).sum())
+        parts.append((g.shape[1], mean, co))
+    return merge_g_moments(parts)
+
+
+def merge_g_moments(parts: Iterable[GMoments]) -> GMoments:
+    """:data:`GMoments` of the union of parts, merged in order (Chan et al.)."""
+    count, mean, co = 0, np.zeros(4), np.zeros((4, 4))
+    for k, mu, c in parts:
+        if k == 0:
+            continue
+        total = count + k
+        delta = mu - mean
+        mean = mean + delta * (k / total)
+        co = co + c + np.outer(delta, delta) * (count * k / total)
+        count = total
+    return count, mean, co
 
 
 def _tested_locally(done: Finished, ref: FloatArray, cur: FloatArray) -> Finished:
     """``done`` with every test run by the local code on the gathered sides (small sides)."""
-    from driftcli.stats.registry import get_test
-    from driftcli.stats.samples import NumericSample
-
     sample = NumericSample(ref, cur)
     outcomes: dict[str, TestOutcome | str] = {}
-    for name in TESTS:
+    for test in numeric_tests():
         try:
-            outcomes[name] = get_test(name).run(sample)
+            outcomes[test.name] = test.run(sample)
         except NotApplicable as exc:
-            outcomes[name] = str(exc)
+            outcomes[test.name] = str(exc)
     return dataclasses.replace(done, outcomes=outcomes)
 
 

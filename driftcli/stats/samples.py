@@ -167,7 +167,7 @@ class NumericSample:
         edges = np.unique(quantile_sorted(self.reference, qs))
         ref_counts = _counts_right(self.reference, edges)
         cur_counts = _counts_right(self.current, edges)
-        labels = _interval_labels(edges)
+        labels = interval_labels(edges)
         return Binned(labels, ref_counts, cur_counts)
 
 
@@ -220,7 +220,7 @@ def _counts_right(sorted_x: FloatArray, edges: FloatArray) -> IntArray:
     return counts
 
 
-def _interval_labels(edges: FloatArray) -> tuple[str, ...]:
+def interval_labels(edges: FloatArray) -> tuple[str, ...]:
     if len(edges) == 0:
         return ("(-inf, inf)",)
     labels = [f"(-inf, {_fmt(edges[0])}]"]

@@ -1,0 +1,139 @@
+"""A numeric column of two Spark DataFrames compared exactly, in partitions on the executors.
+
+``compare_numeric(reference, current, "income")`` runs :mod:`driftcli.stats.partials` on
+Spark: the column's values of both sides, tagged by side, are range-partitioned and sorted
+within partitions (``repartitionByRange`` + ``sortWithinPartitions``, kept with
+``persist``), and each of the three steps is one ``mapInArrow`` job whose tasks send back a
+few numbers a partition. No task, executor or driver ever holds a whole side, so the size
+of a column is bounded by the cluster's disks, not by one worker's memory; the numbers are
+those of ``--engine polars`` on the same values (counts, order statistics and the KS
+distance exactly, sums of floats to about 1e-15). Sides of at most
+:data:`~driftcli.stats.partials.SMALL_SIDE` values are brought to the driver for the local
+tests' exact p-values.
+
+The executors run this module's steps in their Python workers, so they need driftcli
+installed (the ``spark`` extra), as for the Spark engine's passes. PySpark is imported only
+inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from driftcli.errors import InputError
+from driftcli.stats.partials import BoolArray, Finished, sorted_pass
+from driftcli.stats.samples import FloatArray
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import DataFrame as SparkFrame
+
+#: Values a partition holds, about: 4M doubles and their side flags take about 40 MB as
+#: NumPy arrays in a worker (and the step's temporaries a few times that).
+VALUES_PER_PARTITION = 4_000_000
+
+
+def compare_numeric(
+    reference: SparkFrame,
+    current: SparkFrame,
+    column: str,
+    *,
+    partitions: int | None = None,
+    bins: int = 10,
+) -> Finished:
+    """Every rank and ECDF test, the summaries and the histogram of a numeric ``column`` of
+    two Spark DataFrames, computed in partitions (see the module's text).
+
+    ``partitions``: how many ranges of values (default: one per
+    :data:`VALUES_PER_PARTITION` values, at least Spark's default parallelism); Spark makes
+    fewer when the column has fewer distinct values. Raises :class:`InputError` naming the
+    column when a side lacks it or it is not numeric."""
+    from pyspark.sql import functions as sf
+    from pyspark.storagelevel import StorageLevel
+
+    for role, frame in (("reference", reference), ("current", current)):
+        if column not in frame.columns:
+            raise InputError(f"the {role} has no column {column!r}")
+        kind = frame.schema[column].dataType.typeName()
+        if kind not in _NUMERIC_TYPES:
+            raise InputError(
+                f"column {column!r} of the {role} is {kind}, not a number: the sorted pass "
+                "compares numeric columns"
+            )
+    value = sf.col(column).cast("double")
+    valid = value.isNotNull() & ~sf.isnan(value)
+    counts: list[tuple[int, int]] = []
+    for frame in (reference, current):
+        row = frame.select(sf.count(sf.lit(1)), sf.count(sf.when(valid, 1))).first()
+        assert row is not None
+        counts.append((int(row[0]), int(row[0]) - int(row[1])))
+    values = sum(rows - nulls for rows, nulls in counts)
+    spark = reference.sparkSession
+    if partitions is None:
+        parallel = spark.sparkContext.defaultParallelism
+        partitions = max(parallel, math.ceil(values / VALUES_PER_PARTITION))
+    both = (
+        reference.select(value.alias("v"), sf.lit(False).alias("c"))
+        .unionByName(current.select(value.alias("v"), sf.lit(True).alias("c")))
+        .where(sf.col("v").isNotNull() & ~sf.isnan("v"))
+    )
+    ranged = (
+        both.repartitionByRange(max(partitions, 1), "v")
+        .sortWithinPartitions("v")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    try:
+
+        def each(step: Callable[[FloatArray, BoolArray, int], Any]) -> list[Any]:
+            rows = ranged.mapInArrow(_Task(step), "i int, r binary").collect()
+            found = {int(row["i"]): pickle.loads(row["r"]) for row in rows}
+            return [found.get(i) for i in range(max(found, default=-1) + 1)]
+
+        def gather() -> tuple[FloatArray, FloatArray]:
+            sides = []
+            for flag in (False, True):
+                table = ranged.where(sf.col("c") == flag).select("v").toArrow()
+                sides.append(np.sort(table.column(0).to_numpy()))
+            return sides[0], sides[1]
+
+        return sorted_pass(each, (counts[0], counts[1]), gather, bins)
+    finally:
+        ranged.unpersist()
+
+
+_NUMERIC_TYPES = frozenset(
+    {"byte", "short", "integer", "long", "float", "double", "decimal", "boolean"}
+)
+
+
+class _Task:
+    """One step on one partition, in an executor's Python worker: the partition's values as
+    NumPy arrays, the step's result pickled in one row (``i``: the partition)."""
+
+    def __init__(self, step: Callable[[FloatArray, BoolArray, int], Any]) -> None:
+        self.step = step
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        values: list[FloatArray] = []
+        sides: list[BoolArray] = []
+        for batch in batches:
+            values.append(batch.column(0).to_numpy(zero_copy_only=False))
+            sides.append(batch.column(1).to_numpy(zero_copy_only=False))
+        v = np.concatenate(values) if values else np.zeros(0)
+        c = np.concatenate(sides) if sides else np.zeros(0, np.bool_)
+        if len(v) > 1 and bool((v[1:] < v[:-1]).any()):
+            raise RuntimeError("a partition of the sorted pass is not sorted")
+        context = TaskContext.get()
+        index = context.partitionId() if context is not None else 0
+        out = pickle.dumps(self.step(v, c, index))
+        yield pa.RecordBatch.from_arrays(
+            [pa.array([index], pa.int32()), pa.array([out], pa.binary())], names=["i", "r"]
+        )

@@ -1,0 +1,116 @@
+"""The sorted pass on Spark (driftcli.engines.sorted_pass) gives the local engine's numbers.
+
+Seeded columns are written as Parquet, read by a local Spark session (``local[2]``) and
+compared in range partitions on the executors; each result is checked against the local
+code on the same values with ``tests.test_partials.assert_same`` (counts, order statistics
+and the KS distance exactly, sums of floats to 1e-12 relative).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from driftcli.engines.sorted_pass import compare_numeric
+from driftcli.engines.spark import spark_session
+from driftcli.errors import InputError
+from tests.test_partials import assert_same, local
+from tests.test_spark import _need_spark
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    _need_spark()
+    session = spark_session()
+    yield session
+    session.stop()
+
+
+def frames(
+    spark: SparkSession, tmp: Path, ref: pl.Series, cur: pl.Series
+) -> tuple[DataFrame, DataFrame]:
+    out = []
+    for name, s in (("ref", ref), ("cur", cur)):
+        path = tmp / f"{name}.parquet"
+        s.alias("x").to_frame().write_parquet(path)
+        out.append(spark.read.parquet(str(path)))
+    return out[0], out[1]
+
+
+def as_floats(s: pl.Series) -> np.ndarray:
+    """The values as the local engine reads them: Float64, nulls as NaN."""
+    out: np.ndarray = s.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    return out
+
+
+@pytest.fixture
+def no_side_reaches_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sides are never collected: the only collect of values is the small sides'."""
+    from pyspark.sql import DataFrame
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a side's values were brought to the driver")
+
+    monkeypatch.setattr(DataFrame, "toArrow", refuse)
+
+
+@pytest.mark.usefixtures("no_side_reaches_the_driver")
+def test_continuous_values_in_range_partitions(spark: SparkSession, tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    ref = pl.Series(rng.normal(0, 1, 12_000))
+    cur = pl.Series(rng.normal(0.1, 1.2, 15_000))
+    got = compare_numeric(*frames(spark, tmp_path, ref, cur), "x", partitions=5)
+    assert got.partitions == 5
+    assert_same(as_floats(ref), as_floats(cur), got)
+    summary = json.loads(json.dumps(got.to_dict()))
+    assert summary["partitions"] == 5
+    assert summary["tests"]["ks"]["statistic"] == got.outcomes["ks"].statistic  # type: ignore[union-attr]
+    assert summary["reference"]["count"] == 12_000
+
+
+@pytest.mark.usefixtures("no_side_reaches_the_driver")
+def test_integers_with_long_runs_of_ties_nulls_and_floats_with_nan_and_infinities(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(13)
+    ref = pl.Series(np.round(rng.normal(0, 3, 14_000)).astype(np.int64))
+    cur = pl.Series(np.round(rng.normal(0.4, 3, 11_000)).astype(np.int64))
+    ref = ref.scatter([1, 2, 3], None)
+    got = compare_numeric(*frames(spark, tmp_path, ref, cur), "x", partitions=6)
+    assert got.partitions > 1  # Spark cuts fewer ranges than asked of 25 distinct values
+    assert got.reference.nulls == 3
+    assert_same(as_floats(ref), as_floats(cur), got)
+
+    a = rng.normal(0, 1, 11_000)
+    a[:20], a[20:25], a[25:300] = np.inf, -np.inf, np.nan
+    b = rng.normal(0.2, 1, 12_000)
+    b[:7] = -np.inf
+    floats = pl.Series(a), pl.Series(b).scatter([10, 11], None)
+    got = compare_numeric(*frames(spark, tmp_path, *floats), "x", partitions=4)
+    assert got.reference.nulls == 275 and got.current.nulls == 2
+    assert_same(as_floats(floats[0]), as_floats(floats[1]), got)
+
+
+def test_small_sides_get_the_local_exact_p_values(spark: SparkSession, tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    ref, cur = pl.Series(rng.normal(0, 1, 300)), pl.Series(rng.normal(0.3, 1, 250))
+    got = compare_numeric(*frames(spark, tmp_path, ref, cur), "x", partitions=3)
+    assert got.outcomes == local(as_floats(ref), as_floats(cur))
+    assert_same(as_floats(ref), as_floats(cur), got)
+
+
+def test_a_missing_or_text_column_is_an_input_error(spark: SparkSession, tmp_path: Path) -> None:
+    ref, cur = frames(spark, tmp_path, pl.Series(["a", "b"]), pl.Series(["c", "d"]))
+    with pytest.raises(InputError, match="column 'x' of the reference is string, not a number"):
+        compare_numeric(ref, cur, "x")
+    with pytest.raises(InputError, match="the reference has no column 'y'"):
+        compare_numeric(ref, cur, "y")

@@ -122,6 +122,7 @@ def child_memory(ref: str, cur: str, column: str, out: str) -> None:
             outcomes[test.name] = str(exc)
     binned = sample.binned
     done = Finished(
+        "numeric",
         outcomes,
         _numeric_summary(raw[0], sample.reference, _moments_of(raw[0])),
         _numeric_summary(raw[1], sample.current, _moments_of(raw[1])),

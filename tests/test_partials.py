@@ -108,7 +108,7 @@ def assert_same(ref: np.ndarray, cur: np.ndarray, got: Finished) -> None:
             assert getattr(summary, key) == getattr(expected, key), key
         assert close(summary.mean, expected.mean)
         assert close(summary.std, expected.std)
-    assert got.histogram == _histogram(sample)
+    assert got.distribution == _histogram(sample)
 
 
 def _ties(rng: np.random.Generator, n: int, shift: float) -> np.ndarray:

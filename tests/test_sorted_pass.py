@@ -17,9 +17,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from driftcli.engines.sorted_pass import compare_numeric
+from driftcli.engines.memory import _categorical_summary, category_bars
+from driftcli.engines.sorted_pass import compare_column, compare_numeric
 from driftcli.engines.spark import spark_session
 from driftcli.errors import InputError
+from driftcli.results.vocabulary import Kind
+from driftcli.stats.partials import Finished
+from driftcli.stats.registry import NotApplicable, TestOutcome, all_tests
+from driftcli.stats.samples import CategoricalSample
 from tests.test_partials import assert_same, local
 from tests.test_spark import _need_spark
 
@@ -114,3 +119,61 @@ def test_a_missing_or_text_column_is_an_input_error(spark: SparkSession, tmp_pat
         compare_numeric(ref, cur, "x")
     with pytest.raises(InputError, match="the reference has no column 'y'"):
         compare_numeric(ref, cur, "y")
+
+
+def local_categorical(ref: pl.Series, cur: pl.Series) -> Finished:
+    """The local engine's functions on the same values, as compare_categorical returns."""
+    sample = CategoricalSample.from_series(ref, cur)
+    outcomes: dict[str, TestOutcome | str] = {}
+    for test in all_tests():
+        if test.applies_to(Kind.CATEGORICAL):
+            try:
+                outcomes[test.name] = test.run(sample)
+            except NotApplicable as exc:
+                outcomes[test.name] = str(exc)
+    return Finished(
+        "categorical",
+        outcomes,
+        _categorical_summary(ref, sample.labels, sample.reference),
+        _categorical_summary(cur, sample.labels, sample.current),
+        category_bars(sample),
+        (sample.reference, sample.current),
+        0,
+    )
+
+
+@pytest.mark.usefixtures("no_side_reaches_the_driver")
+@pytest.mark.parametrize("case", ["text", "booleans", "float codes"])
+def test_categorical_columns_from_spark_counts(
+    spark: SparkSession, tmp_path: Path, case: str
+) -> None:
+    rng = np.random.default_rng(17)
+    if case == "text":
+        labels = np.array([f"plan_{i}" for i in range(40)])
+        ref = pl.Series(labels[rng.integers(0, 40, 9000)]).scatter([4, 5], None)
+        cur = pl.Series(labels[rng.integers(0, 35, 7000)])  # five categories gone
+        cur = pl.concat([cur, pl.Series(["plan_new"] * 30)])  # one new
+    elif case == "booleans":
+        ref = pl.Series(rng.random(5000) < 0.3).scatter([0], None)
+        cur = pl.Series(rng.random(6000) < 0.34)
+    else:
+        ref = pl.Series(rng.integers(0, 6, 8000).astype(np.float64)).scatter([1, 2], np.nan)
+        cur = pl.Series(rng.integers(0, 7, 8000).astype(np.float64)).scatter([3], None)
+    kind = "categorical" if case == "float codes" else None
+    got = compare_column(*frames(spark, tmp_path, ref, cur), "x", kind=kind)
+    want = local_categorical(ref, cur)
+    # the same tests on the same counts: equal to the bit, summaries and bars too
+    assert got.to_dict() == want.to_dict()
+    assert got.outcomes == want.outcomes
+    assert got.bins[0].tolist() == want.bins[0].tolist()
+    assert got.bins[1].tolist() == want.bins[1].tolist()
+
+
+def test_compare_column_picks_the_kind_from_the_type(spark: SparkSession, tmp_path: Path) -> None:
+    rng = np.random.default_rng(19)
+    ref, cur = pl.Series(rng.integers(0, 9, 400)), pl.Series(rng.integers(0, 9, 300))
+    sides = frames(spark, tmp_path, ref, cur)
+    assert compare_column(*sides, "x").kind == "numeric"
+    assert compare_column(*sides, "x", kind="categorical").kind == "categorical"
+    with pytest.raises(InputError, match="kind 'text' is not one of: numeric, categorical"):
+        compare_column(*sides, "x", kind="text")

@@ -184,11 +184,18 @@ def _scaled_moments(x: FloatArray, shift: int) -> Moments:
 
 
 def _categorical_summary(raw: pl.Series, labels: tuple[str, ...], counts: IntArray) -> SideSummary:
+    return categorical_summary(raw.len(), _null_count(raw), labels, counts)
+
+
+def categorical_summary(
+    rows: int, nulls: int, labels: tuple[str, ...], counts: IntArray
+) -> SideSummary:
+    """Summary of one side of a categorical column: its rows, nulls and counts per label."""
     total = int(counts.sum())
     top = int(np.argmax(counts)) if total else None
     return SideSummary(
-        count=raw.len(),
-        nulls=_null_count(raw),
+        count=rows,
+        nulls=nulls,
         unique=int(np.count_nonzero(counts)),
         top=labels[top] if top is not None else None,
         top_share=float(counts[top] / total) if top is not None else None,
@@ -214,7 +221,8 @@ def _histogram(s: NumericSample) -> Distribution | None:
     return Distribution("histogram", labels, ref_counts, cur_counts, tuple(float(e) for e in edges))
 
 
-def _bars(s: CategoricalSample) -> Distribution:
+def category_bars(s: CategoricalSample) -> Distribution:
+    """The plot's bars of a categorical column: the most frequent categories, then the rest."""
     total = s.reference + s.current
     order = np.argsort(-total, kind="stable")
     top = order[:PLOT_TOP_CATEGORIES]
@@ -667,7 +675,7 @@ def _finish(
         sample,
         _categorical_summary(ref, sample.labels, sample.reference) if summaries else None,
         _categorical_summary(cur, sample.labels, sample.current) if summaries else None,
-        _bars(sample) if summaries else None,
+        category_bars(sample) if summaries else None,
         int(sample.reference.sum()),
         int(sample.current.sum()),
         sample.labels[0] if len(sample.labels) == 1 else None,

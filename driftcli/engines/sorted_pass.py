@@ -57,9 +57,7 @@ def compare_numeric(
     from pyspark.storagelevel import StorageLevel
 
     for role, frame in (("reference", reference), ("current", current)):
-        if column not in frame.columns:
-            raise InputError(f"the {role} has no column {column!r}")
-        kind = frame.schema[column].dataType.typeName()
+        kind = _spark_type(role, frame, column)
         if kind not in _NUMERIC_TYPES:
             raise InputError(
                 f"column {column!r} of the {role} is {kind}, not a number: the sorted pass "
@@ -106,9 +104,88 @@ def compare_numeric(
         ranged.unpersist()
 
 
-_NUMERIC_TYPES = frozenset(
-    {"byte", "short", "integer", "long", "float", "double", "decimal", "boolean"}
-)
+_NUMERIC_TYPES = frozenset({"byte", "short", "integer", "long", "float", "double", "decimal"})
+_CATEGORICAL_TYPES = frozenset({"string", "boolean"})
+
+
+def compare_column(
+    reference: SparkFrame,
+    current: SparkFrame,
+    column: str,
+    *,
+    kind: str | None = None,
+    partitions: int | None = None,
+    bins: int = 10,
+) -> Finished:
+    """Every registered test, the summaries and the plot's distribution of ``column`` of two
+    Spark DataFrames, without holding a side in one place: a numeric column through
+    :func:`compare_numeric`, a categorical one through :func:`compare_categorical`.
+
+    ``kind``: "numeric" or "categorical"; by default numbers are numeric, and text and
+    booleans categorical (a column of numeric codes is compared as categories with
+    ``kind="categorical"``)."""
+    if kind is None:
+        spark_type = _spark_type("reference", reference, column)
+        kind = "numeric" if spark_type in _NUMERIC_TYPES else "categorical"
+    if kind == "numeric":
+        return compare_numeric(reference, current, column, partitions=partitions, bins=bins)
+    if kind == "categorical":
+        return compare_categorical(reference, current, column)
+    raise InputError(f"kind {kind!r} is not one of: numeric, categorical")
+
+
+def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str) -> Finished:
+    """Every categorical test, the summaries and the bars of ``column`` of two Spark
+    DataFrames, from Spark's counts per value (``groupBy(column).count()``, one row a
+    category back to the driver): the local tests on the same counts, so the same bits.
+    Nulls (and a float column's NaN) are counted apart, as the local engine does."""
+    import polars as pl
+    from pyspark.sql import functions as sf
+
+    from driftcli.engines.memory import categorical_summary, category_bars
+    from driftcli.results.vocabulary import Kind
+    from driftcli.stats.registry import NotApplicable, TestOutcome, all_tests
+    from driftcli.stats.samples import CategoricalSample
+
+    frames: list[pl.DataFrame] = []
+    totals: list[tuple[int, int]] = []
+    for role, frame, side in (("reference", reference, "ref"), ("current", current, "cur")):
+        spark_type = _spark_type(role, frame, column)
+        value = sf.col(column)
+        if spark_type in ("float", "double"):
+            value = sf.when(~sf.isnan(value), value)
+        got = pl.from_arrow(frame.select(value.alias("value")).groupBy("value").count().toArrow())
+        assert isinstance(got, pl.DataFrame)
+        got = got.rename({"count": side}).with_columns(pl.col(side).cast(pl.Int64))
+        rows = int(got[side].sum())
+        nulls = int(got.filter(pl.col("value").is_null())[side].sum())
+        frames.append(got.filter(pl.col("value").is_not_null()))
+        totals.append((rows, nulls))
+    sample = CategoricalSample.from_counts(frames[0], frames[1])
+    outcomes: dict[str, TestOutcome | str] = {}
+    for test in all_tests():
+        if not test.applies_to(Kind.CATEGORICAL):
+            continue
+        try:
+            outcomes[test.name] = test.run(sample)
+        except NotApplicable as exc:
+            outcomes[test.name] = str(exc)
+    return Finished(
+        "categorical",
+        outcomes,
+        categorical_summary(*totals[0], sample.labels, sample.reference),
+        categorical_summary(*totals[1], sample.labels, sample.current),
+        category_bars(sample),
+        (sample.reference, sample.current),
+        0,
+    )
+
+
+def _spark_type(role: str, frame: SparkFrame, column: str) -> str:
+    if column not in frame.columns:
+        raise InputError(f"the {role} has no column {column!r}")
+    name: str = frame.schema[column].dataType.typeName()
+    return name
 
 
 class _Task:

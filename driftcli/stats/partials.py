@@ -471,20 +471,23 @@ def _quantiles(
 
 @dataclass(frozen=True)
 class Finished:
-    """A numeric column compared through a sorted pass: every test's outcome (or why it did
-    not apply), each side's summary and the plot's histogram, as the local engine gives them."""
+    """A column compared without holding a side in one place: every test's outcome (or why it
+    did not apply), each side's summary and the plot's distribution, as the local engine
+    gives them. ``bins``: the counts the binned tests read (numeric: the reference-decile
+    bins; categorical: the categories)."""
 
+    kind: str  # "numeric" | "categorical"
     outcomes: dict[str, TestOutcome | str]
     reference: SideSummary
     current: SideSummary
-    histogram: Distribution | None
-    bins: tuple[IntArray, IntArray]  # reference-decile bin counts (psi, jensenshannon)
-    #: the partitions that held values
+    distribution: Distribution | None
+    bins: tuple[IntArray, IntArray]
+    #: the range partitions that held values (0: counted by category instead)
     partitions: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: each test's statistic, p-value, effect size and note (or the
-        reason it did not apply), the two summaries and the histogram."""
+        reason it did not apply), the two summaries and the plot's distribution."""
         tests: dict[str, Any] = {}
         for name, out in self.outcomes.items():
             if isinstance(out, str):
@@ -497,16 +500,20 @@ class Finished:
                 "effect_size_name": out.effect_size_name,
                 "note": out.note,
             }
+        d = self.distribution
         return {
+            "kind": self.kind,
             "tests": tests,
             "reference": self.reference.to_dict(),
             "current": self.current.to_dict(),
-            "histogram": None
-            if self.histogram is None
+            "distribution": None
+            if d is None
             else {
-                "edges": [num(e) for e in self.histogram.edges],
-                "reference": list(self.histogram.reference),
-                "current": list(self.histogram.current),
+                "type": d.type,
+                "labels": list(d.labels),
+                "edges": [num(e) for e in d.edges],
+                "reference": list(d.reference),
+                "current": list(d.current),
             },
             "partitions": self.partitions,
         }
@@ -701,7 +708,7 @@ def finish(
             tuple(int(v) for v in plot[1]),
             tuple(float(e) for e in plot_edges),
         )
-    return Finished(outcomes, summary(0), summary(1), histogram, bins)
+    return Finished("numeric", outcomes, summary(0), summary(1), histogram, bins)
 
 
 def _finite(x: float) -> float | None:

@@ -316,7 +316,12 @@ class CategoricalSample:
         reference with many current slices (time windows) and counted it once.
         """
         r = category_counts(ref, "ref") if reference_counts is None else reference_counts
-        c = category_counts(cur, "cur")
+        return cls.from_counts(r, category_counts(cur, "cur"))
+
+    @classmethod
+    def from_counts(cls, r: pl.DataFrame, c: pl.DataFrame) -> CategoricalSample:
+        """From each side's rows per non-null value (:func:`category_counts`' frames:
+        ``value`` and ``ref``, ``value`` and ``cur``), aligned on the union of values."""
         name = _VALUE
         rd, cd = r.schema[name], c.schema[name]
         if rd != cd and rd.is_numeric() and cd.is_numeric():

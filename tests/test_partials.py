@@ -32,7 +32,14 @@ from driftcli.stats.partials import (
     sorted_pass,
 )
 from driftcli.stats.registry import NotApplicable, TestOutcome
-from driftcli.stats.samples import NumericSample, sorted_values
+from driftcli.stats.samples import (
+    Merged,
+    NumericSample,
+    exact_sum,
+    rank_deviations_four,
+    rank_sum_twice,
+    sorted_values,
+)
 
 RTOL = 1e-12
 
@@ -86,15 +93,18 @@ def assert_same(ref: np.ndarray, cur: np.ndarray, got: Finished) -> None:
         assert close_pvalue(g.pvalue, w.pvalue), (name, g.pvalue, w.pvalue)
         assert close(g.effect_size, w.effect_size), (name, g.effect_size, w.effect_size)
         assert g.note == w.note, name
-    # mmd reads the same seeded subsample, by rank: the same outcome to the bit
-    assert got.outcomes["mmd"] == want["mmd"]
+    # the same outcome to the bit: mmd reads the same seeded subsample by rank; Mann-Whitney's
+    # and Cramér-von Mises' rank sums are exact integers on both paths
+    for name in ("mmd", "mann_whitney", "cramer_von_mises"):
+        assert got.outcomes[name] == want[name], name
     # the KS distance is the same float operations on the same integer counts
     if not isinstance(want["ks"], str):
         assert got.outcomes["ks"].statistic == want["ks"].statistic  # type: ignore[union-attr]
     sample = NumericSample(sorted_values(pl.Series(ref)), sorted_values(pl.Series(cur)))
-    binned = sample.binned
-    assert got.bins[0].tolist() == binned.reference.tolist()
-    assert got.bins[1].tolist() == binned.current.tolist()
+    if len(sample.reference):  # the local bins need reference values
+        binned = sample.binned
+        assert got.bins[0].tolist() == binned.reference.tolist()
+        assert got.bins[1].tolist() == binned.current.tolist()
     for raw, x, summary in (
         (ref, sample.reference, got.reference),
         (cur, sample.current, got.current),
@@ -247,3 +257,35 @@ def test_numpy_quantile_from_two_values(size: int) -> None:
     for q in (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0):
         at = {(2, k): float(v) for k, v in enumerate(x)}
         assert numpy_quantile(at, 2, size, q) == float(np.quantile(x, q))
+
+
+def test_a_side_without_values() -> None:
+    rng = np.random.default_rng(9)
+    ref = np.full(500, np.nan)
+    cur = rng.normal(0, 1, 20_000)
+    got = partitioned(ref, cur, [10, 15_000])
+    assert got.reference.count == 500 and got.reference.nulls == 500
+    assert_same(ref, cur, got)
+    assert got.outcomes["ks"] == "one side has no values"
+
+
+def test_exact_sums_of_ranks() -> None:
+    # int64 would overflow: 1000 x 2**60; the sum comes back exact, as a Python integer
+    assert exact_sum(np.full(1000, 2**60, dtype=np.int64)) == 1000 * 2**60
+    assert exact_sum(np.array([2**62, -(2**62), 5], dtype=np.int64)) == 5
+    rng = np.random.default_rng(23)
+    ref = np.round(rng.normal(0, 2, 300))
+    cur = np.round(rng.normal(0.5, 2, 200))
+    mg = Merged.of(np.sort(ref), np.sort(cur))
+    # brute force: ranks by scipy.stats.rankdata (average), positions within each side
+    ranks = stats.rankdata(np.concatenate([np.sort(ref), np.sort(cur)]))
+    rx, ry = ranks[:300], ranks[300:]
+    want_twice = round(float(2 * rx.sum()))  # small: every float here is exact
+    want_four = [round(4 * float(np.sum((r - np.arange(1, len(r) + 1)) ** 2))) for r in (rx, ry)]
+    for total in (500, 2**31):  # int64 products, then Python integers (N beyond 1.5e9)
+        assert rank_sum_twice(mg.ref_count, mg.start, mg.ties, total) == want_twice
+        got = [
+            rank_deviations_four(counts, mg.start, mg.ties, 0, total)
+            for counts in (mg.ref_count, mg.cur_count)
+        ]
+        assert got == want_four

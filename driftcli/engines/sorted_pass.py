@@ -1,13 +1,16 @@
-"""A numeric column of two Spark DataFrames compared exactly, in partitions on the executors.
+"""A column of two Spark DataFrames compared exactly, without holding a side in one place.
 
-``compare_numeric(reference, current, "income")`` runs :mod:`driftcli.stats.partials` on
-Spark: the column's values of both sides, tagged by side, are range-partitioned and sorted
-within partitions (``repartitionByRange`` + ``sortWithinPartitions``, kept with
-``persist``), and each of the three steps is one ``mapInArrow`` job whose tasks send back a
-few numbers a partition. No task, executor or driver ever holds a whole side, so the size
-of a column is bounded by the cluster's disks, not by one worker's memory; the numbers are
-those of ``--engine polars`` on the same values (counts, order statistics and the KS
-distance exactly, sums of floats to about 1e-15). Sides of at most
+``compare_column(reference, current, "income")`` compares a numeric column through
+:func:`compare_numeric` and a categorical one through :func:`compare_categorical` (Spark's
+counts per value, then the local tests). ``compare_numeric`` runs
+:mod:`driftcli.stats.partials` on Spark: the column's values of both sides, tagged by
+side, are range-partitioned and sorted within partitions (``repartitionByRange`` +
+``sortWithinPartitions``, kept with ``persist``), and each of the three steps is one
+``mapInArrow`` job whose tasks send back a few numbers a partition. No task, executor or
+driver ever holds a whole side, so the size of a column is bounded by the cluster's disks,
+not by one worker's memory; the numbers are those of ``--engine polars`` on the same values
+(counts, order statistics, the KS distance and the rank sums exactly, sums of floats to about
+1e-15). Sides of at most
 :data:`~driftcli.stats.partials.SMALL_SIDE` values are brought to the driver for the local
 tests' exact p-values.
 

@@ -13,17 +13,21 @@ even one through a run of equal values). Three small exchanges then give what
    next distinct value) and each partition sums its share of every statistic over the runs
    it owns (:func:`contribution`), and reads the order statistics asked of it;
 3. each partition counts its values at or below the bin edges the first two steps fixed
-   (:func:`edge_counts`: the reference-decile bins and the plot's histogram).
+   (:func:`edge_counts`: the reference-decile bins and the plot's histogram) and sums the
+   moments of the Epps-Singleton functions cos(t x), sin(t x) (:func:`g_moments`; t is set
+   by the union's quartiles, read in step 2).
 
 The sums are added in partition order and finished by the local tests' own code
 (:func:`~driftcli.stats.defaults.ks_asymptotic`, :func:`~driftcli.stats.catalogue.anderson_outcome`
-and the others). Counts, order statistics, quantiles, the KS distance and every bin count are
-the local engine's to the bit (they are integer sums and the same float operations); the
-sums of floats (Wasserstein, energy, Mann-Whitney's rank sum, Anderson-Darling,
-Cramér-von Mises, the moments) are added in another order and agree to about 1e-15
-relative (``tests/test_partials.py`` checks 1e-12). Samples of at most ``SMALL_SIDE`` values
-are not split: the caller gathers them and runs the local tests, whose exact small-sample
-p-values need every value (SciPy's exact KS, Cramér-von Mises and Mann-Whitney).
+and the others; the tests over the reference-decile bins run on the bins' counts). Counts,
+order statistics, quantiles, the KS distance and every bin count are the local engine's to
+the bit (integer sums and the same float operations), and so is ``mmd``, which reads the
+same seeded subsample by rank; the sums of floats (Wasserstein, energy, Mann-Whitney's rank
+sum, Anderson-Darling, Cramér-von Mises, the moments, Welch's t, Epps-Singleton) are added
+in another order and agree to about 1e-15 relative (``tests/test_partials.py`` checks
+1e-12). When neither side has more than ``SMALL_SIDE`` values, the caller gathers both and
+the local tests run on them: SciPy's exact small-sample p-values (KS, Cramér-von Mises,
+Mann-Whitney) need every value.
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ from driftcli.stats.samples import (
     histogram_labels,
     interval_labels,
     plot_edges,
+    rank_deviations_four,
+    rank_sum_twice,
 )
 
 #: Sides up to this many values are gathered and tested by the local code (exact p-values).
@@ -137,10 +143,10 @@ class Part:
     gap: float = 0.0  # the largest |F_ref - F_cur| at its runs
     wasserstein: float = 0.0  # sum of |F_ref - F_cur| times the step to the next value
     energy: float = 0.0  # sum of (F_ref - F_cur)**2 times the step
-    rank_sum: float = 0.0  # the reference's midranks, summed
+    rank_sum: int = 0  # twice the reference's midranks, summed (exactly)
     tie_term: float = 0.0  # sum of t**3 - t over runs of t values
     anderson: tuple[float, float] = (0.0, 0.0)
-    cvm: tuple[float, float] = (0.0, 0.0)
+    cvm: tuple[int, int] = (0, 0)  # four times each side's sum of (midrank - position)**2
     runs: int = 0
     distinct: tuple[int, int] = (0, 0)  # runs holding reference, current values
     #: (side, rank) -> value, for the ranks asked that fall in this partition
@@ -274,6 +280,9 @@ def contribution(
     r, c = r.copy(), c.copy()
     r[-1] += place.post_ref
     c[-1] += place.post_cur
+    distinct = (int(np.count_nonzero(r)), int(np.count_nonzero(c)))
+    if n == 0 or m == 0:  # no test applies; the summaries still count the distinct values
+        return Part(runs=len(vals), distinct=distinct, at=at)
     t = r + c
     cum_r, cum_c = ref0 + np.cumsum(r), cur0 + np.cumsum(c)
     gap = cum_r / n - cum_c / m  # as ecdf_gap: integer counts, the same float operations
@@ -286,33 +295,31 @@ def contribution(
         wasser = float(np.sum(np.abs(inner) * steps))
         energy = float(np.sum(inner**2 * steps))
     tf = t.astype(np.float64)
-    start = (cum_r + cum_c - t).astype(np.float64)  # 0-based position of each run
-    midrank = start + (tf + 1) / 2.0
+    first = cum_r + cum_c - t  # 0-based position of each run in the union
+    start = first.astype(np.float64)
     big_n = float(n + m)
     bj = start + tf / 2.0
     denom = bj * (big_n - bj) - big_n * tf / 4.0
     anderson: list[float] = []
-    cvm: list[float] = []
     for counts, before, size in ((r, ref0, n), (c, cur0, m)):
         f = counts.astype(np.float64)
         mij = (before + np.cumsum(f)) - f / 2.0
         with np.errstate(divide="ignore", invalid="ignore"):
             anderson.append(float(np.sum(tf / big_n * (big_n * mij - bj * size) ** 2 / denom)))
-        # sum over a run's k values at side positions q+1..q+k of (midrank - position)**2:
-        # k (midrank - q - (k + 1) / 2)**2 + k (k**2 - 1) / 12, two terms of one sign
-        q = (before + np.cumsum(counts) - counts).astype(np.float64)
-        centre = midrank - q - (f + 1.0) / 2.0
-        cvm.append(float(np.sum(f * centre**2 + f * (f * f - 1.0) / 12.0)))
+    total = n + m
     return Part(
         gap=float(np.max(np.abs(gap))),
         wasserstein=wasser,
         energy=energy,
-        rank_sum=float(np.sum(r * midrank)),
+        rank_sum=rank_sum_twice(r, first, t, total),
         tie_term=float(np.sum(tf**3 - tf)),
         anderson=(anderson[0], anderson[1]),
-        cvm=(cvm[0], cvm[1]),
+        cvm=(
+            rank_deviations_four(r, first, t, ref0, total),
+            rank_deviations_four(c, first, t, cur0, total),
+        ),
         runs=len(vals),
-        distinct=(int(np.count_nonzero(r)), int(np.count_nonzero(c))),
+        distinct=distinct,
         at=at,
     )
 
@@ -623,12 +630,12 @@ def finish(
                 f"only {runs} distinct values: the Cramer-von Mises p-value is too liberal "
                 "with heavy ties; use mann_whitney or anderson"
             )
-        u = n * sum(p.cvm[0] for p in parts) + m * sum(p.cvm[1] for p in parts)
-        return cvm_asymptotic(u, n, m, gap)
+        u4 = n * sum(p.cvm[0] for p in parts) + m * sum(p.cvm[1] for p in parts)
+        return cvm_asymptotic(u4 / 4, n, m, gap)
 
     def mann_whitney() -> TestOutcome:
         needs()
-        u1 = sum(p.rank_sum for p in parts) - n * (n + 1) / 2.0
+        u1 = (sum(p.rank_sum for p in parts) - n * (n + 1)) / 2
         return mann_whitney_normal(u1, sum(p.tie_term for p in parts), n, m)
 
     def t_test() -> TestOutcome:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +52,67 @@ def quantile_sorted(x: FloatArray, q: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore"):  # inf - inf between equal infinite neighbours
         step = (h - lo) * (x[hi] - x[lo])
     out: FloatArray = np.where(x[hi] == x[lo], x[lo], x[lo] + step)
+    return out
+
+
+#: Below this bound, the products of ranks and counts (at most (2N + 2)**2 for N values in
+#: all) are exact in int64; above it (N beyond about 1.5e9) they are Python integers.
+_INT64_SAFE = 2**62
+
+
+def exact_sum(x: IntArray) -> int:
+    """The exact sum of an int64 array, as a Python integer: summed in chunks whose int64
+    sums cannot overflow, and the chunks' sums added as Python integers."""
+    if len(x) == 0:
+        return 0
+    bound = int(np.abs(x).max())
+    per = max(1, (2**63 - 1) // max(bound, 1))
+    if per >= len(x):
+        return int(x.sum())
+    whole = len(x) // per * per
+    chunks = x[:whole].reshape(-1, per).sum(axis=1)
+    return int(sum(chunks.tolist())) + int(x[whole:].sum())
+
+
+def _wide(x: IntArray, total: int) -> npt.NDArray[Any]:
+    """``x`` as int64 when products of ranks cannot overflow it, else as Python integers."""
+    return x.astype(np.int64) if (2 * total + 2) ** 2 < _INT64_SAFE else x.astype(object)
+
+
+def _total(x: npt.NDArray[Any]) -> int:
+    return exact_sum(x) if x.dtype != object else int(sum(x.tolist()))
+
+
+def rank_sum_twice(counts: IntArray, start: IntArray, ties: IntArray, total: int) -> int:
+    """Twice the sum of the midranks of a side's values, exactly: the side's ``counts`` in
+    each run of ties of the union, the runs' 0-based ``start`` and lengths ``ties`` (``total``:
+    the values of the union, which bounds the products)."""
+    c, s, t = (_wide(v, total) for v in (counts, start, ties))
+    return _total(c * (2 * s + t + 1))
+
+
+def rank_deviations_four(
+    counts: IntArray, start: IntArray, ties: IntArray, before: int, total: int
+) -> int:
+    """Four times the sum over a side's values of (midrank - position)**2, exactly (positions
+    1-based within the side; ``before``: the side's values before these runs).
+
+    A run of f of the side's values at positions q + 1 .. q + f, with midrank M, adds the sum
+    over j of (a - 2j)**2 with a = 2 (M - q): f a**2 - 2 a f (f + 1) + 4 f (f + 1) (2f + 1) / 6.
+    """
+    c, s, t = (_wide(v, total) for v in (counts, start, ties))
+    q = before + np.cumsum(c) - c
+    a = 2 * s + t + 1 - 2 * q
+    single = counts == 1  # most runs of continuous data: (a - 2)**2
+    out = _total((a[single] - 2) ** 2)
+    many = counts > 1
+    if many.any():
+        f, am = c[many].astype(object), a[many].astype(object)
+        out += int(
+            sum(
+                (f * am * am - 2 * am * f * (f + 1) + 4 * (f * (f + 1) * (2 * f + 1) // 6)).tolist()
+            )
+        )
     return out
 
 

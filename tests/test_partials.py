@@ -274,8 +274,14 @@ def test_exact_sums_of_ranks() -> None:
     assert exact_sum(np.full(1000, 2**60, dtype=np.int64)) == 1000 * 2**60
     assert exact_sum(np.array([2**62, -(2**62), 5], dtype=np.int64)) == 5
     rng = np.random.default_rng(23)
-    ref = np.round(rng.normal(0, 2, 300))
-    cur = np.round(rng.normal(0.5, 2, 200))
+    for ref, cur in (
+        (np.round(rng.normal(0, 2, 300)), np.round(rng.normal(0.5, 2, 200))),  # runs of ties
+        (rng.normal(0, 2, 300), rng.normal(0.5, 2, 200)),  # one value a run
+    ):
+        _check_rank_sums(ref, cur)
+
+
+def _check_rank_sums(ref: np.ndarray, cur: np.ndarray) -> None:
     mg = Merged.of(np.sort(ref), np.sort(cur))
     # brute force: ranks by scipy.stats.rankdata (average), positions within each side
     ranks = stats.rankdata(np.concatenate([np.sort(ref), np.sort(cur)]))

@@ -60,12 +60,16 @@ def quantile_sorted(x: FloatArray, q: FloatArray) -> FloatArray:
 _INT64_SAFE = 2**62
 
 
-def exact_sum(x: IntArray) -> int:
-    """The exact sum of an int64 array, as a Python integer: summed in chunks whose int64
-    sums cannot overflow, and the chunks' sums added as Python integers."""
+def exact_sum(x: npt.NDArray[Any], bound: int | None = None) -> int:
+    """The exact sum of an int64 array (or one of Python integers), as a Python integer:
+    summed in chunks whose int64 sums cannot overflow (``bound``: the largest magnitude, when
+    the caller knows it), and the chunks' sums added as Python integers."""
     if len(x) == 0:
         return 0
-    bound = int(np.abs(x).max())
+    if x.dtype == object:
+        return int(sum(x.tolist()))
+    if bound is None:
+        bound = int(np.abs(x).max())
     per = max(1, (2**63 - 1) // max(bound, 1))
     if per >= len(x):
         return int(x.sum())
@@ -74,21 +78,24 @@ def exact_sum(x: IntArray) -> int:
     return int(sum(chunks.tolist())) + int(x[whole:].sum())
 
 
-def _wide(x: IntArray, total: int) -> npt.NDArray[Any]:
-    """``x`` as int64 when products of ranks cannot overflow it, else as Python integers."""
-    return x.astype(np.int64) if (2 * total + 2) ** 2 < _INT64_SAFE else x.astype(object)
-
-
-def _total(x: npt.NDArray[Any]) -> int:
-    return exact_sum(x) if x.dtype != object else int(sum(x.tolist()))
+def _ints(total: int, *arrays: IntArray) -> list[npt.NDArray[Any]]:
+    """The arrays as int64 (not copied when they are) when products of ranks of ``total``
+    values cannot overflow it, else as Python integers (beyond about 1.5e9 values)."""
+    if (2 * total + 2) ** 2 < _INT64_SAFE:
+        return [np.asarray(x, dtype=np.int64) for x in arrays]
+    return [np.asarray(x).astype(object) for x in arrays]
 
 
 def rank_sum_twice(counts: IntArray, start: IntArray, ties: IntArray, total: int) -> int:
     """Twice the sum of the midranks of a side's values, exactly: the side's ``counts`` in
     each run of ties of the union, the runs' 0-based ``start`` and lengths ``ties`` (``total``:
     the values of the union, which bounds the products)."""
-    c, s, t = (_wide(v, total) for v in (counts, start, ties))
-    return _total(c * (2 * s + t + 1))
+    c, s, t = _ints(total, counts, start, ties)
+    key = 2 * s
+    key += t
+    key += 1
+    key *= c  # at most N (2N + 1)
+    return exact_sum(key, (2 * total + 2) ** 2)
 
 
 def rank_deviations_four(
@@ -98,22 +105,29 @@ def rank_deviations_four(
     1-based within the side; ``before``: the side's values before these runs).
 
     A run of f of the side's values at positions q + 1 .. q + f, with midrank M, adds the sum
-    over j of (a - 2j)**2 with a = 2 (M - q): f a**2 - 2 a f (f + 1) + 4 f (f + 1) (2f + 1) / 6.
-    """
-    c, s, t = (_wide(v, total) for v in (counts, start, ties))
-    q = before + np.cumsum(c) - c
-    a = 2 * s + t + 1 - 2 * q
-    single = counts == 1  # most runs of continuous data: (a - 2)**2
-    out = _total((a[single] - 2) ** 2)
-    many = counts > 1
-    if many.any():
-        f, am = c[many].astype(object), a[many].astype(object)
-        out += int(
-            sum(
-                (f * am * am - 2 * am * f * (f + 1) + 4 * (f * (f + 1) * (2 * f + 1) // 6)).tolist()
-            )
-        )
-    return out
+    over j of (2 (M - q) - 2j)**2, which is f d**2 + f (f**2 - 1) / 3 with d = 2 (M - q) - f - 1
+    = 2 (start - q) + ties - f: two terms of one sign."""
+    c, s, t = _ints(total, counts, start, ties)
+    q = np.cumsum(c)
+    q -= c
+    q += before
+    d = s - q
+    d *= 2
+    d += t
+    d -= c
+    if c.dtype == object:
+        return exact_sum(c * d * d + c * (c * c - 1) // 3)
+    if len(c) == 0:
+        return 0
+    if int(c.max()) <= 1:  # continuous data: a side has 0 or 1 values in each run, c d**2
+        d *= d
+        d *= c
+        return exact_sum(d, (2 * total + 2) ** 2)
+    single = c == 1
+    out = exact_sum(np.square(d[single]), (2 * total + 2) ** 2)
+    many = c > 1  # runs of ties: f (up to N) times a square can pass int64's range
+    f, dm = c[many].astype(object), d[many].astype(object)
+    return out + exact_sum(f * dm * dm + f * (f * f - 1) // 3)
 
 
 def plot_edges(lo: float, hi: float) -> FloatArray:

@@ -283,11 +283,10 @@ def run_child(argv: list[str], cwd: Path, ok_codes: tuple[int, ...] = (0,)) -> C
     return res
 
 
-def tree_usage(pid: int) -> tuple[int, float]:
-    """Summed RSS (bytes) and CPU seconds (user + system) of ``pid`` and its descendants,
-    from /proc: a child's own children (a fleet's workers, the Spark run's JVM) included."""
-    children: dict[int, list[int]] = {}
-    usage: dict[int, tuple[int, float]] = {}
+def proc_table() -> dict[int, tuple[int, int, float]]:
+    """Every process from /proc: its parent's pid, RSS (bytes) and CPU seconds (user +
+    system)."""
+    out: dict[int, tuple[int, int, float]] = {}
     page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -297,9 +296,19 @@ def tree_usage(pid: int) -> tuple[int, float]:
                 fields = fh.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        p = int(entry)
-        children.setdefault(int(fields[1]), []).append(p)
-        usage[p] = (int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick)
+        rss, cpu = int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick
+        out[int(entry)] = (int(fields[1]), rss, cpu)
+    return out
+
+
+def tree_usage(pid: int) -> tuple[int, float]:
+    """Summed RSS (bytes) and CPU seconds (user + system) of ``pid`` and its descendants,
+    from /proc: a child's own children (a fleet's workers, the Spark run's JVM) included."""
+    children: dict[int, list[int]] = {}
+    usage: dict[int, tuple[int, float]] = {}
+    for p, (parent, rss, cpu) in proc_table().items():
+        children.setdefault(parent, []).append(p)
+        usage[p] = (rss, cpu)
     rss, cpu, stack = 0, 0.0, [pid]
     while stack:
         p = stack.pop()

@@ -39,25 +39,17 @@ from typing import Any
 
 from bench_spark import ensure_data
 
+from bench import proc_table
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
 def _processes(root: int) -> dict[int, tuple[str, int]]:
     """Each process of ``root``'s tree: its kind (driver, jvm, worker) and RSS in bytes."""
-    parent: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parent[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * page
+    table = proc_table()
+    parent = {pid: row[0] for pid, row in table.items()}
+    rss = {pid: row[1] for pid, row in table.items()}
     out: dict[int, tuple[str, int]] = {}
     for pid in rss:
         p = pid
@@ -70,11 +62,7 @@ def _processes(root: int) -> dict[int, tuple[str, int]]:
         except OSError:
             continue
         kind = "jvm" if "java" in cmd.split(" ")[0] else "worker" if "pyspark" in cmd else "driver"
-        if pid == root:
-            kind = "driver"
-        if "/usr/bin/time" in cmd:
-            continue
-        out[pid] = (kind, rss[pid])
+        out[pid] = ("driver" if pid == root else kind, rss[pid])
     return out
 
 
@@ -108,18 +96,13 @@ def child_memory(ref: str, cur: str, column: str, out: str) -> None:
     import polars as pl
 
     from driftcli.engines.memory import _histogram, _moments_of, _numeric_summary
-    from driftcli.stats.partials import Finished, numeric_tests
-    from driftcli.stats.registry import NotApplicable, TestOutcome
+    from driftcli.results.vocabulary import Kind
+    from driftcli.stats.partials import Finished, run_tests
     from driftcli.stats.samples import NumericSample, sorted_values
 
     raw = [pl.read_parquet(f"{p}/*.parquet", columns=[column])[column] for p in (ref, cur)]
     sample = NumericSample(sorted_values(raw[0]), sorted_values(raw[1]))
-    outcomes: dict[str, TestOutcome | str] = {}
-    for test in numeric_tests():
-        try:
-            outcomes[test.name] = test.run(sample)
-        except NotApplicable as exc:
-            outcomes[test.name] = str(exc)
+    outcomes = run_tests(sample, Kind.NUMERIC)
     binned = sample.binned
     done = Finished(
         "numeric",

@@ -1,14 +1,22 @@
-"""Shared fixtures: small seeded frames written in the formats driftcli reads."""
+"""Shared fixtures: small seeded frames written in the formats driftcli reads, and a local
+Spark session for the modules that test the Spark engine."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 import pytest
 
 from driftcli import DriftConfig, Report, run_report
+from driftcli.engines.spark import java_problem, spark_session
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REF = ROOT / "sample_data" / "reference.parquet"
@@ -58,3 +66,31 @@ def parquet_pair(tmp_path: Path, frames: tuple[pl.DataFrame, pl.DataFrame]) -> t
     frames[0].write_parquet(ref)
     frames[1].write_parquet(cur)
     return ref, cur
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "PySpark is not installed (pip install 'driftcli[spark]')"
+    return java_problem()
+
+
+def need_spark() -> None:
+    """Skip without PySpark or Java; under CI=true fail instead (a broken install must not
+    pass as skipped)."""
+    problem = _spark_missing()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the Spark tests cannot run: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    """One local session for the module (the engine reuses it as the active session)."""
+    need_spark()
+    session = spark_session()
+    yield session
+    session.stop()

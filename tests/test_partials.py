@@ -19,6 +19,7 @@ from scipy import stats
 
 from driftcli.engines.memory import _histogram, _moments_of, _numeric_summary
 from driftcli.errors import InputError
+from driftcli.results.vocabulary import Kind
 from driftcli.stats.catalogue import _harmonic_sums
 from driftcli.stats.partials import (
     NOT_FROM_PARTITIONS,
@@ -26,12 +27,12 @@ from driftcli.stats.partials import (
     Finished,
     Head,
     in_chunks,
-    numeric_tests,
     numpy_quantile,
     places,
+    run_tests,
     sorted_pass,
 )
-from driftcli.stats.registry import NotApplicable, TestOutcome
+from driftcli.stats.registry import TestOutcome
 from driftcli.stats.samples import (
     Merged,
     NumericSample,
@@ -46,13 +47,7 @@ RTOL = 1e-12
 
 def local(ref: np.ndarray, cur: np.ndarray) -> dict[str, TestOutcome | str]:
     sample = NumericSample(sorted_values(pl.Series(ref)), sorted_values(pl.Series(cur)))
-    out: dict[str, TestOutcome | str] = {}
-    for test in numeric_tests():
-        try:
-            out[test.name] = test.run(sample)
-        except NotApplicable as exc:
-            out[test.name] = str(exc)
-    return out
+    return run_tests(sample, Kind.NUMERIC)
 
 
 def partitioned(ref: np.ndarray, cur: np.ndarray, cuts: Sequence[int]) -> Finished:

@@ -9,7 +9,6 @@ and the KS distance exactly, sums of floats to 1e-12 relative).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,22 +21,12 @@ from driftcli.engines.sorted_pass import compare_column, compare_numeric
 from driftcli.engines.spark import spark_session
 from driftcli.errors import InputError
 from driftcli.results.vocabulary import Kind
-from driftcli.stats.partials import Finished
-from driftcli.stats.registry import NotApplicable, TestOutcome, all_tests
+from driftcli.stats.partials import Finished, run_tests
 from driftcli.stats.samples import CategoricalSample
 from tests.test_partials import assert_same, local
-from tests.test_spark import _need_spark
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    _need_spark()
-    session = spark_session()
-    yield session
-    session.stop()
 
 
 def frames(
@@ -124,16 +113,9 @@ def test_a_missing_or_text_column_is_an_input_error(spark: SparkSession, tmp_pat
 def local_categorical(ref: pl.Series, cur: pl.Series) -> Finished:
     """The local engine's functions on the same values, as compare_categorical returns."""
     sample = CategoricalSample.from_series(ref, cur)
-    outcomes: dict[str, TestOutcome | str] = {}
-    for test in all_tests():
-        if test.applies_to(Kind.CATEGORICAL):
-            try:
-                outcomes[test.name] = test.run(sample)
-            except NotApplicable as exc:
-                outcomes[test.name] = str(exc)
     return Finished(
         "categorical",
-        outcomes,
+        run_tests(sample, Kind.CATEGORICAL),
         _categorical_summary(ref, sample.labels, sample.reference),
         _categorical_summary(cur, sample.labels, sample.current),
         category_bars(sample),
@@ -177,3 +159,19 @@ def test_compare_column_picks_the_kind_from_the_type(spark: SparkSession, tmp_pa
     assert compare_column(*sides, "x", kind="categorical").kind == "categorical"
     with pytest.raises(InputError, match="kind 'text' is not one of: numeric, categorical"):
         compare_column(*sides, "x", kind="text")
+
+
+def test_a_session_after_a_stopped_one_reuses_its_jvm(spark: SparkSession) -> None:
+    # PySpark keeps a process's first JVM; a new session must not launch a second, unused one
+    # (it stayed running until the process ended, and its collected Popen warned).
+    from pyspark import SparkContext
+
+    jvm = SparkContext._gateway.proc  # type: ignore[union-attr]
+    spark.stop()
+    again = spark_session()
+    try:
+        assert SparkContext._gateway.proc is jvm  # type: ignore[union-attr]
+        assert jvm.poll() is None
+        assert again.range(3).count() == 3
+    finally:
+        again.stop()

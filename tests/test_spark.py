@@ -42,47 +42,17 @@ from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.spark import (
     SparkEngine,
     SparkSource,
-    java_problem,
     pass_error,
     read_error,
-    spark_session,
 )
 from driftcli.engines.stream import width
 from driftcli.outputs.json import to_dict
 from driftcli.sections.integrity.result import IntegrityReport
-from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame, need_spark
 from tests.test_conformance import comparable
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-
-def _missing() -> str | None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "PySpark is not installed (pip install 'driftcli[spark]')"
-    return java_problem()
-
-
-def _need_spark() -> None:
-    """Skip without PySpark or Java; under CI=true fail instead (a broken install must not
-    pass as skipped)."""
-    problem = _missing()
-    if problem is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"the Spark tests cannot run: {problem}")
-    pytest.skip(problem)
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    """One local session for the module (the engine reuses it as the active session)."""
-    _need_spark()
-    session = spark_session()
-    yield session
-    session.stop()
 
 
 def differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -832,7 +802,7 @@ def one_clean_line(stderr: str) -> str:
 
 
 def test_cli_a_path_that_does_not_exist(tmp_path: Path) -> None:
-    _need_spark()
+    need_spark()
     proc = drift(str(tmp_path / "missing.parquet"), str(SAMPLE_CUR))
     assert proc.returncode == 2
     assert "missing.parquet: no such file or folder" in one_clean_line(proc.stderr)
@@ -855,7 +825,7 @@ def test_cli_without_pyspark(tmp_path: Path) -> None:
 
 
 def test_cli_without_java(tmp_path: Path) -> None:
-    _need_spark()
+    need_spark()
     env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "PYSPARK_GATEWAY_PORT")}
     env["PATH"] = str(tmp_path)  # no java here
     assert shutil.which("java", path=env["PATH"]) is None
@@ -868,7 +838,7 @@ def test_cli_without_java(tmp_path: Path) -> None:
 def test_spark_submit_runs_drift_through_the_launcher(tmp_path: Path) -> None:
     """deploy/spark/drift_submit.py under spark-submit (the cluster recipe of docs/spark.md,
     on a local master): the session is spark-submit's, the report the polars engine's."""
-    _need_spark()
+    need_spark()
     submit = Path(sys.executable).parent / "spark-submit"
     if not submit.exists():
         pytest.skip("no spark-submit beside this Python (PySpark installed elsewhere)")
@@ -888,7 +858,7 @@ def test_spark_submit_runs_drift_through_the_launcher(tmp_path: Path) -> None:
 def test_decimal_commas_are_refused_by_the_spark_engine_with_the_fix(tmp_path: Path) -> None:
     # Spark's CSV reader takes numbers with a decimal point only: a CSV read with
     # decimal_comma stops with the fix, exit 2.
-    _need_spark()
+    need_spark()
     data = tmp_path / "ref.csv"
     data.write_text("x;y\n1,5;a\n2,25;b\n")
     with pytest.raises(ConfigError, match="decimal_comma is not read by the spark engine"):

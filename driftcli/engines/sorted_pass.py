@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from driftcli.errors import InputError
-from driftcli.stats.partials import BoolArray, Finished, sorted_pass
+from driftcli.stats.partials import BoolArray, Finished, run_tests, sorted_pass
 from driftcli.stats.samples import FloatArray
 
 if TYPE_CHECKING:
@@ -147,7 +147,6 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
 
     from driftcli.engines.memory import categorical_summary, category_bars
     from driftcli.results.vocabulary import Kind
-    from driftcli.stats.registry import NotApplicable, TestOutcome, all_tests
     from driftcli.stats.samples import CategoricalSample
 
     frames: list[pl.DataFrame] = []
@@ -165,17 +164,9 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
         frames.append(got.filter(pl.col("value").is_not_null()))
         totals.append((rows, nulls))
     sample = CategoricalSample.from_counts(frames[0], frames[1])
-    outcomes: dict[str, TestOutcome | str] = {}
-    for test in all_tests():
-        if not test.applies_to(Kind.CATEGORICAL):
-            continue
-        try:
-            outcomes[test.name] = test.run(sample)
-        except NotApplicable as exc:
-            outcomes[test.name] = str(exc)
     return Finished(
         "categorical",
-        outcomes,
+        run_tests(sample, Kind.CATEGORICAL),
         categorical_summary(*totals[0], sample.labels, sample.reference),
         categorical_summary(*totals[1], sample.labels, sample.current),
         category_bars(sample),

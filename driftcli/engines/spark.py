@@ -236,11 +236,20 @@ def _launch(master: str, settings: dict[str, str]) -> SparkSession:
     if not keep:
         atexit.register(lambda: Path(path).unlink(missing_ok=True))
     try:
-        with open(path, "ab") as log:
-            gateway = launch_gateway(  # type: ignore[no-untyped-call]
-                conf, popen_kwargs={"stdout": log, "stderr": log}
-            )
-        sc = SparkContext(conf=conf, gateway=gateway)
+        # PySpark keeps the first JVM it was given for the whole process and ignores a gateway
+        # passed later: once a session was stopped, a new one reuses that JVM (launching
+        # another would leave it running unused until the process ends).
+        old = SparkContext._gateway
+        proc = getattr(old, "proc", None)
+        if old is None or (proc is not None and proc.poll() is not None):
+            SparkContext._gateway = SparkContext._jvm = None  # none yet, or it has exited
+            with open(path, "ab") as log:
+                gateway = launch_gateway(  # type: ignore[no-untyped-call]
+                    conf, popen_kwargs={"stdout": log, "stderr": log}
+                )
+            sc = SparkContext(conf=conf, gateway=gateway)
+        else:
+            sc = SparkContext(conf=conf)
     except Exception as exc:
         raise ConfigError(
             f"Spark did not start ({_last_line(path)}); set DRIFT_SPARK_LOG=FILE to keep "

@@ -72,6 +72,7 @@ from driftcli.stats.registry import NotApplicable, StatTest, TestOutcome, all_te
 from driftcli.stats.samples import (
     SAFE_EXPONENT,
     CategoricalSample,
+    ColumnSample,
     FloatArray,
     IntArray,
     NumericSample,
@@ -885,14 +886,21 @@ def merge_g_moments(parts: Iterable[GMoments]) -> GMoments:
 
 def _tested_locally(done: Finished, ref: FloatArray, cur: FloatArray) -> Finished:
     """``done`` with every test run by the local code on the gathered sides (small sides)."""
-    sample = NumericSample(ref, cur)
+    return dataclasses.replace(done, outcomes=run_tests(NumericSample(ref, cur), Kind.NUMERIC))
+
+
+def run_tests(sample: ColumnSample, kind: Kind) -> dict[str, TestOutcome | str]:
+    """Every registered test of ``kind`` run locally on ``sample``: its outcome, or why it did
+    not apply."""
     outcomes: dict[str, TestOutcome | str] = {}
-    for test in numeric_tests():
+    for test in all_tests():
+        if not test.applies_to(kind):
+            continue
         try:
             outcomes[test.name] = test.run(sample)
         except NotApplicable as exc:
             outcomes[test.name] = str(exc)
-    return dataclasses.replace(done, outcomes=outcomes)
+    return outcomes
 
 
 def in_chunks(

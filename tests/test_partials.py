@@ -32,7 +32,7 @@ from driftcli.stats.partials import (
     run_tests,
     sorted_pass,
 )
-from driftcli.stats.registry import TestOutcome
+from driftcli.stats.registry import StatTest, TestOutcome
 from driftcli.stats.samples import (
     Merged,
     NumericSample,
@@ -290,3 +290,20 @@ def _check_rank_sums(ref: np.ndarray, cur: np.ndarray) -> None:
             for counts in (mg.ref_count, mg.cur_count)
         ]
         assert got == want_four
+
+
+def test_a_registered_test_that_needs_every_value_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A third-party numeric test has no partial form: the sorted pass says why it has no
+    # outcome rather than leaving it out or running it on part of the data.
+    import driftcli.stats.partials as partials
+
+    def every_value(sample: object) -> TestOutcome:
+        raise AssertionError("run on a partition")
+
+    extra = StatTest("needs_all", frozenset({Kind.NUMERIC}), False, 0.1, "test", every_value)
+    builtin = partials.numeric_tests()
+    monkeypatch.setattr(partials, "numeric_tests", lambda: [*builtin, extra])
+    rng = np.random.default_rng(29)
+    got = partitioned(rng.normal(0, 1, 12_000), rng.normal(0, 1, 12_000), [5000, 17_000])
+    assert got.outcomes["needs_all"] == NOT_FROM_PARTITIONS
+    assert got.to_dict()["tests"]["needs_all"] == {"status": "error", "reason": NOT_FROM_PARTITIONS}

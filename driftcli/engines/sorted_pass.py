@@ -125,8 +125,9 @@ def compare_column(
     :func:`compare_numeric`, a categorical one through :func:`compare_categorical`.
 
     ``kind``: "numeric" or "categorical"; by default numbers are numeric, and text and
-    booleans categorical (a column of numeric codes is compared as categories with
-    ``kind="categorical"``)."""
+    booleans categorical. ``drift report`` also looks at the data (an integer column with at
+    most ``DISCRETE_MAX_UNIQUE`` distinct values is categorical there, README "Column
+    kinds"): pass ``kind="categorical"`` for such codes to get the report's tests."""
     if kind is None:
         spark_type = _spark_type("reference", reference, column)
         kind = "numeric" if spark_type in _NUMERIC_TYPES else "categorical"

@@ -9,6 +9,7 @@ and the KS distance exactly, sums of floats to 1e-12 relative).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +109,10 @@ def test_a_missing_or_text_column_is_an_input_error(spark: SparkSession, tmp_pat
         compare_numeric(ref, cur, "x")
     with pytest.raises(InputError, match="the reference has no column 'y'"):
         compare_numeric(ref, cur, "y")
+    times = pl.Series([datetime(2024, 1, 1), datetime(2024, 1, 2)])
+    ref, cur = frames(spark, tmp_path, times, times)
+    with pytest.raises(InputError, match="column 'x' of the reference is timestamp_ntz: the"):
+        compare_column(ref, cur, "x")
 
 
 def local_categorical(ref: pl.Series, cur: pl.Series) -> Finished:

@@ -154,6 +154,11 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
     totals: list[tuple[int, int]] = []
     for role, frame, side in (("reference", reference, "ref"), ("current", current, "cur")):
         spark_type = _spark_type(role, frame, column)
+        if spark_type not in _NUMERIC_TYPES | _CATEGORICAL_TYPES:
+            raise InputError(
+                f"column {column!r} of the {role} is {spark_type}: the sorted pass compares "
+                "numbers, text and booleans (cast it, or compare it with drift report)"
+            )
         value = sf.col(column)
         if spark_type in ("float", "double"):
             value = sf.when(~sf.isnan(value), value)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from driftcli.engines.spark import _col
 from driftcli.errors import InputError
 from driftcli.stats.partials import BoolArray, Finished, run_tests, sorted_pass
 from driftcli.stats.samples import FloatArray
@@ -66,7 +67,7 @@ def compare_numeric(
                 f"column {column!r} of the {role} is {kind}, not a number: the sorted pass "
                 "compares numeric columns"
             )
-    value = sf.col(column).cast("double")
+    value = _col(column).cast("double")  # a name with dots or spaces is one column
     valid = value.isNotNull() & ~sf.isnan(value)
     counts: list[tuple[int, int]] = []
     for frame in (reference, current):
@@ -159,7 +160,7 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
                 f"column {column!r} of the {role} is {spark_type}: the sorted pass compares "
                 "numbers, text and booleans (cast it, or compare it with drift report)"
             )
-        value = sf.col(column)
+        value = _col(column)
         if spark_type in ("float", "double"):
             value = sf.when(~sf.isnan(value), value)
         got = pl.from_arrow(frame.select(value.alias("value")).groupBy("value").count().toArrow())

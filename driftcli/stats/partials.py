@@ -75,6 +75,7 @@ from driftcli.stats.samples import (
     ColumnSample,
     FloatArray,
     IntArray,
+    Merged,
     NumericSample,
     histogram_labels,
     interval_labels,
@@ -167,13 +168,8 @@ def split_sides(values: FloatArray, from_cur: BoolArray) -> tuple[FloatArray, Fl
 
 def _runs(values: FloatArray, from_cur: BoolArray) -> tuple[FloatArray, IntArray, IntArray]:
     """Distinct values of a sorted partition and each run's reference and current counts."""
-    if len(values) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return values, empty, empty
-    start = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
-    ties = np.diff(np.concatenate([start, [len(values)]]))
-    cur = np.add.reduceat(from_cur.astype(np.int64), start)
-    return values[start], (ties - cur).astype(np.int64), cur.astype(np.int64)
+    runs = Merged.of_union(values, ~from_cur)
+    return runs.values, runs.ref_count, runs.cur_count
 
 
 def _moments(x: FloatArray) -> Moments:

@@ -265,20 +265,24 @@ class Merged:
     @classmethod
     def of(cls, ref: FloatArray, cur: FloatArray) -> Merged:
         """Merge two sorted arrays (reference values placed before equal current ones)."""
-        n, m = len(ref), len(cur)
+        n = len(ref)
         both = np.concatenate([ref, cur])
         # A stable sort of two concatenated sorted runs is a linear merge (timsort finds the
         # runs), and keeps reference values before equal current ones.
         order = np.argsort(both, kind="stable")
-        union = both[order]
-        from_ref = (order < n).astype(np.int64)
-        if n + m == 0:
+        return cls.of_union(both[order], order < n)
+
+    @classmethod
+    def of_union(cls, union: FloatArray, from_ref: npt.NDArray[np.bool_]) -> Merged:
+        """The runs of ties of an already sorted union, ``from_ref`` marking its reference
+        values (a whole union, or one partition of it: :mod:`driftcli.stats.partials`)."""
+        if len(union) == 0:
             empty = np.zeros(0, dtype=np.int64)
             return cls(union, empty, empty, empty, empty)
         start = np.concatenate([[0], np.flatnonzero(union[1:] != union[:-1]) + 1])
         start = start.astype(np.int64)
-        ties = np.diff(np.concatenate([start, [n + m]])).astype(np.int64)
-        ref_count = np.add.reduceat(from_ref, start).astype(np.int64)
+        ties = np.diff(np.concatenate([start, [len(union)]])).astype(np.int64)
+        ref_count = np.add.reduceat(from_ref.astype(np.int64), start).astype(np.int64)
         return cls(union[start], start, ties, ref_count, ties - ref_count)
 
     @cached_property

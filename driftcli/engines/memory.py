@@ -58,6 +58,7 @@ from driftcli.stats.samples import (
     category_counts,
     count_distinct_sorted,
     histogram_labels,
+    infinite_ends,
     plot_edges,
     quantile_sorted,
     rescaled,
@@ -145,7 +146,7 @@ def _all_finite(*values: object) -> bool:
 
 def _finite_part(x: FloatArray) -> FloatArray:
     """The finite values of a sorted array without NaN, as a view."""
-    low, high = _infinite_ends(x)
+    low, high = infinite_ends(x)
     return x[low : len(x) - high]
 
 
@@ -573,18 +574,13 @@ def _sorted_counts(
         return None
     ends, at_median = [], []
     for x, median in ((sample.reference, ref.p50), (sample.current, cur.p50)):
-        ends.append(_infinite_ends(x))
+        ends.append(infinite_ends(x))
         at_median.append(int(x.searchsorted(median, "right") - x.searchsorted(median, "left")))
     x, (low, high) = sample.current, ends[1]
     below = int(x.searchsorted(ref.min, "left")) - low  # finite values below the range
     above = len(x) - int(x.searchsorted(ref.max, "right")) - high
     infinite = (sum(ends[0]), sum(ends[1]))
     return SortedCounts(infinite, (at_median[0], at_median[1]), below, above)
-
-
-def _infinite_ends(x: FloatArray) -> tuple[int, int]:
-    """The -inf and +inf values of a sorted array without NaN (they sit at its ends)."""
-    return int(x.searchsorted(-np.inf, "right")), len(x) - int(x.searchsorted(np.inf, "left"))
 
 
 _LARGEST = float(np.finfo(np.float64).max)

@@ -78,6 +78,7 @@ from driftcli.stats.samples import (
     Merged,
     NumericSample,
     histogram_labels,
+    infinite_ends,
     interval_labels,
     plot_edges,
     rank_deviations_four,
@@ -187,12 +188,7 @@ def head(values: FloatArray, from_cur: BoolArray) -> Head:
     if len(values) == 0:
         return Head(0, 0)
     vals, r, c = _runs(values, from_cur)
-
-    def ends(x: FloatArray) -> tuple[int, int]:
-        lo = int(np.searchsorted(x, -np.inf, side="right"))
-        return lo, len(x) - int(np.searchsorted(x, np.inf, side="left"))
-
-    (ref_lo, ref_hi), (cur_lo, cur_hi) = ends(ref), ends(cur)
+    (ref_lo, ref_hi), (cur_lo, cur_hi) = infinite_ends(ref), infinite_ends(cur)
     return Head(
         len(ref),
         len(cur),

@@ -315,6 +315,11 @@ def interval_labels(edges: FloatArray) -> tuple[str, ...]:
 SAFE_EXPONENT = 400
 
 
+def infinite_ends(x: FloatArray) -> tuple[int, int]:
+    """The -inf and +inf values of a sorted array without NaN (they sit at its ends)."""
+    return int(x.searchsorted(-np.inf, "right")), len(x) - int(x.searchsorted(np.inf, "left"))
+
+
 def rescaled(sample: NumericSample) -> NumericSample:
     """``sample`` divided by a power of two when its values are too large for the tests'
     arithmetic (beyond 2**SAFE_EXPONENT), else ``sample`` itself.
@@ -323,8 +328,8 @@ def rescaled(sample: NumericSample) -> NumericSample:
     unscaled energy distance is scale-free, so the statistics are those of the data."""
     largest = 0.0
     for x in (sample.reference, sample.current):  # sorted: the extremes are at the ends
-        lo = int(np.searchsorted(x, -np.inf, side="right"))
-        hi = int(np.searchsorted(x, np.inf, side="left"))
+        lo, above = infinite_ends(x)
+        hi = len(x) - above
         if hi > lo:
             largest = max(largest, abs(float(x[lo])), abs(float(x[hi - 1])))
     exponent = int(np.frexp(largest)[1]) if largest > 0 else 0

@@ -79,8 +79,10 @@ from driftcli.stats.samples import (
     NumericSample,
     histogram_labels,
     infinite_ends,
+    interpolated,
     interval_labels,
     plot_edges,
+    quantile_positions,
     rank_deviations_four,
     rank_sum_twice,
 )
@@ -381,9 +383,7 @@ def _quantile_ranks(lo: int, hi: int, qs: Sequence[float]) -> list[int]:
     """The ranks ``quantile_sorted`` reads for quantiles ``qs`` of the values ranked lo..hi-1."""
     if hi <= lo:
         return []
-    h = (hi - lo - 1) * np.asarray(qs, dtype=np.float64)
-    low = np.floor(h).astype(np.int64)
-    high = np.minimum(low + 1, hi - lo - 1)
+    _, low, high = quantile_positions(hi - lo, np.asarray(qs, dtype=np.float64))
     return sorted({int(v) + lo for v in np.concatenate([low, high])})
 
 
@@ -458,15 +458,10 @@ def _quantiles(
 ) -> FloatArray:
     """``quantile_sorted`` of a side's values ranked lo..hi-1 (the same float operations),
     from the values read at the ranks it needs."""
-    h = (hi - lo - 1) * qs
-    low = np.floor(h).astype(np.int64)
-    high = np.minimum(low + 1, hi - lo - 1)
+    h, low, high = quantile_positions(hi - lo, qs)
     x_lo = np.array([at[(side, int(k) + lo)] for k in low])
     x_hi = np.array([at[(side, int(k) + lo)] for k in high])
-    with np.errstate(invalid="ignore"):  # inf - inf between equal infinite neighbours
-        step = (h - low) * (x_hi - x_lo)
-    out: FloatArray = np.where(x_hi == x_lo, x_lo, x_lo + step)
-    return out
+    return interpolated(h, low, x_lo, x_hi)
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,25 @@ class Binned:
 
 def quantile_sorted(x: FloatArray, q: FloatArray) -> FloatArray:
     """Quantiles of an already sorted array, linear interpolation (numpy's default, R type 7)."""
-    h = (len(x) - 1) * q
+    h, lo, hi = quantile_positions(len(x), q)
+    return interpolated(h, lo, x[lo], x[hi])
+
+
+def quantile_positions(size: int, q: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
+    """Where :func:`quantile_sorted` reads quantiles ``q`` of ``size`` sorted values: the
+    fractional positions and the two 0-based ranks around each."""
+    h = (size - 1) * q
     lo = np.floor(h).astype(np.int64)
-    hi = np.minimum(lo + 1, len(x) - 1)
+    hi = np.minimum(lo + 1, size - 1)
+    return h, lo, hi
+
+
+def interpolated(h: FloatArray, lo: IntArray, x_lo: FloatArray, x_hi: FloatArray) -> FloatArray:
+    """:func:`quantile_sorted`'s interpolation between the values read at ``lo`` and the next
+    rank (``x_lo``, ``x_hi``) for the positions ``h``."""
     with np.errstate(invalid="ignore"):  # inf - inf between equal infinite neighbours
-        step = (h - lo) * (x[hi] - x[lo])
-    out: FloatArray = np.where(x[hi] == x[lo], x[lo], x[lo] + step)
+        step = (h - lo) * (x_hi - x_lo)
+    out: FloatArray = np.where(x_hi == x_lo, x_lo, x_lo + step)
     return out
 
 

@@ -105,17 +105,32 @@ def anderson(sample: ColumnSample) -> TestOutcome:
     mg = s.merged
     if len(mg.values) < 2:
         raise NotApplicable("needs more than one distinct value")
-    n = np.array([len(s.reference), len(s.current)], dtype=np.float64)
-    big_n = float(n.sum())
-    lj = mg.ties.astype(np.float64)
-    bj = mg.start + lj / 2.0
+    n, m = len(s.reference), len(s.current)
+    sums = anderson_sums(mg.start, mg.ties, (mg.ref_count, mg.cur_count), (0, 0), (n, m))
+    return anderson_outcome(sums[0], sums[1], n, m, ecdf_gap(s))
+
+
+def anderson_sums(
+    start: IntArray,
+    ties: IntArray,
+    counts: tuple[IntArray, IntArray],
+    before: tuple[int, int],
+    sizes: tuple[int, int],
+) -> tuple[float, float]:
+    """Each side's sum over runs of ties of Scholz & Stephens' midrank terms: the runs'
+    0-based ``start`` in the union and lengths ``ties``, each side's ``counts`` in them and
+    values ``before`` them (0 for a whole union; a partition's offsets in a sorted pass), and
+    the sides' sizes."""
+    big_n = float(sizes[0] + sizes[1])
+    lj = ties.astype(np.float64)
+    bj = start + lj / 2.0
     denom = bj * (big_n - bj) - big_n * lj / 4.0
-    sums = []
-    for counts, ni in ((mg.ref_count, n[0]), (mg.cur_count, n[1])):
-        fij = counts.astype(np.float64)
-        mij = np.cumsum(fij) - fij / 2.0
-        sums.append(float(np.sum(lj / big_n * (big_n * mij - bj * ni) ** 2 / denom)))
-    return anderson_outcome(sums[0], sums[1], len(s.reference), len(s.current), ecdf_gap(s))
+    out = []
+    for side_counts, side_before, ni in zip(counts, before, sizes, strict=True):
+        fij = side_counts.astype(np.float64)
+        mij = (side_before + np.cumsum(fij)) - fij / 2.0
+        out.append(float(np.sum(lj / big_n * (big_n * mij - bj * float(ni)) ** 2 / denom)))
+    return out[0], out[1]
 
 
 def anderson_outcome(

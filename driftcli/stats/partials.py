@@ -51,6 +51,7 @@ from driftcli.stats.catalogue import (
     CVM_EXACT_MAX,
     CVM_MIN_DISTINCT,
     anderson_outcome,
+    anderson_sums,
     cvm_asymptotic,
     epps_singleton_g,
     epps_singleton_outcome,
@@ -291,16 +292,6 @@ def contribution(
         energy = float(np.sum(inner**2 * steps))
     tf = t.astype(np.float64)
     first = cum_r + cum_c - t  # 0-based position of each run in the union
-    start = first.astype(np.float64)
-    big_n = float(n + m)
-    bj = start + tf / 2.0
-    denom = bj * (big_n - bj) - big_n * tf / 4.0
-    anderson: list[float] = []
-    for counts, before, size in ((r, ref0, n), (c, cur0, m)):
-        f = counts.astype(np.float64)
-        mij = (before + np.cumsum(f)) - f / 2.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            anderson.append(float(np.sum(tf / big_n * (big_n * mij - bj * size) ** 2 / denom)))
     total = n + m
     return Part(
         gap=float(np.max(np.abs(gap))),
@@ -308,7 +299,7 @@ def contribution(
         energy=energy,
         rank_sum=rank_sum_twice(r, first, t, total),
         tie_term=float(np.sum(tf**3 - tf)),
-        anderson=(anderson[0], anderson[1]),
+        anderson=anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
         cvm=(
             rank_deviations_four(r, first, t, ref0, total),
             rank_deviations_four(c, first, t, cur0, total),

@@ -365,6 +365,11 @@ class Totals:
     def size(self, side: int) -> int:
         return self.n if side == 0 else self.m
 
+    @property
+    def finite(self) -> bool:
+        """Neither side holds an infinite value."""
+        return self.below == (0, 0) and self.above == (0, 0)
+
     def finite_range(self, side: int) -> tuple[int, int]:
         """The ranks of a side's finite values: first, one past the last."""
         return self.below[side], self.size(side) - self.above[side]
@@ -401,7 +406,7 @@ EPPS_QUARTILES = (0.25, 0.75)
 
 
 def _epps_applies(t: Totals) -> bool:
-    return min(t.n, t.m) >= 5 and t.below == (0, 0) and t.above == (0, 0)
+    return min(t.n, t.m) >= 5 and t.finite
 
 
 def _numpy_virtual_index(size: int, q: float) -> tuple[float, int, int]:
@@ -435,7 +440,7 @@ def mmd_ranks(t: Totals) -> tuple[IntArray, IntArray]:
     """The ranks of each side's values ``mmd`` reads: its seeded subsample of a side of
     more than MMD_MAX_PER_SIDE values, else every value (none when it does not apply)."""
     none = np.zeros(0, np.int64)
-    if min(t.n, t.m) < 2 or t.below != (0, 0) or t.above != (0, 0):
+    if min(t.n, t.m) < 2 or not t.finite:
         return none, none
     _, xi, yi = mmd_subsample(t.n, t.m)
     return (
@@ -551,7 +556,7 @@ def finish(
         except NotApplicable as exc:
             outcomes[name] = str(exc)
 
-    finite = t.below == (0, 0) and t.above == (0, 0)
+    finite = t.finite
 
     def needs(minimum: int = 1) -> None:
         if min(n, m) < minimum:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -84,11 +84,24 @@ def _time_column(config: DriftConfig, ref: pl.Schema, cur: pl.Schema) -> str | N
 
 
 def _time_range(
-    ctx: RunContext, df: pl.DataFrame, column: str | None, role: Literal["reference", "current"]
+    ctx: RunContext,
+    df: pl.DataFrame,
+    column: str | None,
+    role: Literal["reference", "current"],
+    ends: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None,
+    side: int = 0,
 ) -> TimeRange | None:
     """The first and last time of one side; a text time column parsed as the sections parse
     it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``),
-    the sections' parse itself when it is their time column (the same rows)."""
+    the sections' parse itself when it is their time column (the same rows); ``ends``: each
+    side's first and last time, when the column was not read (_Data.time_ends)."""
+    if column is not None and ends is not None:
+        lo, hi = ends[side]
+        return TimeRange(
+            column,
+            None if lo is None else str(json_value(lo)),
+            None if hi is None else str(json_value(hi)),
+        )
     if column is None or column not in df.columns:
         return None
     times = df.select(column)
@@ -161,6 +174,9 @@ class _Data:
     time_column: str | None
     #: Said when the numeric dates of a text time column read both ways (_with_date_order).
     date_notice: str | None = None
+    #: Each side's first and last time of ``time_column`` when it was not read with the rest
+    #: (an engine that holds no column, Engine.holds_columns): Engine.extremes.
+    time_ends: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None
 
 
 def _to_read(config: DriftConfig, plans: Sequence[ColumnPlan], ref: pl.Schema) -> list[str]:
@@ -263,13 +279,21 @@ class _Split:
 
 
 def _split(
-    config: DriftConfig, plans: Sequence[ColumnPlan], layout: _Layout, schemas: Schemas
+    config: DriftConfig,
+    plans: Sequence[ColumnPlan],
+    layout: _Layout,
+    schemas: Schemas,
+    holds: bool = True,
 ) -> _Split:
     ref_schema, cur_schema = schemas
     tested = {p.name for p in plans if p.skip is None}
-    # Segment, period and time columns: every pass needs them beside its own columns.
-    special = {*config.segment_by, config.auto_threshold.time_column, layout.time_column}
-    shared = [c for c in layout.tested if c not in tested or c in special]
+    # Segment, period and time columns: every pass needs them beside its own columns; and
+    # the columns not tested, which segments list (unless the engine holds no column:
+    # ``holds``, Engine.holds_columns).
+    # Without held columns the time range the report shows is read apart (Engine.extremes).
+    special = {*config.segment_by, config.auto_threshold.time_column}
+    special |= {layout.time_column} if holds else set()
+    shared = [c for c in layout.tested if c in special or (holds and c not in tested)]
     per_pass = {
         c
         for c in section_columns(config, plans, ref_schema, cur_schema, per_pass=True)
@@ -426,7 +450,10 @@ def _passes(
     corrected = apply_correction(
         columns, segments, config.correction, config.drift_share, drift_score, analysis.roles
     )
-    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column, date_notice)
+    ends = None
+    if split.time_column is not None and split.time_column not in base_ref.columns:
+        ends = engine.extremes(*sources, split.time_column)
+    data = _Data(base_ref, base_cur, tested_ref, tested_cur, split.time_column, date_notice, ends)
     return (data, *corrected, analysis)
 
 
@@ -607,7 +634,7 @@ def _run(
     plans = _plan(config, sources, schemas)
     kinds: dict[str, Kind | None] = {p.name: p.kind for p in plans}
     layout = _layout(config, plans, schemas)
-    split = _split(config, plans, layout, schemas)
+    split = _split(config, plans, layout, schemas, eng.holds_columns)
     extra = sum(spec.memory(config) for spec in sections())
     per_pass = eng.passes(*sources, split.columns, extra) if split.columns else None
     with ThreadPoolExecutor(max_workers=workers()) as pool:
@@ -659,8 +686,8 @@ def _run(
     in_memory = per_pass is None and not eng.reads_elsewhere
     compared_on = None
     if eng.reads_elsewhere:
-        remote = per_pass is not None and eng.pass_runner(*sources) is not None
-        compared_on = "executors" if remote else "driver"
+        runner = eng.pass_runner(*sources) if per_pass is not None else None
+        compared_on = "driver" if runner is None else getattr(runner, "where", "executors")
     return dataclasses.replace(
         report,
         engine=None
@@ -736,13 +763,13 @@ def _report(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(ctx, ref, data.time_column, "reference"),
+            _time_range(ctx, ref, data.time_column, "reference", data.time_ends, 0),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(ctx, cur, data.time_column, "current"),
+            _time_range(ctx, cur, data.time_column, "current", data.time_ends, 1),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

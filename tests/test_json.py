@@ -102,7 +102,7 @@ def test_plain_report_has_null_sections_and_feature_roles(
 ) -> None:
     data = _strict(to_json(run_report(frames[0], frames[1], DriftConfig(segment_by=("region",)))))
     jsonschema.validate(data, SCHEMA)
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     assert all(data[k] is None for k in SECTIONS)
     assert {c["role"] for c in data["columns"]} == {"feature"}
     assert {c["role"] for s in data["segments"] for c in s["columns"]} == {"feature"}

@@ -39,12 +39,8 @@ from driftcli.config import load_config
 from driftcli.engines import spark as spark_engine
 from driftcli.engines.memory import MemoryEngine
 from driftcli.engines.registry import register_engine, unregister_engine
-from driftcli.engines.spark import (
-    SparkEngine,
-    SparkSource,
-    pass_error,
-    read_error,
-)
+from driftcli.engines.spark import SparkEngine, SparkSource
+from driftcli.engines.spark_common import pass_error, read_error
 from driftcli.engines.stream import width
 from driftcli.outputs.json import to_dict
 from driftcli.sections.integrity.result import IntegrityReport

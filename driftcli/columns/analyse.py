@@ -69,7 +69,11 @@ def drift_score(test: StatTest, statistic: float, pvalue: float | None, threshol
 
 
 def _choose_test(
-    plan: ColumnPlan, kind: Kind, sample: ColumnSample, config: DriftConfig, reference_rows: int
+    plan: ColumnPlan,
+    kind: Kind,
+    sample: ColumnSample | None,
+    config: DriftConfig,
+    reference_rows: int,
 ) -> tuple[list[tuple[StatTest, Threshold, bool]], str | None]:
     """Candidate (test, threshold, strict) in order (non-strict ones may fall through), and a
     note when the run's test does not apply to the column."""
@@ -109,7 +113,7 @@ def _choose_test(
 SPARSE_PER_CATEGORY = 5.0
 
 
-def _sparse_note(sample: ColumnSample) -> str | None:
+def _sparse_note(sample: ColumnSample | None) -> str | None:
     """The caveat of a categorical comparison with too few values per category, else None."""
     if not isinstance(sample, CategoricalSample):
         return None
@@ -138,7 +142,8 @@ def _not_compared(prepared: PreparedColumn) -> tuple[Status, str | None] | None:
     """Why a prepared column gets no test (an error or a skip, with the reason), else None."""
     if prepared.error is not None:
         return Status.ERROR, prepared.error
-    if prepared.sample is None or prepared.kind not in TESTABLE_KINDS:
+    unsampled = prepared.sample is None and prepared.outcomes is None
+    if unsampled or prepared.kind not in TESTABLE_KINDS:
         return Status.SKIPPED, SKIP_REASONS.get(prepared.kind)
     if prepared.n_reference == 0 or prepared.n_current == 0:
         side = "reference" if prepared.n_reference == 0 else "current"
@@ -172,7 +177,8 @@ def decide(
     (the configured test does not fit) or the test's result against its threshold."""
     kind = prepared.kind
     base: dict[str, Any] = {"column": plan.name, "kind_source": plan.kind_source, "kind": kind}
-    if prepared.error is None and prepared.sample is not None and kind in TESTABLE_KINDS:
+    compared = prepared.sample is not None or prepared.outcomes is not None
+    if prepared.error is None and compared and kind in TESTABLE_KINDS:
         base.update(
             reference=prepared.reference,
             current=prepared.current,
@@ -184,7 +190,6 @@ def decide(
     if skipped is not None:
         return ColumnResult(status=skipped[0], reason=skipped[1], **base)
     sample = prepared.sample
-    assert sample is not None
     candidates, fallback = _choose_test(plan, kind, sample, config, reference_rows)
     for test, threshold, strict in candidates:
         base.update(test=test.name, threshold=threshold, test_type=test.kind_label)
@@ -195,7 +200,7 @@ def decide(
             # A test that overflows gives a non-finite result, reported as the column's error
             # below; NumPy's warning would only reach the user's terminal.
             with np.errstate(all="ignore"):
-                outcome = test.run(sample)
+                outcome = _outcome(test, prepared)
         except NotApplicable as exc:
             if strict:
                 return ColumnResult(status=Status.ERROR, reason=str(exc), **base)
@@ -204,6 +209,20 @@ def decide(
             continue
         return _judged(test, threshold, outcome, prepared, config, chunks, fallback, base)
     raise AssertionError("the automatic test is always strict")  # pragma: no cover
+
+
+def _outcome(test: StatTest, prepared: PreparedColumn) -> TestOutcome:
+    """``test`` on the prepared column: run on its sample, or read from the outcomes computed
+    where the values are (:attr:`PreparedColumn.outcomes`)."""
+    if prepared.outcomes is None:
+        assert prepared.sample is not None
+        return test.run(prepared.sample)
+    found = prepared.outcomes.get(test.name)
+    if found is None:
+        raise NotApplicable(f"{test.name} was not computed for this column")
+    if isinstance(found, str):
+        raise NotApplicable(found)
+    return found
 
 
 def _judged(
@@ -225,11 +244,11 @@ def _judged(
         reason = f"{test.name} gave a non-finite result on this data"
         return ColumnResult(status=Status.ERROR, reason=reason, **base)
     sample = prepared.sample
-    assert sample is not None
     auto_note: str | None = None
     learned = None
     if isinstance(threshold, str):  # "auto": learned from reference chunks
         assert chunks is not None and prepared.reference_values is not None
+        assert sample is not None
         with np.errstate(all="ignore"):
             threshold, learned, auto_note = learn_threshold(
                 test, sample, prepared.reference_values, chunks, config.auto_threshold
@@ -246,6 +265,14 @@ def _judged(
         effect_size_name=outcome.effect_size_name,
         auto_threshold=learned,
         **base,
+    )
+
+
+def not_tested(plan: ColumnPlan, kind: Kind | None) -> ColumnResult:
+    """The result of a column the plan skips (its kind not tested, or a dtype change)."""
+    status = Status.ERROR if plan.dtype_error else Status.SKIPPED
+    return ColumnResult(
+        plan.name, kind or Kind.OTHER, status, reason=plan.skip, kind_source=plan.kind_source
     )
 
 
@@ -408,11 +435,7 @@ class Analysis:
             cur, cur_m = curs[i], cur_ms[i]
             started = time.perf_counter()
             if plan.skip is not None:
-                status = Status.ERROR if plan.dtype_error else Status.SKIPPED
-                kind = kinds[plan.name] or Kind.OTHER
-                res = ColumnResult(
-                    plan.name, kind, status, reason=plan.skip, kind_source=plan.kind_source
-                )
+                res = not_tested(plan, kinds[plan.name])
             else:
                 both = plan.name in cur_m and plan.name in ref_m
                 m = (ref_m[plan.name], cur_m[plan.name]) if both else None

@@ -30,6 +30,7 @@ from driftcli.errors import InputError
 from driftcli.inputs.sources import SourceLike
 from driftcli.results.records import CategoryCounts, Distribution, SideSummary, SortedCounts
 from driftcli.results.vocabulary import Kind
+from driftcli.stats.registry import TestOutcome
 from driftcli.stats.samples import ColumnSample, FloatArray, PrefixSums
 
 #: Runs a run's column passes elsewhere (:meth:`Engine.pass_runner`): takes the passes'
@@ -86,6 +87,10 @@ class PreparedColumn:
     #: Category counts for the integrity checks (a text or boolean column of a scope with
     #: summaries, compared as read: the checks count the same categories).
     categories: CategoryCounts | None = None
+    #: Every registered test's outcome (or why it did not apply), computed where the values
+    #: are (a column compared in partitions: :mod:`driftcli.stats.partials`); the tests then
+    #: read these instead of running on ``sample``, which may be None.
+    outcomes: Mapping[str, TestOutcome | str] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,14 @@ class Engine(Protocol):
     #: even when it read every column at once.
     reads_elsewhere: bool
 
+    @property
+    def holds_columns(self) -> bool:
+        """Whether a run in passes holds the columns every pass shares for the whole run
+        (the segment and time columns, and the columns not tested, which segments list). An
+        engine that compares each column where it lies (Spark in partitions) holds none: a
+        column not tested is then read in a pass, as a tested one is."""
+        ...
+
     def open(
         self,
         src: SourceLike,
@@ -174,6 +187,13 @@ class Engine(Protocol):
         extra: tuple[list[str], list[str]],
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``columns`` of both sides (plus each side's own ``extra``) in one pass per side."""
+        ...
+
+    def extremes(
+        self, ref: DataSource, cur: DataSource, column: str
+    ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+        """Each side's smallest and largest value of ``column`` (a Date or Datetime column:
+        the time range the report shows), as Polars gives them."""
         ...
 
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:

@@ -256,6 +256,11 @@ class MemoryEngine:
     name = "polars"
     reads_elsewhere = False
 
+    @property
+    def holds_columns(self) -> bool:
+        """A run in passes holds its shared columns (Engine.holds_columns)."""
+        return True
+
     def open(
         self,
         src: SourceLike,
@@ -312,6 +317,14 @@ class MemoryEngine:
             rows_frame(df.item()) if rows else df for df, rows in zip(frames, counted, strict=True)
         ]
         return out[0], out[1]
+
+    def extremes(
+        self, ref: DataSource, cur: DataSource, column: str
+    ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+        """Each side's smallest and largest value of ``column``, from one read of it."""
+        frames = self.read(ref, cur, [column], ([], []))
+        ends = [df.select(pl.col(column).min(), pl.col(column).max()).row(0) for df in frames]
+        return (ends[0][0], ends[0][1]), (ends[1][0], ends[1][1])
 
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
         """None: the passes run in this process."""

@@ -31,7 +31,7 @@ from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, rows_frame
 from driftcli.engines.memory import MemoryEngine
-from driftcli.results.records import ColumnResult, SegmentResult
+from driftcli.results.records import ColumnResult, CountedColumn, SegmentResult
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.samples import FloatArray
 
@@ -52,6 +52,16 @@ class PassData:
     #: The pass's sorted reference columns from its whole-data comparison, when the job
     #: keeps them (:attr:`PassJob.keep_sorted`): ``sorted_values(reference[name])``.
     sorted_reference: Mapping[str, FloatArray] = field(default_factory=dict)
+    #: A pass compared where its columns lie (Spark in partitions): ``reference`` and
+    #: ``current`` then hold only the row counts, and these the counts the integrity checks
+    #: read of each column of ``columns``; None for a pass whose frames hold the values.
+    counted: Mapping[str, CountedColumn] | None = None
+    #: With ``counted``: a column's current values seen more than once, as (value as text,
+    #: n), sorted by n then value, at most ``limit`` rows (the id check's examples).
+    repeats: Callable[[str, int], pl.LazyFrame] | None = None
+    #: With ``counted``, in the first pass: each side's share of duplicate rows over every
+    #: column the run reads, counted where the rows are (called only by a check that wants it).
+    duplicates: Callable[[], tuple[float, float] | None] | None = None
 
 
 class PassSink(Protocol):

@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from driftcli.engines.spark import _col
+from driftcli.engines.spark_common import spark_column
 from driftcli.errors import InputError
 from driftcli.stats.partials import BoolArray, Finished, run_tests, sorted_pass
 from driftcli.stats.samples import FloatArray
 
 if TYPE_CHECKING:
+    import polars as pl
     import pyarrow as pa
     from pyspark.sql import DataFrame as SparkFrame
 
@@ -49,9 +50,11 @@ def compare_numeric(
     *,
     partitions: int | None = None,
     bins: int = 10,
+    integrity: bool = False,
 ) -> Finished:
     """Every rank and ECDF test, the summaries and the histogram of a numeric ``column`` of
-    two Spark DataFrames, computed in partitions (see the module's text).
+    two Spark DataFrames, computed in partitions (see the module's text); with ``integrity``
+    also the counts the integrity checks read (:attr:`Finished.counts`).
 
     ``partitions``: how many ranges of values (default: one per
     :data:`VALUES_PER_PARTITION` values, at least Spark's default parallelism); Spark makes
@@ -67,7 +70,7 @@ def compare_numeric(
                 f"column {column!r} of the {role} is {kind}, not a number: the sorted pass "
                 "compares numeric columns"
             )
-    value = _col(column).cast("double")  # a name with dots or spaces is one column
+    value = spark_column(column).cast("double")  # a name with dots or spaces is one column
     valid = value.isNotNull() & ~sf.isnan(value)
     counts: list[tuple[int, int]] = []
     for frame in (reference, current):
@@ -103,7 +106,7 @@ def compare_numeric(
                 sides.append(np.sort(table.column(0).to_numpy()))
             return sides[0], sides[1]
 
-        return sorted_pass(each, (counts[0], counts[1]), gather, bins)
+        return sorted_pass(each, (counts[0], counts[1]), gather, bins, integrity)
     finally:
         ranged.unpersist()
 
@@ -144,8 +147,6 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
     DataFrames, from Spark's counts per value (``groupBy(column).count()``, one row a
     category back to the driver): the local tests on the same counts, so the same bits.
     Nulls (and a float column's NaN) are counted apart, as the local engine does."""
-    import polars as pl
-    from pyspark.sql import functions as sf
 
     from driftcli.engines.memory import categorical_summary, category_bars
     from driftcli.results.vocabulary import Kind
@@ -154,21 +155,8 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
     frames: list[pl.DataFrame] = []
     totals: list[tuple[int, int]] = []
     for role, frame, side in (("reference", reference, "ref"), ("current", current, "cur")):
-        spark_type = _spark_type(role, frame, column)
-        if spark_type not in _NUMERIC_TYPES | _CATEGORICAL_TYPES:
-            raise InputError(
-                f"column {column!r} of the {role} is {spark_type}: the sorted pass compares "
-                "numbers, text and booleans (cast it, or compare it with drift report)"
-            )
-        value = _col(column)
-        if spark_type in ("float", "double"):
-            value = sf.when(~sf.isnan(value), value)
-        got = pl.from_arrow(frame.select(value.alias("value")).groupBy("value").count().toArrow())
-        assert isinstance(got, pl.DataFrame)
-        got = got.rename({"count": side}).with_columns(pl.col(side).cast(pl.Int64))
-        rows = int(got[side].sum())
-        nulls = int(got.filter(pl.col("value").is_null())[side].sum())
-        frames.append(got.filter(pl.col("value").is_not_null()))
+        got, rows, nulls = value_counts(role, frame, column)
+        frames.append(got.rename({"n": side}))
         totals.append((rows, nulls))
     sample = CategoricalSample.from_counts(frames[0], frames[1])
     return Finished(
@@ -180,6 +168,30 @@ def compare_categorical(reference: SparkFrame, current: SparkFrame, column: str)
         (sample.reference, sample.current),
         0,
     )
+
+
+def value_counts(role: str, frame: SparkFrame, column: str) -> tuple[pl.DataFrame, int, int]:
+    """Spark's count of each non-null value of ``column`` (a ``value`` and an Int64 ``n``
+    column, one row a value, brought to the driver), the rows and the nulls (a float
+    column's NaN counted as null, as the local engine counts them)."""
+    import polars as pl
+    from pyspark.sql import functions as sf
+
+    spark_type = _spark_type(role, frame, column)
+    if spark_type not in _NUMERIC_TYPES | _CATEGORICAL_TYPES:
+        raise InputError(
+            f"column {column!r} of the {role} is {spark_type}: the sorted pass compares "
+            "numbers, text and booleans (cast it, or compare it with drift report)"
+        )
+    value = spark_column(column)
+    if spark_type in ("float", "double"):
+        value = sf.when(~sf.isnan(value), value)
+    got = pl.from_arrow(frame.select(value.alias("value")).groupBy("value").count().toArrow())
+    assert isinstance(got, pl.DataFrame)
+    got = got.rename({"count": "n"}).with_columns(pl.col("n").cast(pl.Int64))
+    rows = int(got["n"].sum())
+    nulls = int(got.filter(pl.col("value").is_null())["n"].sum())
+    return got.filter(pl.col("value").is_not_null()), rows, nulls
 
 
 def _spark_type(role: str, frame: SparkFrame, column: str) -> str:

@@ -70,6 +70,7 @@ import polars as pl
 
 from driftcli.engines.base import DataSource, PassRunner, rows_frame
 from driftcli.engines.passes import PassJob, PassOutcome, dumps, remote_pass
+from driftcli.engines.spark_common import pass_error, read_error, spark_column, spark_message
 from driftcli.engines.stream import (
     StreamEngine,
     parse_size,
@@ -87,8 +88,8 @@ from driftcli.inputs.sources import (
 )
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, SparkSession
     from pyspark.sql import DataFrame as SparkFrame
+    from pyspark.sql import SparkSession
 
 INSTALL_HINT = "pip install 'driftcli[spark]'"
 JDK_HINT = (
@@ -105,7 +106,7 @@ _SPLIT = "__drift_split"
 _ROW = "__drift_row"
 #: Where the passes run: on the executors (each pass's columns go to one task, which tests
 #: them with the local code) or on the driver (the columns come to it).
-COMPUTE = ("executors", "driver")
+COMPUTE = ("executors", "driver", "partitions")
 #: Bytes of a pass's pickled outcome per row (and Arrow batch) the executors send back.
 _PIECE = 64 << 20
 _KEY_BYTES = 8
@@ -262,59 +263,6 @@ def _launch(master: str, settings: dict[str, str]) -> SparkSession:
 # ---------------------------------------------------------------------------- a source
 
 
-def spark_message(exc: BaseException) -> str:
-    """The first line of a Spark error that says what went wrong (no Java stack)."""
-    for line in str(exc).splitlines():
-        line = line.strip().removeprefix(": ").strip()
-        if not line or line.startswith(("An error occurred while calling", "JVM stacktrace")):
-            continue
-        return line
-    return type(exc).__name__
-
-
-#: Spark's words for a record its FAILFAST parser refused (a CSV row, a JSON line).
-_MALFORMED = re.compile(r"\[MALFORMED_[A-Z_.]+\][^\n]*?(?=\s*(?:Parse Mode|SQLSTATE|$))", re.M)
-#: Spark's words for a read too large for the driver.
-_TOO_LARGE = ("maxResultSize", "TaskResultLost", "OutOfMemoryError", "Java heap space")
-
-
-def read_error(role: str, label: str, exc: BaseException) -> InputError:
-    """An InputError naming the source, with Spark's one line on what went wrong."""
-    message = spark_message(exc)
-    if any(word in str(exc) for word in _TOO_LARGE):
-        return InputError(
-            f"{role} {label}: one read was too large for the Spark driver ({message}); give "
-            "the driver more memory (--driver-memory, or PYSPARK_SUBMIT_ARGS='--driver-memory "
-            "8g pyspark-shell') or a larger spark.driver.maxResultSize, or lower "
-            "DRIFT_MEMORY_BUDGET for smaller passes"
-        )
-    if "CSV header does not conform to the schema" in str(exc):
-        return InputError(
-            f"{role} {label}: its CSV files do not all have the same header (Spark reads a "
-            "CSV file's fields by position, so a file with its columns in another order "
-            "would be read swapped); give every file the same header, or compare with "
-            "--engine polars, which matches the columns by name"
-        )
-    malformed = _MALFORMED.search(str(exc))
-    if malformed is not None:
-        return InputError(
-            f"{role} {label}: Spark finds a malformed record in it ({malformed.group(0)}): a "
-            "row with more or fewer fields than the header, or a quote left open; mend the "
-            "file, or compare with --engine polars, which reads a short row's missing fields "
-            "as nulls"
-        )
-    if "UNSUPPORTED_TIME_TYPE" in str(exc):
-        return InputError(
-            f"{role} {label}: it has a time-of-day column, which this Spark session does not "
-            f"read ({message}); set spark.sql.timeType.enabled=true in the session (driftcli "
-            "sets it in the sessions it starts), or compare with --engine polars"
-        )
-    return InputError(
-        f"{role} {label}: Spark cannot read it ({message}); check the path, that Spark can "
-        f"reach it, and the format (--{role}-format)"
-    )
-
-
 def _frame(table: Any) -> pl.DataFrame:
     """An Arrow table as a Polars DataFrame."""
     frame = pl.from_arrow(table)
@@ -325,12 +273,6 @@ def _frame(table: Any) -> pl.DataFrame:
 def _spark_schema(frame: SparkFrame) -> pl.Schema:
     """A Spark DataFrame's schema as Polars types it through Arrow (no job runs)."""
     return _frame(frame.limit(0).toArrow()).schema
-
-
-def _col(name: str) -> Column:
-    from pyspark.sql import functions as sf
-
-    return sf.col("`" + name.replace("`", "``") + "`")
 
 
 def _local_uri(path: str) -> str:
@@ -894,7 +836,7 @@ def _read_json(
         found = _json_key_order([str(r[0]) for r in rows])
     order = [k for k in found if k in schema.names]
     order += [k for k in schema.names if k not in order]
-    return frame.select(*[_col(k) for k in order])
+    return frame.select(*[spark_column(k) for k in order])
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -931,6 +873,11 @@ class SparkEngine(StreamEngine):
         if chosen not in COMPUTE:
             raise ConfigError(f"DRIFT_SPARK_COMPUTE: {chosen!r} is not one of {', '.join(COMPUTE)}")
         self.compute = chosen
+
+    @property
+    def holds_columns(self) -> bool:
+        """In partitions no column is held: a column not tested is read in its pass."""
+        return self.compute != "partitions"
 
     def open(
         self,
@@ -995,6 +942,10 @@ class SparkEngine(StreamEngine):
         None (one read of everything) when the columns fit the memory budget and one read
         fits the driver's limits; else the stream engine's pass size, within those limits.
         A side whose rows come from no file must be read at once (InputError otherwise)."""
+        if self.compute == "partitions":
+            # Each column is compared in range partitions, one at a time: passes only group
+            # the results.
+            return self.columns_per_pass or max(1, len(columns))
         if self._on_executors(ref, cur):
             return self.columns_per_pass or self._executor_pass(ref, cur, columns, extra)
         caps = [c for c in (self._read_cap(s, columns) for s in (ref, cur)) if c is not None]
@@ -1066,9 +1017,37 @@ class SparkEngine(StreamEngine):
         share = StreamEngine(budget=max(1, budget))
         return min(per, share.fit(ref, columns, self._sizes(ref, cur, columns), extra))
 
+    def extremes(
+        self, ref: DataSource, cur: DataSource, column: str
+    ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+        """Each side's smallest and largest value of ``column``: one Spark aggregate a side,
+        typed back as Polars reads the column."""
+        from pyspark.sql import functions as sf
+
+        ends = []
+        for src in (ref, cur):
+            assert isinstance(src, SparkSource)
+            c = spark_column(column)
+            try:
+                got = _frame(
+                    src.frame.select(sf.min(c).alias("lo"), sf.max(c).alias("hi")).toArrow()
+                )
+            except Exception as exc:
+                raise src.read_error(exc) from exc
+            if column in src.casts:
+                got = got.with_columns(pl.all().cast(src.casts[column]))
+            ends.append(got.row(0))
+        return (ends[0][0], ends[0][1]), (ends[1][0], ends[1][1])
+
     def pass_runner(self, ref: DataSource, cur: DataSource) -> PassRunner | None:
         """On the executors: each pass one Spark job (run a core's worth at a time), the
-        outcomes in pass order. None: the driver reads and compares."""
+        outcomes in pass order; in partitions, :class:`PartitionedRuns`. None: the driver
+        reads and compares."""
+        if self.compute == "partitions":
+            from driftcli.engines.partitioned import PartitionedRuns
+
+            assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
+            return PartitionedRuns(ref, cur)
         if not self._on_executors(ref, cur):
             return None
         assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
@@ -1106,7 +1085,9 @@ def _pass_side(src: SparkSource, columns: Sequence[str], in_task: bool = True) -
     split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
     row = [sf.monotonically_increasing_id().alias(_ROW)] if in_task else []
     return src.frame.select(
-        *[_col(c).alias(_carried(k)) for k, c in enumerate(columns)], split.alias(_SPLIT), *row
+        *[spark_column(c).alias(_carried(k)) for k, c in enumerate(columns)],
+        split.alias(_SPLIT),
+        *row,
     )
 
 
@@ -1141,34 +1122,6 @@ def _run_on_executors(sides: tuple[SparkSource, SparkSource], job: PassJob) -> P
     outcome = pickle.loads(blob)
     assert isinstance(outcome, PassOutcome)
     return outcome
-
-
-def pass_error(
-    role: str, label: str, exc: BaseException, columns: Sequence[str] = ()
-) -> InputError:
-    """The error of a pass's Spark job (of ``columns``): a worker that cannot import
-    driftcli or what it needs, a worker that died while comparing, or a read that failed
-    (named as a read of ``role``'s ``label``)."""
-    text = str(exc)
-    if "Python worker exited unexpectedly" in text:
-        which = f" ({', '.join(columns)})" if columns else ""
-        return InputError(
-            f"the Python worker comparing a pass of columns{which} on Spark's executors "
-            "exited unexpectedly, most often because it ran out of memory (one task holds "
-            "the pass's columns of both sides and their sorted copies); give the executors' "
-            "Python workers more memory (spark.executor.pyspark.memory, or "
-            "spark.executor.memoryOverhead on YARN and Kubernetes), lower DRIFT_MEMORY_BUDGET "
-            "for fewer columns a pass, or set DRIFT_SPARK_COMPUTE=driver"
-        )
-    if "ModuleNotFoundError" in text or "No module named" in text:
-        missing = re.search(r"No module named '([^']+)'", text)
-        name = missing.group(1) if missing else "driftcli"
-        return InputError(
-            f"Spark's executors cannot import {name}: install driftcli (and its "
-            "dependencies) where the executors run Python, or set DRIFT_SPARK_COMPUTE=driver "
-            "to compare on the driver"
-        )
-    return read_error(role, label, exc)
 
 
 def _in_file_order(

@@ -24,6 +24,7 @@ from driftcli.results.vocabulary import (
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+    import polars as pl
 
 #: The role of a column that is not one of the model's (target, prediction, score).
 FEATURE = "feature"
@@ -41,6 +42,29 @@ class SortedCounts:
     at_median: tuple[int, int]
     below: int
     above: int
+
+
+@dataclass(frozen=True)
+class CountedColumn:
+    """What the data integrity checks read of one column, counted where the values are (a run
+    that compares its columns in partitions, :mod:`driftcli.engines.partitioned`; not in the
+    JSON): per side (reference, current) the nulls (a float column's NaN included), and by
+    kind:
+
+    - numeric: the infinities, the values equal to each side's median, the current's finite
+      values below and above the reference's finite range (``counts``), the medians and that
+      range;
+    - categorical and boolean: each side's count per value (``values``: frames of ``value``,
+      as read, and an Int64 ``n``);
+    - id: each side's distinct non-null values (``unique``).
+    """
+
+    nulls: tuple[int, int]
+    counts: SortedCounts | None = None
+    medians: tuple[float | None, float | None] = (None, None)
+    reference_range: tuple[float, float] | None = None
+    values: tuple[pl.DataFrame, pl.DataFrame] | None = None
+    unique: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

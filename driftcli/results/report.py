@@ -23,7 +23,7 @@ from driftcli.results.records import (
 from driftcli.results.section import Section
 from driftcli.results.vocabulary import FailOn, Outcome
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 S = TypeVar("S", bound=Section)
 
@@ -72,13 +72,19 @@ class RunEngine:
     passes: int
     columns_per_pass: int
     #: Where an engine that reads elsewhere compared the columns: ``executors`` (Spark's, each
-    #: pass in one task) or ``driver`` (the columns came to this process); None otherwise.
+    #: pass in one task), ``driver`` (the columns came to this process) or ``partitions``
+    #: (range partitions of each column, no task holding one); None otherwise.
     compared_on: str | None = None
 
     @property
     def description(self) -> str:
         """One line for the terminal and the HTML report."""
         passes = f"{self.passes} pass{'es' if self.passes != 1 else ''}"
+        if self.compared_on == "partitions":
+            return (
+                f"engine {self.name}: compared in range partitions, column by column (numbers "
+                "as in memory; sums of floats to about 1e-15)"
+            )
         where = {
             "executors": "compared on the executors",
             "driver": "read to the driver",

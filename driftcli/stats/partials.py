@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from driftcli.errors import InputError
 from driftcli.results.jsonable import num
-from driftcli.results.records import Distribution, SideSummary
+from driftcli.results.records import Distribution, SideSummary, SortedCounts
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.catalogue import (
     CVM_EXACT_MAX,
@@ -475,6 +475,12 @@ class Finished:
     bins: tuple[IntArray, IntArray]
     #: the range partitions that held values (0: counted by category instead)
     partitions: int = 1
+    #: What the integrity checks count of a numeric column's values (asked for with
+    #: ``sorted_pass(..., integrity=True)``, :func:`integrity_counts`), else None.
+    counts: SortedCounts | None = None
+    #: The one value both sides hold when they hold only that (``f"{value:.6g}"``, as the
+    #: local engine writes it), else None.
+    constant: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: each test's statistic, p-value, effect size and note (or the
@@ -728,11 +734,13 @@ def sorted_pass(
     counts: tuple[tuple[int, int], tuple[int, int]],
     gather: Callable[[], tuple[FloatArray, FloatArray]],
     bins: int = 10,
+    integrity: bool = False,
 ) -> Finished:
     """Compare a numeric column from the partitions of its sorted union, in three steps over
     ``each`` (see the module's text). ``counts``: each side's (rows, nulls and NaN);
     ``gather()`` returns both sides sorted, called only when neither side has more than
-    ``SMALL_SIDE`` values, whose exact p-values need every value."""
+    ``SMALL_SIDE`` values, whose exact p-values need every value. ``integrity``: also count
+    what the integrity checks read (:attr:`Finished.counts`), in a fourth step."""
     heads = [h if h is not None else Head(0, 0) for h in each(_head_step)]
     t = Totals.of(heads)
     spots = places(heads)
@@ -788,10 +796,64 @@ def sorted_pass(
             for side in (0, 1)
         )
     done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot, epps)  # type: ignore[arg-type]
-    done = dataclasses.replace(done, partitions=sum(not h.empty for h in heads))
+    done = dataclasses.replace(
+        done, partitions=sum(not h.empty for h in heads), constant=_constant(t, done)
+    )
+    if integrity:
+        done = dataclasses.replace(done, counts=integrity_counts(each, t, done))
     if max(t.n, t.m) <= SMALL_SIDE:
         done = _tested_locally(done, *gather())
     return done
+
+
+def _constant(t: Totals, done: Finished) -> str | None:
+    """The one value both sides hold, if they hold only one (an infinity included)."""
+    if t.n == 0 or t.m == 0:
+        return None
+    if t.below == (t.n, t.m):
+        return f"{-math.inf:.6g}"
+    if t.above == (t.n, t.m):
+        return f"{math.inf:.6g}"
+    ends = (done.reference.min, done.reference.max, done.current.min, done.current.max)
+    if not t.finite or ends[0] is None or len(set(ends)) != 1:
+        return None
+    return f"{ends[0]:.6g}"
+
+
+def integrity_counts(each: EachPartition, t: Totals, done: Finished) -> SortedCounts:
+    """Step 4: the counts the integrity checks read, as they count them on the values: each
+    side's infinities and values equal to its median (0 for a side without finite values,
+    whose median is null), and the current's finite values below and above the reference's
+    finite range (0 when the reference has no finite value, and no range is checked)."""
+    ref, cur = done.reference, done.current
+    wanted = [ref.p50, cur.p50, ref.min, ref.max]
+    points = np.array([math.nan if v is None else v for v in wanted])
+    found = [c for c in each(_PointStep(points)) if c is not None]
+    zero = np.zeros(len(points), np.int64)
+    left = [sum((c[0][side] for c in found), zero) for side in (0, 1)]
+    right = [sum((c[1][side] for c in found), zero) for side in (0, 1)]
+    at_median = tuple(
+        0 if wanted[side] is None else int(right[side][side] - left[side][side]) for side in (0, 1)
+    )
+    below = above = 0
+    if ref.min is not None and ref.max is not None:
+        below = int(left[1][2]) - t.below[1]
+        above = t.m - int(right[1][3]) - t.above[1]
+    infinite = (t.below[0] + t.above[0], t.below[1] + t.above[1])
+    return SortedCounts(infinite, (at_median[0], at_median[1]), below, above)
+
+
+@dataclass(frozen=True)
+class _PointStep:
+    points: FloatArray
+
+    def __call__(
+        self, values: FloatArray, from_cur: BoolArray, index: int
+    ) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
+        return (
+            edge_counts(values, from_cur, self.points, "left"),
+            edge_counts(values, from_cur, self.points, "right"),
+        )
 
 
 def _head_step(values: FloatArray, from_cur: BoolArray, index: int) -> Head:

@@ -113,7 +113,7 @@ def is_drift(test: StatTest, outcome: TestOutcome, threshold: float) -> bool:
 AUTO_SMALL_ROWS = 1000
 
 
-def auto_test_name(kind: Kind, sample: ColumnSample, reference_rows: int) -> str:
+def auto_test_name(kind: Kind, sample: ColumnSample | None, reference_rows: int) -> str:
     """The test used when the config names none (rule documented in README).
 
     Up to AUTO_SMALL_ROWS reference rows: numeric -> ks, two-valued -> z, other

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ import polars as pl
 
 from driftcli.columns.kinds import dtype_family, in_seconds, is_numeric_dtype
 from driftcli.engines.base import ROWS_COLUMN
-from driftcli.results.records import CategoryCounts, SortedCounts
+from driftcli.results.records import CategoryCounts, CountedColumn, SortedCounts
 from driftcli.results.vocabulary import Kind, Outcome, Severity
 from driftcli.sections.integrity.config import IntegrityConfig
 from driftcli.sections.integrity.result import (
@@ -354,10 +354,13 @@ def _side_exprs(
     return exprs
 
 
-def _current_extremes(cur: pl.DataFrame, sc: ColumnScope) -> tuple[float | None, float | None]:
+def _current_extremes(
+    cur: pl.DataFrame | None, sc: ColumnScope
+) -> tuple[float | None, float | None]:
     """The current finite min and max: the lowest and highest out-of-range values."""
     if sc.cur_range is not None:
         return sc.cur_range
+    assert cur is not None, "a column counted elsewhere gives its current range"
     x = pl.col(sc.name).cast(pl.Float64, strict=False)
     finite = x.filter(x.is_finite())
     lo, hi = cur.select(finite.min().alias("lo"), finite.max().alias("hi")).row(0)
@@ -400,11 +403,16 @@ def _counts_query(df: pl.DataFrame, name: str) -> pl.LazyFrame:
     lf = df.lazy().select(c)
     if dtype.is_float():
         lf = lf.filter(c.is_not_nan())
+    return counts_as_text(lf.drop_nulls().group_by(name).len(), name, dtype)
+
+
+def counts_as_text(counted: pl.LazyFrame, name: str, dtype: pl.DataType) -> pl.LazyFrame:
+    """Counts per value (``name`` of ``dtype`` and ``len``) as the category checks read them:
+    (value as text, n), values equal as text summed."""
     return (
-        lf.drop_nulls()
-        .group_by(name)
-        .len()
-        .select(_value_text(name, dtype).alias("value"), pl.col("len").cast(pl.Int64).alias("n"))
+        counted.select(
+            _value_text(name, dtype).alias("value"), pl.col("len").cast(pl.Int64).alias("n")
+        )
         .group_by("value")
         .agg(pl.col("n").sum())
     )
@@ -546,16 +554,17 @@ def _numeric_checks(
     cfg: IntegrityConfig,
     i: int,
     sc: ColumnScope,
-    nr: int,
-    cur: pl.DataFrame,
+    rows: tuple[int, int],
+    cur: pl.DataFrame | None,
     stats: _ColumnStats,
 ) -> list[IntegrityResult]:
-    """Infinities, values outside the reference range and near-constant values of column i."""
+    """Infinities, values outside the reference range and near-constant values of column i
+    (``cur``: the current's values, for extremes the scope does not give)."""
     name, r_row, c_row, rng_row = sc.name, stats.ref, stats.cur, stats.ranges
     on = cfg.severity_of
     out: list[IntegrityResult] = []
     if on("infinite", name) is not Severity.OFF:
-        out.append(_infinite(cfg, name, r_row[f"inf{i}"], nr, c_row[f"inf{i}"], cur.height))
+        out.append(_infinite(cfg, name, r_row[f"inf{i}"], rows[0], c_row[f"inf{i}"], rows[1]))
     if on("out_of_range", name) is not Severity.OFF and f"below{i}" in rng_row:
         extremes: tuple[float | None, float | None] = (None, None)
         if rng_row[f"below{i}"] or rng_row[f"above{i}"]:
@@ -590,24 +599,59 @@ def column_checks(
         return []
     ref, cur = _in_seconds(ref, cols), _in_seconds(cur, cols)
     stats = _column_stats(ref, cur, cols, cfg)
+
+    def repeats(name: str) -> pl.LazyFrame:
+        return _counts_query(cur, name).filter(pl.col("n") > 1)
+
+    out = _checks(cfg, cols, stats, (ref.height, cur.height), repeats, cur)
+    on = cfg.severity_of
+    for sc in cols:
+        if (
+            sc.configured_kind in (Kind.NUMERIC, Kind.DATETIME)
+            and cur[sc.name].dtype == pl.String
+            and on("parse_failures", sc.name) is not Severity.OFF
+        ):
+            out.append(_parse_failures(cfg, sc, ref, cur))
+    return _in_column_order(out, cols)
+
+
+def _in_column_order(
+    out: list[IntegrityResult], cols: Sequence[ColumnScope]
+) -> list[IntegrityResult]:
+    """``out`` with each column's results together, columns in ``cols``' order (a stable
+    sort: each column's checks keep their order)."""
+    order = {sc.name: i for i, sc in enumerate(cols)}
+    return sorted(out, key=lambda res: order.get(res.column or "", -1))
+
+
+def _checks(
+    cfg: IntegrityConfig,
+    cols: Sequence[ColumnScope],
+    stats: _ColumnStats,
+    rows: tuple[int, int],
+    repeats: Callable[[str], pl.LazyFrame],
+    cur: pl.DataFrame | None,
+) -> list[IntegrityResult]:
+    """The column checks from their statistics: nulls, then each column's numeric,
+    category and id checks. ``repeats(name)``: a column's current values seen more than once,
+    as (value as text, n), for the id check's examples."""
     r_row, c_row = stats.ref, stats.cur
     out: list[IntegrityResult] = []
-    nr, nc = ref.height, cur.height
+    nr, nc = rows
     on = cfg.severity_of
     for i, sc in enumerate(cols):
         name = sc.name
         if on("nulls", name) is not Severity.OFF:
             out.append(_nulls(cfg, name, r_row[f"null{i}"] / nr, c_row[f"null{i}"] / nc))
         if f"inf{i}" in r_row and f"inf{i}" in c_row:
-            out += _numeric_checks(cfg, i, sc, nr, cur, stats)
+            out += _numeric_checks(cfg, i, sc, rows, cur, stats)
         if name in stats.counts:
             out += _category_checks(cfg, sc, *stats.counts[name])
         if f"uniq{i}" in r_row and on("id_unique", name) is not Severity.OFF:
             res = _id_unique(
                 cfg,
                 name,
-                ref,
-                cur,
+                repeats,
                 r_row[f"uniq{i}"],
                 c_row[f"uniq{i}"],
                 nr - r_row[f"null{i}"],
@@ -615,13 +659,62 @@ def column_checks(
             )
             if res is not None:
                 out.append(res)
-        if (
-            sc.configured_kind in (Kind.NUMERIC, Kind.DATETIME)
-            and cur[name].dtype == pl.String
-            and on("parse_failures", name) is not Severity.OFF
-        ):
-            out.append(_parse_failures(cfg, sc, ref, cur))
     return out
+
+
+def counted_column_checks(
+    rows: tuple[int, int],
+    cols: Sequence[ColumnScope],
+    counted: Mapping[str, CountedColumn],
+    cfg: IntegrityConfig,
+    repeats: Callable[[str], pl.LazyFrame],
+) -> list[IntegrityResult]:
+    """:func:`column_checks` from counts made elsewhere (``counted``, by column; a column's
+    ``ColumnScope`` gives its current's finite range and, for text and booleans, its
+    categories), for the same results: ``repeats(name)`` gives a column's current values seen
+    more than once, as ``(value, n)`` with the value as text. Parse failures need the values:
+    such columns are not given here."""
+    cols = [sc for sc in cols if sc.name in counted]
+    if not cols or rows[0] == 0 or rows[1] == 0:
+        return []
+    sides: list[dict[str, Any]] = [{}, {}]
+    ranges: dict[str, Any] = {}
+    for i, sc in enumerate(cols):
+        found = counted[sc.name]
+        for side, row in enumerate(sides):
+            row[f"null{i}"] = found.nulls[side]
+            if sc.kind is Kind.ID and found.unique is not None:
+                row[f"uniq{i}"] = found.unique[side]
+            if sc.kind is not Kind.NUMERIC or found.counts is None:
+                continue
+            row[f"inf{i}"] = found.counts.infinite[side]
+            row[f"med{i}"] = found.medians[side]
+            row[f"atmed{i}"] = found.counts.at_median[side]
+            row[f"fin{i}"] = rows[side] - found.nulls[side] - found.counts.infinite[side]
+        if sc.kind is Kind.NUMERIC and found.counts is not None:
+            lo, hi = found.reference_range or (None, None)
+            sides[0][f"lo{i}"], sides[0][f"hi{i}"] = lo, hi
+            if lo is not None:
+                ranges[f"below{i}"], ranges[f"above{i}"] = found.counts.below, found.counts.above
+    categories: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+    for sc in cols:
+        given = counted[sc.name].values
+        if sc.kind not in (Kind.CATEGORICAL, Kind.BOOLEAN):
+            continue
+        if sc.categories is not None:  # as the drift pass counted them (text, booleans)
+            categories[sc.name] = _as_frames(sc.categories)
+        elif given is not None:
+            ref, cur = (
+                counts_as_text(
+                    frame.lazy().rename({"value": sc.name, "n": "len"}),
+                    sc.name,
+                    frame.schema["value"],
+                ).collect()
+                for frame in given
+            )
+            categories[sc.name] = (ref, cur)
+    stats = _ColumnStats(sides[0], sides[1], ranges, categories)
+    return _in_column_order(_checks(cfg, cols, stats, rows, repeats, None), cols)
 
 
 def _nulls(cfg: IntegrityConfig, name: str, r: float, c: float) -> IntegrityResult:
@@ -794,8 +887,7 @@ def _category_checks(
 def _id_unique(
     cfg: IntegrityConfig,
     name: str,
-    ref: pl.DataFrame,
-    cur: pl.DataFrame,
+    repeats: Callable[[str], pl.LazyFrame],
     r_uniq: int,
     c_uniq: int,
     r_nn: int,
@@ -809,8 +901,7 @@ def _id_unique(
     offending: tuple[Offending, ...] = ()
     if tripped:
         dups = (
-            _counts_query(cur, name)
-            .filter(pl.col("n") > 1)
+            repeats(name)
             .sort(["n", "value"], descending=[True, False])
             .head(cfg.top_values)
             .collect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -11,7 +11,7 @@ from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN
 from driftcli.engines.passes import PassData
-from driftcli.results.records import ColumnResult
+from driftcli.results.records import ColumnResult, CountedColumn
 from driftcli.results.vocabulary import Kind, Severity
 from driftcli.sections.integrity.checks import (
     ColumnScope,
@@ -19,6 +19,7 @@ from driftcli.sections.integrity.checks import (
     column_checks,
     combine_hashes,
     combine_row_hashes,
+    counted_column_checks,
     duplicate_result,
     duplicate_share,
     row_count_check,
@@ -44,7 +45,8 @@ def reads(
     ]
 
 
-def _scope(c: ColumnResult, configured: dict[str, Kind | None]) -> ColumnScope:
+def scope_of(c: ColumnResult, configured: Mapping[str, Kind | None]) -> ColumnScope:
+    """What the column checks need of a compared column besides its values."""
     # Reuse the medians and reference range the drift summaries took from sorted samples.
     r, k = c.reference, c.current
     numeric = c.kind is Kind.NUMERIC and r is not None and r.min is not None
@@ -73,7 +75,7 @@ def compute(ctx: RunContext) -> IntegrityReport:
     ref, cur = ctx.reference, ctx.current
     configured = {p.name: p.kind for p in ctx.plans if p.kind_source == "config"}
     both = set(ref.columns) & set(cur.columns)
-    scopes = [_scope(c, configured) for c in ctx.columns if c.column in both]
+    scopes = [scope_of(c, configured) for c in ctx.columns if c.column in both]
     names = [p.name for p in ctx.plans]
     results = run_integrity(
         ref, cur, ctx.reference_schema, ctx.current_schema, names, scopes, config, ctx.labels
@@ -92,10 +94,16 @@ class IntegrityPasses:
     results: list[IntegrityResult] = field(default_factory=list)
     hashes: list[pl.Series | None] = field(default_factory=lambda: [None, None])
     rows: tuple[int, int] = (0, 0)
+    #: Each side's share of duplicate rows when counted where the rows are (a run compared
+    #: in partitions), instead of from ``hashes``.
+    duplicates: tuple[float, float] | None = None
 
     def add(self, data: PassData) -> None:
         """The checks of the columns this pass owns."""
         if not self.config.enabled:
+            return
+        if data.counted is not None:
+            self._add_counted(data, data.counted)
             return
         ref, cur, first = data.reference, data.current, data.first
         owned = {c.column for c in data.columns}
@@ -110,8 +118,25 @@ class IntegrityPasses:
                     self.hashes[i] = combine_row_hashes(self.hashes[i], df)
         configured = {p.name: p.kind for p in self.plans if p.kind_source == "config"}
         both = set(ref.columns) & set(cur.columns)
-        scopes = [_scope(c, configured) for c in data.columns if c.column in both]
+        scopes = [scope_of(c, configured) for c in data.columns if c.column in both]
         self.results += column_checks(ref, cur, scopes, self.config)
+
+    def _add_counted(self, data: PassData, counted: Mapping[str, CountedColumn]) -> None:
+        """A pass compared where its columns lie: the checks from its counts."""
+        config = self.config
+        self.rows = (data.reference.height, data.current.height)
+        configured = {p.name: p.kind for p in self.plans if p.kind_source == "config"}
+        scopes = [scope_of(c, configured) for c in data.columns if c.column in counted]
+        repeats = data.repeats
+        assert repeats is not None
+
+        def examples(name: str) -> pl.LazyFrame:
+            return repeats(name, config.top_values)
+
+        self.results += counted_column_checks(self.rows, scopes, counted, config, examples)
+        wants = config.severity_of("duplicates") is not Severity.OFF
+        if data.first and wants and data.duplicates is not None:
+            self.duplicates = data.duplicates()
 
     def merge(self, other: IntegrityPasses) -> None:
         """The passes ``other`` added, after this one's: its checks, and its row hashes
@@ -120,6 +145,8 @@ class IntegrityPasses:
             return
         self.results += other.results
         self.rows = other.rows
+        if other.duplicates is not None:
+            self.duplicates = other.duplicates
         for i, theirs in enumerate(other.hashes):
             if theirs is not None:
                 self.hashes[i] = combine_hashes(self.hashes[i], theirs)
@@ -133,7 +160,9 @@ class IntegrityPasses:
         out = schema_checks(ctx.reference_schema, ctx.current_schema, names, config, ctx.labels)
         out += row_count_check(*self.rows, config)
         r, c = self.hashes
-        if r is not None and c is not None and r.len() and c.len():
+        if self.duplicates is not None:
+            out += duplicate_result(*self.duplicates, config)
+        elif r is not None and c is not None and r.len() and c.len():
             out += duplicate_result(duplicate_share(r), duplicate_share(c), config)
         order = {name: i for i, name in enumerate(names)}
         out += sorted(self.results, key=lambda res: order.get(res.column or "", -1))

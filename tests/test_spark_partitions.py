@@ -1,0 +1,156 @@
+"""``drift report --engine spark`` in partitions (``DRIFT_SPARK_COMPUTE=partitions``) against
+the local engine: the same report, where no task holds a column.
+
+Each case writes seeded data into tmp_path and runs ``run_report`` with ``engine="polars"``
+and with the Spark engine in partitions. Everything counted or categorical is equal (``==``):
+counts, kinds, categories, quantiles, bins, every categorical test, verdicts, the integrity
+checks; a float that the sorted pass sums in partition order (means, standard deviations,
+the numeric tests' statistics and p-values) is within 1e-12 relative of the local one. A
+fixture makes any read of a whole column to the driver fail.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from driftcli import DriftConfig, InputError, run_report
+from driftcli.engines.registry import register_engine, unregister_engine
+from driftcli.engines.spark import SparkEngine, SparkSource
+from driftcli.outputs.json import to_dict
+from tests.conftest import make_frame
+from tests.test_conformance import comparable
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+RELATIVE = 1e-12
+
+
+def close(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two JSON values differ: floats beyond RELATIVE, anything else at all."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = {**a, **b}
+        return [d for k in keys for d in close(a.get(k), b.get(k), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in close(x, y, f"{path}[{i}]")
+        ]
+    if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=RELATIVE):
+        return []
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+@pytest.fixture(scope="module")
+def partitions(spark: SparkSession) -> Iterator[str]:
+    """The Spark engine in partitions, registered under its own name."""
+    register_engine("spark-partitions", lambda: SparkEngine(compute="partitions"))
+    yield "spark-partitions"
+    unregister_engine("spark-partitions")
+
+
+@pytest.fixture
+def no_column_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any read of columns to the driver (the only driver read allowed is none)."""
+
+    def refuse(self: SparkSource, columns: list[str]) -> pl.DataFrame:
+        if columns:
+            raise AssertionError(f"columns {columns} read to the driver")
+        from driftcli.engines.base import rows_frame
+
+        return rows_frame(self.rows())
+
+    monkeypatch.setattr(SparkSource, "read", refuse)
+
+
+def same_report(
+    ref: Path, cur: Path, engine: str, config: DriftConfig | None = None
+) -> dict[str, Any]:
+    """Assert the partitions report equals the local one (floats to RELATIVE); return it."""
+    local = comparable(to_dict(run_report(ref, cur, config, engine="polars")))
+    remote = to_dict(run_report(str(ref), str(cur), config, engine=engine))
+    assert close(comparable(remote), local) == []
+    assert remote["engine"]["compared_on"] == "partitions"
+    return remote
+
+
+def kinds(n: int, seed: int, current: bool) -> pl.DataFrame:
+    """Every kind the partitions compare, with nulls, NaN, infinities, ties and ids."""
+    rng = np.random.default_rng(seed)
+    amount = rng.lognormal(3.0, 0.6 if current else 0.5, n)
+    amount[rng.random(n) < (0.08 if current else 0.02)] = np.nan
+    amount[rng.random(n) < 0.01] = np.inf
+    channels = ["web", "mobile", "branch"] + (["kiosk"] if current else [])
+    start = datetime(2024, 3 if current else 1, 1)
+    ids = rng.permutation(n) + (n if current else 0)
+    if current:
+        ids[:5] = ids[5:10]  # ids repeat in current
+    return pl.DataFrame(
+        {
+            "customer_id": ids,
+            "x": rng.normal(0.4 if current else 0.0, 1.0, n),
+            "count": rng.poisson(40.0, n),
+            "code": pl.Series(rng.integers(1, 6, n), dtype=pl.Int32),
+            "channel": rng.choice(channels, n),
+            "amount": pl.Series(amount).scatter(np.flatnonzero(rng.random(n) < 0.05), None),
+            "note": pl.Series([None if v < 0.3 else f"n{int(v * 5)}" for v in rng.random(n)]),
+            "flag": rng.random(n) < (0.4 if current else 0.3),
+            "small": pl.Series(rng.normal(0, 1, n), dtype=pl.Float32),
+            "same": np.full(n, 2.5),
+            "empty": pl.Series([None] * n, dtype=pl.Float64),
+            "day": [(start + timedelta(days=int(d))).date() for d in rng.integers(0, 28, n)],
+            "when": [f"2024-0{1 + int(current)}-{1 + d:02d}" for d in rng.integers(0, 28, n)],
+        }
+    )
+
+
+def write(tmp: Path, ref: pl.DataFrame, cur: pl.DataFrame) -> tuple[Path, Path]:
+    paths = tmp / "ref.parquet", tmp / "cur.parquet"
+    ref.write_parquet(paths[0])
+    cur.write_parquet(paths[1])
+    return paths
+
+
+@pytest.mark.parametrize("rows", [400, 12_000])  # small sides gathered, then partitions
+def test_every_kind_equals_the_local_report(
+    partitions: str, no_column_reads: None, tmp_path: Path, rows: int
+) -> None:
+    ref, cur = write(tmp_path, kinds(rows, 1, False), kinds(int(rows * 0.9), 2, True))
+    got = same_report(ref, cur, partitions)
+    columns = {c["column"]: c for c in got["columns"]}
+    assert columns["x"]["status"] == "drift"
+    assert columns["customer_id"]["kind"] == "id" and columns["when"]["kind"] == "datetime"
+    tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}
+    assert {("new_categories", "channel"), ("id_unique", "customer_id")} <= tripped
+
+
+def test_a_broken_pipeline_and_duplicate_rows(
+    partitions: str, no_column_reads: None, tmp_path: Path
+) -> None:
+    ref = make_frame(3000, 20)
+    cur = make_frame(2500, 21)
+    x = cur["x"].to_numpy().copy()
+    x[:900] = np.nan  # a burst of nulls
+    cur = cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x))
+    cur = pl.concat([cur, cur.head(400)])  # duplicate rows
+    got = same_report(*write(tmp_path, ref, cur), partitions)
+    tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}
+    assert ("missing_column", "y") in tripped and ("nulls", "x") in tripped
+    assert ("duplicates", None) in tripped
+
+
+def test_what_partitions_do_not_compare_is_refused(partitions: str, tmp_path: Path) -> None:
+    ref, cur = write(tmp_path, make_frame(500, 1), make_frame(500, 2))
+    with pytest.raises(InputError, match="segment_by region: not compared in partitions"):
+        run_report(str(ref), str(cur), DriftConfig(segment_by=("region",)), engine=partitions)
+    with pytest.raises(InputError, match='threshold = "auto": not compared in partitions'):
+        run_report(str(ref), str(cur), DriftConfig(threshold="auto"), engine=partitions)

@@ -17,8 +17,9 @@ RSS, and the summed RSS and CPU time of its whole process tree sampled from /pro
 (the Spark run's JVM is a child of the driftcli process, not in ``time``'s figures). Last, it
 checks that the two JSON reports are equal apart from ``generated_at`` and ``engine``, every
 value exactly, floats to the last bit (docs/spark.md); in partitions, floats within 1e-12
-relative (the sums of floats are added in partition order). The exit code is 1 when they are
-not.
+relative (the sums of floats are added in partition order; a mean within 1e-12 of its
+column's scale, ``|mean| + std``, as a mean near zero cancels digits in any order of
+summation). The exit code is 1 when they are not.
 
 ``--driver-memory`` and ``--max-result-size`` set the heap and ``spark.driver.maxResultSize``
 of the JVM driftcli starts (through ``PYSPARK_SUBMIT_ARGS``); by default Spark's own (1g each)
@@ -155,7 +156,7 @@ def compare(a: Any, b: Any, path: str = "", rel: float = 0.0) -> list[str]:
     """Where two JSON values differ (``path: a != b``), leaf by leaf; floats within ``rel``
     relative count as equal."""
     if isinstance(a, dict) and isinstance(b, dict):
-        keys = {**a, **b}
+        keys = [k for k in {**a, **b} if not (rel and k == "mean" and _mean_close(a, b, rel))]
         return [d for k in keys for d in compare(a.get(k), b.get(k), f"{path}.{k}", rel)]
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         pairs = enumerate(zip(a, b, strict=True))
@@ -163,6 +164,15 @@ def compare(a: Any, b: Any, path: str = "", rel: float = 0.0) -> list[str]:
     if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=rel):
         return []
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def _mean_close(a: dict[str, Any], b: dict[str, Any], rel: float) -> bool:
+    """A side summary's means within ``rel`` of the column's scale (``|mean| + std``): a mean
+    near zero cancels its digits in any order of summation."""
+    x, y, std = a.get("mean"), b.get("mean"), a.get("std")
+    if not (isinstance(x, float) and isinstance(y, float) and isinstance(std, float)):
+        return False
+    return abs(x - y) <= rel * (abs(x) + std)
 
 
 def floats_apart(a: Any, b: Any) -> tuple[int, int, float]:

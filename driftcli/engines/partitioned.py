@@ -23,6 +23,7 @@ to tell dates from labels on a side with no file order).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
-from driftcli.columns.analyse import Analysis, decide, not_tested, uses_auto
+from driftcli.columns.analyse import Analysis, decide, not_tested, same_tests, uses_auto
 from driftcli.columns.kinds import (
     DATETIME_SAMPLE,
     ID_MIN_ROWS,
@@ -50,8 +51,15 @@ from driftcli.engines.passes import PassData, PassJob, PassOutcome
 from driftcli.engines.sorted_pass import compare_numeric, value_counts
 from driftcli.engines.spark_common import pass_error, spark_column
 from driftcli.errors import InputError
-from driftcli.results.records import CategoryCounts, ColumnResult, CountedColumn
-from driftcli.results.vocabulary import Kind
+from driftcli.results.records import (
+    CategoryCounts,
+    ColumnResult,
+    CountedColumn,
+    DatasetVerdict,
+    SegmentResult,
+)
+from driftcli.results.scopes import ordered_keys, segment_of
+from driftcli.results.vocabulary import Kind, SegmentStatus
 from driftcli.stats.samples import CategoricalSample
 
 if TYPE_CHECKING:
@@ -100,14 +108,14 @@ def unsupported(what: str) -> InputError:
 def check_supported(job: PassJob) -> None:
     """InputError when a run needs what partitions do not do (see the module's text)."""
     config = job.config
-    if config.segment_by:
-        raise unsupported(f"segment_by {', '.join(config.segment_by)}")
     others = sorted(key for key in job.accumulators if key != "integrity")
     if others:
         raise unsupported(f"the {', '.join(others)} section")
-    held = [c for side in job.base for c in side if c != ROWS_COLUMN]
-    if job.shared or held or job.from_base:
-        read = ", ".join(dict.fromkeys([*job.shared, *held, *job.from_base]))
+    # The segment columns are the only ones read to the driver (for the segments' count).
+    held = [c for side in job.base for c in side if c not in (ROWS_COLUMN, *config.segment_by)]
+    shared = [c for c in job.shared if c not in config.segment_by]
+    if shared or held or job.from_base:
+        read = ", ".join(dict.fromkeys([*shared, *held, *job.from_base]))
         raise unsupported(f"a run whose sections read columns row by row ({read})")
     if uses_auto(config):
         raise unsupported('threshold = "auto"')
@@ -120,8 +128,10 @@ class PartitionedRuns:
     #: Where the report says the columns were compared (``RunEngine.compared_on``).
     where = "partitions"
 
-    def __init__(self, ref: SparkSide, cur: SparkSide) -> None:
+    def __init__(self, ref: SparkSide, cur: SparkSide, parallel: int = 2) -> None:
         self.sides = (ref, cur)
+        #: Columns compared at once (their Spark jobs run side by side).
+        self.parallel = max(1, parallel)
 
     def __call__(self, jobs: Sequence[Any]) -> Iterator[PassOutcome]:
         if not jobs:
@@ -129,7 +139,7 @@ class PartitionedRuns:
         first = jobs[0]
         assert isinstance(first, PassJob)
         check_supported(first)
-        everything = [c for job in jobs for c in job.chunk]
+        everything = [*first.shared, *(c for job in jobs for c in job.chunk)]
 
         def duplicates() -> tuple[float, float] | None:
             return self._duplicates(everything)
@@ -143,19 +153,12 @@ class PartitionedRuns:
         self, job: PassJob, duplicates: Callable[[], tuple[float, float] | None]
     ) -> PassOutcome:
         kinds = dict(job.kinds)
-        results: list[ColumnResult] = []
         counted: dict[str, CountedColumn] = {}
-        for plan in job.mine:
-            started = time.perf_counter()
-            if plan.skip is not None:
-                res = not_tested(plan, kinds[plan.name])
-            else:
-                prepared, found = self._prepare(plan, kinds[plan.name], job.config.bins)
-                res = decide(plan, prepared, job.reference_rows, job.config, None)
-                if found is not None:
-                    counted[plan.name] = found
-            results.append(dataclasses.replace(res, seconds=time.perf_counter() - started))
+        for src in self.sides:  # the splits and rows, counted once before the threads ask
+            src.rows()
+        results = self._compared(job.mine, kinds, job, counted)
         kinds.update({c.column: c.kind for c in results})
+        segments = self._segments(job, kinds, results) if job.config.segment_by else None
         mine = {p.name for p in job.mine}
         listed = [
             not_tested(p, kinds[p.name])
@@ -163,7 +166,9 @@ class PartitionedRuns:
             if p.skip is not None and p.name in job.chunk and p.name not in mine
         ]
         both = set(self.sides[0].schema()) & set(self.sides[1].schema())
-        owned = [c for c in [*results, *listed] if c.column in job.chunk and c.column in both]
+        # As a local pass: its chunk's columns, and in the first pass the shared ones.
+        ours = {*job.chunk, *(job.shared if job.first else ())}
+        owned = [c for c in [*results, *listed] if c.column in ours and c.column in both]
         accumulators = dict(job.accumulators)
         if accumulators:
             self._refuse_parsing(job, owned)
@@ -178,7 +183,99 @@ class PartitionedRuns:
                 )  # fmt: skip
                 for acc in accumulators.values():
                     acc.add(seen)
-        return PassOutcome(results, None, accumulators)
+        return PassOutcome(results, segments, accumulators)
+
+    def _compared(
+        self,
+        plans: Sequence[ColumnPlan],
+        kinds: Mapping[str, Kind | None],
+        job: PassJob,
+        counted: dict[str, CountedColumn] | None = None,
+    ) -> list[ColumnResult]:
+        """Each plan's result on these sides, a few columns at once (each column's Spark jobs
+        are small, and the driver's work between them leaves the executors idle otherwise);
+        ``counted`` receives what the integrity checks read of each."""
+
+        def compare(plan: ColumnPlan) -> ColumnResult:
+            started = time.perf_counter()
+            if plan.skip is not None:
+                res = not_tested(plan, kinds[plan.name])
+            else:
+                prepared, found = self._prepare(plan, kinds[plan.name], job.config.bins)
+                res = decide(plan, prepared, job.reference_rows, job.config, None)
+                if found is not None and counted is not None:
+                    counted[plan.name] = found
+            return dataclasses.replace(res, seconds=time.perf_counter() - started)
+
+        with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+            return list(pool.map(compare, plans))
+
+    # ------------------------------------------------------------------------ segments
+
+    def _segments(
+        self, job: PassJob, kinds: Mapping[str, Kind | None], overall: Sequence[ColumnResult]
+    ) -> list[SegmentResult]:
+        """Each combination of the ``segment_by`` values compared on its own, with the test
+        each column got on the whole data, as :meth:`Analysis.segments` compares them: here
+        each segment's rows are the sides filtered to it, compared in partitions."""
+        from pyspark.sql import functions as sf
+
+        config = job.config
+        by = list(config.segment_by)
+        rows = [self._segment_rows(src, by) for src in self.sides]
+        plans = same_tests([p for p in job.mine if p.name not in by], overall)
+        minimum = config.min_segment_rows
+        out: list[SegmentResult] = []
+        for key in ordered_keys(rows[0], rows[1]):
+            segment = segment_of(by, key)
+            nr, nc = rows[0].get(key), rows[1].get(key)
+            if nr is None or nc is None:
+                side = "reference" if nr is None else "current"
+                status = (
+                    SegmentStatus.MISSING_REFERENCE if nr is None else SegmentStatus.MISSING_CURRENT
+                )
+                out.append(SegmentResult(segment, status, nr or 0, nc or 0, f"no rows in {side}"))
+                continue
+            if nr < minimum or nc < minimum:
+                reason = (
+                    f"{nr} reference and {nc} current rows; each side needs at least "
+                    f"{minimum} (min_segment_rows)"
+                )
+                out.append(SegmentResult(segment, SegmentStatus.TOO_SMALL, nr, nc, reason))
+                continue
+            where = functools.reduce(
+                lambda a, b: a & b,
+                [
+                    spark_column(c).isNull() if v is None else spark_column(c) == sf.lit(v)
+                    for c, v in zip(by, key, strict=True)
+                ],
+            )
+            within = PartitionedRuns(
+                _Within(self.sides[0], where, nr), _Within(self.sides[1], where, nc), self.parallel
+            )
+            cols = within._compared(plans, kinds, job)
+            verdict = DatasetVerdict.from_columns(cols, config.drift_share, job.roles)
+            out.append(
+                SegmentResult(segment, SegmentStatus.TESTED, nr, nc, None, verdict, tuple(cols))
+            )
+        return out
+
+    def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> dict[tuple[Any, ...], int]:
+        """Each segment's rows on one side: Spark's count per combination of values, keys as
+        the local engine's (Python values, nulls as None)."""
+        got = src.frame.groupBy(*[spark_column(c).alias(f"k{i}") for i, c in enumerate(by)])
+        table = got.count().toArrow()
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        keys = frame.select([f"k{i}" for i in range(len(by))])
+        casts = {f"k{i}": src.casts[c] for i, c in enumerate(by) if c in src.casts}
+        if casts:
+            keys = keys.with_columns(pl.col(k).cast(t) for k, t in casts.items())
+        labels = [k for k, t in keys.schema.items() if isinstance(t, (pl.Categorical, pl.Enum))]
+        if labels:
+            keys = keys.with_columns(pl.col(k).cast(pl.String) for k in labels)
+        counts = frame.get_column("count").to_list()
+        return dict(zip(keys.rows(), (int(n) for n in counts), strict=True))
 
     def _prepare(
         self, plan: ColumnPlan, kind: Kind | None, bins: int
@@ -431,6 +528,36 @@ class PartitionedRuns:
             assert row is not None
             shares.append(1.0 - int(row[0]) / rows)
         return shares[0], shares[1]
+
+
+class _Within:
+    """One side's rows of one segment: the side's frame filtered to it."""
+
+    def __init__(self, src: SparkSide, where: Any, rows: int) -> None:
+        self.src = src
+        self.frame = src.frame.where(where)
+        self.casts = src.casts
+        self._rows = rows
+
+    @property
+    def role(self) -> str:
+        return self.src.role
+
+    @property
+    def label(self) -> str:
+        return self.src.label
+
+    def schema(self) -> pl.Schema:
+        return self.src.schema()
+
+    def rows(self) -> int:
+        return self._rows
+
+    def from_files(self) -> bool:
+        return self.src.from_files()
+
+    def _index(self) -> dict[int, int]:
+        return self.src._index()
 
 
 def _series(table: pa.Table, name: str) -> pl.Series:

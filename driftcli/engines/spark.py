@@ -1047,7 +1047,8 @@ class SparkEngine(StreamEngine):
             from driftcli.engines.partitioned import PartitionedRuns
 
             assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)
-            return PartitionedRuns(ref, cur)
+            cores = max(1, int(ref.frame.sparkSession.sparkContext.defaultParallelism))
+            return PartitionedRuns(ref, cur, cores)
         if not self._on_executors(ref, cur):
             return None
         assert isinstance(ref, SparkSource) and isinstance(cur, SparkSource)

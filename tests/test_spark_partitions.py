@@ -23,6 +23,7 @@ import polars as pl
 import pytest
 
 from driftcli import DriftConfig, InputError, run_report
+from driftcli.config import load_config
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.spark import SparkEngine, SparkSource
 from driftcli.outputs.json import to_dict
@@ -183,6 +184,29 @@ def test_segments_missing_small_and_tested(partitions: str, tmp_path: Path) -> N
         "tiny": "too_small",
         "west": "missing_reference",
     }
+
+
+def test_a_model_whose_sections_run_on_the_driver(partitions: str, tmp_path: Path) -> None:
+    """The model's columns come to the driver, where performance runs as in the other modes;
+    every column is compared in partitions."""
+
+    def side(n: int, seed: int, worse: bool) -> pl.DataFrame:
+        rng = np.random.default_rng(seed)
+        f1, f2 = rng.normal(0, 1, n), rng.normal(0.3 if worse else 0.0, 1, n)
+        target = (f1 + 0.5 * f2 + rng.normal(0, 1.2 if worse else 0.6, n)) > 0
+        score = 1 / (1 + np.exp(-(f1 + 0.5 * f2)))
+        return pl.DataFrame(
+            {"f1": f1, "f2": f2, "target": target.astype(np.int64), "score": score}
+        ).with_columns(prediction=(pl.col("score") > 0.5).cast(pl.Int64))
+
+    ref, cur = write(tmp_path, side(2000, 5, False), side(1800, 6, True))
+    toml = tmp_path / "drift.toml"
+    toml.write_text(
+        '[model]\ntarget = "target"\nprediction = "prediction"\nscore = "score"\n'
+        '[[model.rules]]\nmetric = "accuracy"\nmax_drop = 0.02\nseverity = "fail"\n'
+    )
+    got = same_report(ref, cur, partitions, load_config(toml))
+    assert got["performance"] and got["status"] == "fail"
 
 
 def test_what_partitions_do_not_compare_is_refused(partitions: str, tmp_path: Path) -> None:

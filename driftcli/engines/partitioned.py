@@ -111,12 +111,11 @@ def check_supported(job: PassJob) -> None:
     others = sorted(key for key in job.accumulators if key != "integrity")
     if others:
         raise unsupported(f"the {', '.join(others)} section")
-    # The segment columns are the only ones read to the driver (for the segments' count).
-    held = [c for side in job.base for c in side if c not in (ROWS_COLUMN, *config.segment_by)]
+    # Only the segment columns and the model's (the sections that read rows side by side
+    # run on the driver, as in the other modes) come to the driver.
     shared = [c for c in job.shared if c not in config.segment_by]
-    if shared or held or job.from_base:
-        read = ", ".join(dict.fromkeys([*shared, *held, *job.from_base]))
-        raise unsupported(f"a run whose sections read columns row by row ({read})")
+    if shared:
+        raise unsupported(f"a run that reads {', '.join(shared)} row by row in every pass")
     if uses_auto(config):
         raise unsupported('threshold = "auto"')
 
@@ -139,7 +138,12 @@ class PartitionedRuns:
         first = jobs[0]
         assert isinstance(first, PassJob)
         check_supported(first)
-        everything = [*first.shared, *(c for job in jobs for c in job.chunk)]
+        chunks = [c for job in jobs for c in job.chunk]
+        # As a local run hashes them: the columns held for the run, then every pass's.
+        ref_reads, cur_reads = (
+            [*(c for c in first.base[side] if c != ROWS_COLUMN), *chunks] for side in (0, 1)
+        )
+        everything = (ref_reads, cur_reads)
 
         def duplicates() -> tuple[float, float] | None:
             return self._duplicates(everything)
@@ -166,8 +170,9 @@ class PartitionedRuns:
             if p.skip is not None and p.name in job.chunk and p.name not in mine
         ]
         both = set(self.sides[0].schema()) & set(self.sides[1].schema())
-        # As a local pass: its chunk's columns, and in the first pass the shared ones.
-        ours = {*job.chunk, *(job.shared if job.first else ())}
+        # As a local pass: its chunk's columns, and in the first pass the held ones.
+        held = {*job.shared, *job.base[0], *job.base[1]} if job.first else set()
+        ours = {*job.chunk, *held}
         owned = [c for c in [*results, *listed] if c.column in ours and c.column in both]
         accumulators = dict(job.accumulators)
         if accumulators:
@@ -505,17 +510,19 @@ class PartitionedRuns:
         assert isinstance(frame, pl.DataFrame)
         return frame.with_columns(pl.col("n").cast(pl.Int64)).lazy()
 
-    def _duplicates(self, columns: Sequence[str]) -> tuple[float, float] | None:
-        """Each side's share of rows that repeat an earlier row over ``columns`` (every
-        column the run reads), as the local check counts them: Polars' row hashes, computed
-        by the executors, and Spark's count of distinct hashes."""
-        names = list(dict.fromkeys(columns))
-        if not names:
+    def _duplicates(
+        self, columns: tuple[Sequence[str], Sequence[str]]
+    ) -> tuple[float, float] | None:
+        """Each side's share of rows that repeat an earlier row over its ``columns`` (every
+        column the run reads of it), as the local check counts them: Polars' row hashes,
+        computed by the executors, and Spark's count of distinct hashes."""
+        if not all(columns):
             return None
         from pyspark.sql import functions as sf
 
         shares = []
-        for src in self.sides:
+        for src, wanted in zip(self.sides, columns, strict=True):
+            names = list(dict.fromkeys(wanted))
             rows = src.rows()
             if rows == 0:
                 return None

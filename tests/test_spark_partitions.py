@@ -13,6 +13,9 @@ in any order of summation). A fixture makes any read of a whole column to the dr
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +30,7 @@ from driftcli.config import load_config
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.spark import SparkEngine, SparkSource
 from driftcli.outputs.json import to_dict
-from tests.conftest import make_frame
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame, need_spark
 from tests.test_conformance import comparable
 
 if TYPE_CHECKING:
@@ -213,3 +216,23 @@ def test_what_partitions_do_not_compare_is_refused(partitions: str, tmp_path: Pa
     ref, cur = write(tmp_path, make_frame(500, 1), make_frame(500, 2))
     with pytest.raises(InputError, match='threshold = "auto": not compared in partitions'):
         run_report(str(ref), str(cur), DriftConfig(threshold="auto"), engine=partitions)
+
+
+def test_cli_a_run_with_windows_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The sample's full configuration (windows over event_time) through the real CLI:
+    exit 2, one line naming the section and the mode to use, no output written."""
+    need_spark()
+    out = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "driftcli", "report", str(SAMPLE_REF), str(SAMPLE_CUR),
+         "--engine", "spark", "--config", str(ROOT / "sample_data" / "drift.toml"),
+         "--output", f"json={out}"],
+        env={**os.environ, "DRIFT_SPARK_COMPUTE": "partitions"},
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "the windows section: not compared in partitions" in lines[0]
+    assert "DRIFT_SPARK_COMPUTE=executors" in lines[0]
+    assert not out.exists()

@@ -1,23 +1,25 @@
-"""``drift report`` on Spark without holding a column anywhere (``compute="partitions"``).
+"""``drift report`` on Spark without holding a tested column anywhere
+(``compute="partitions"``).
 
 The Spark engine's default compares each pass of columns in one executor task, which must
 hold the pass's columns of both sides. In partitions, no task, executor or driver holds a
-column of a side: each numeric column is compared by the sorted pass
+tested column of a side: each numeric column is compared by the sorted pass
 (:func:`~driftcli.engines.sorted_pass.compare_numeric`: range partitions of its sorted
 union, merged on the driver), each categorical one from Spark's counts per value, and the
 integrity checks read counts Spark makes (nulls, distinct ids, repeated ids, duplicate rows
-from row hashes the executors compute with Polars). The results go through the local code
-from there on (:func:`~driftcli.columns.analyse.decide`, the integrity checks), so the
-report is the local engine's: counts, categories, quantiles and every categorical test to
-the bit, the sums of floats of the numeric tests to about 1e-15 relative
-(``tests/test_spark.py``).
+from row hashes the executors compute with Polars). Each segment is its rows filtered on
+Spark, compared the same way. The results go through the local code from there on
+(:func:`~driftcli.columns.analyse.decide`, the integrity checks), so the report is the local
+engine's: counts, categories, quantiles and every categorical test to the bit, the sums of
+floats of the numeric tests to about 1e-15 relative (``tests/test_spark_partitions.py``).
+The segment columns and a model's columns come to the driver, as in the other modes (the
+segments are counted there; performance reads rows side by side).
 
-What needs rows side by side is not done in partitions, and such a run stops with exit 2
-and what to use instead: segments, drift over time and the sections that read a model's
-columns or a time column, thresholds learned from reference chunks, text parsed as numbers
-or dates, durations and times of day, and a kind that only the values' order in the files
-decides (distinct integers that are not near-contiguous, text whose first values are read
-to tell dates from labels on a side with no file order).
+What needs a pass's rows in order is not done in partitions, and such a run stops with exit
+2 and what to use instead: drift over time and the sections that read rows in time order per
+pass, thresholds learned from reference chunks, text parsed as numbers or dates, durations
+and times of day, and a kind that only the values' order in the files decides (distinct
+integers that are not near-contiguous, text on a side with no file order).
 """
 
 from __future__ import annotations

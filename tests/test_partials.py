@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from driftcli.engines.memory import _histogram, _moments_of, _numeric_summary
+from driftcli.engines.memory import _histogram, _moments_of, _numeric_summary, _sorted_counts
 from driftcli.errors import InputError
 from driftcli.results.vocabulary import Kind
 from driftcli.stats.catalogue import _harmonic_sums
@@ -170,6 +170,33 @@ def test_infinities_nan_and_a_constant_reference() -> None:
     assert got.reference.nulls == 275
     constant = np.full(12_000, 2.0)
     assert_same(constant, cur[7:], partitioned(constant, cur[7:], [3000, 12_000, 12_001]))
+
+
+@pytest.mark.parametrize("cuts", [[], [100, 9000, 9001, 15_000], [1, 2, 22_000]])
+def test_the_integrity_counts_equal_the_local_engine(cuts: list[int]) -> None:
+    """Step 3's counts for the integrity checks: infinities, values at each median (ties),
+    current values outside the reference's range, as the local engine takes them from its
+    sorted sides (memory._sorted_counts); and the constant value."""
+    rng = np.random.default_rng(11)
+    ref = np.round(rng.normal(0, 1, 11_000), 1)
+    ref[:20], ref[20:25], ref[25:300] = np.inf, -np.inf, np.nan
+    cur = np.round(rng.normal(0.3, 1.3, 12_000), 1)
+    cur[:7] = -np.inf
+    _, each = in_chunks(ref, cur, cuts)
+    counts = tuple((len(x), int(np.isnan(x).sum())) for x in (ref, cur))
+    got = sorted_pass(each, counts, lambda: (np.zeros(0), np.zeros(0)), integrity=True)  # type: ignore[arg-type]
+    sample = NumericSample(sorted_values(pl.Series(ref)), sorted_values(pl.Series(cur)))
+    want = _sorted_counts(sample, got.reference, got.current)
+    assert got.counts == want
+    assert want is not None and want.below > 0 and want.above > 0 and min(want.at_median) > 50
+    assert got.constant is None
+    constant = np.full(11_000, 2.5)
+    _, each = in_chunks(constant, constant[:10_500], [5000])
+    same = sorted_pass(
+        each, ((11_000, 0), (10_500, 0)), lambda: (constant, constant), integrity=True
+    )
+    assert same.constant == "2.5"
+    assert same.counts is not None and same.counts.at_median == (11_000, 10_500)
 
 
 def test_small_sides_get_the_local_exact_p_values() -> None:

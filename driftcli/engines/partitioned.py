@@ -355,12 +355,11 @@ class PartitionedRuns:
             done.constant,
             outcomes=done.outcomes,
         )
-        ranged = r.min is not None and r.max is not None
         counted = CountedColumn(
             (r.nulls, c.nulls),
             done.counts,
             (r.p50, c.p50),
-            (r.min, r.max) if r.min is not None and r.max is not None and ranged else None,
+            (r.min, r.max) if r.min is not None and r.max is not None else None,
         )
         return prepared, counted
 

@@ -299,7 +299,7 @@ def contribution(
         energy=energy,
         rank_sum=rank_sum_twice(r, first, t, total),
         tie_term=float(np.sum(tf**3 - tf)),
-        anderson=anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
+        anderson=_anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
         cvm=(
             rank_deviations_four(r, first, t, ref0, total),
             rank_deviations_four(c, first, t, cur0, total),
@@ -308,6 +308,20 @@ def contribution(
         distinct=distinct,
         at=at,
     )
+
+
+def _anderson_sums(
+    first: IntArray,
+    ties: IntArray,
+    counts: tuple[IntArray, IntArray],
+    before: tuple[int, int],
+    sizes: tuple[int, int],
+) -> tuple[float, float]:
+    """:func:`anderson_sums` of a partition; a union of one value (a constant column) has a
+    zero denominator in its one run, and its NaN is never read (anderson needs two distinct
+    values), so NumPy's warning is kept out of the worker's log."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return anderson_sums(first, ties, counts, before, sizes)
 
 
 def edge_counts(
@@ -476,7 +490,8 @@ class Finished:
     #: the range partitions that held values (0: counted by category instead)
     partitions: int = 1
     #: What the integrity checks count of a numeric column's values (asked for with
-    #: ``sorted_pass(..., integrity=True)``, :func:`integrity_counts`), else None.
+    #: ``sorted_pass(..., integrity=True)``: counted in step 3, :func:`integrity_counts`),
+    #: else None.
     counts: SortedCounts | None = None
     #: The one value both sides hold when they hold only that (``f"{value:.6g}"``, as the
     #: local engine writes it), else None.
@@ -740,7 +755,7 @@ def sorted_pass(
     ``each`` (see the module's text). ``counts``: each side's (rows, nulls and NaN);
     ``gather()`` returns both sides sorted, called only when neither side has more than
     ``SMALL_SIDE`` values, whose exact p-values need every value. ``integrity``: also count
-    what the integrity checks read (:attr:`Finished.counts`), in a fourth step."""
+    what the integrity checks read (:attr:`Finished.counts`), in step 3."""
     heads = [h if h is not None else Head(0, 0) for h in each(_head_step)]
     t = Totals.of(heads)
     spots = places(heads)
@@ -762,11 +777,9 @@ def sorted_pass(
             ts = epps_singleton_ts(q1, q3)
         except NotApplicable as exc:
             ts = str(exc)
-    found = [
-        c
-        for c in each(_EdgeStep(edges, inner, ts if isinstance(ts, np.ndarray) else None))
-        if c is not None
-    ]
+    points = integrity_points(t, at) if integrity else np.zeros(0)
+    step = _EdgeStep(edges, inner, ts if isinstance(ts, np.ndarray) else None, points)
+    found = [c for c in each(step) if c is not None]
     epps: tuple[GMoments, GMoments] | str | None = ts if isinstance(ts, str) else None
     if isinstance(ts, np.ndarray):
         epps = (
@@ -800,7 +813,14 @@ def sorted_pass(
         done, partitions=sum(not h.empty for h in heads), constant=_constant(t, done)
     )
     if integrity:
-        done = dataclasses.replace(done, counts=integrity_counts(each, t, done))
+        at_points = [
+            [
+                sum((c[3][k][side] for c in found), np.zeros(len(points), np.int64))
+                for side in (0, 1)
+            ]
+            for k in (0, 1)
+        ]
+        done = dataclasses.replace(done, counts=integrity_counts(t, done, *at_points))
     if max(t.n, t.m) <= SMALL_SIDE:
         done = _tested_locally(done, *gather())
     return done
@@ -820,20 +840,32 @@ def _constant(t: Totals, done: Finished) -> str | None:
     return f"{ends[0]:.6g}"
 
 
-def integrity_counts(each: EachPartition, t: Totals, done: Finished) -> SortedCounts:
-    """Step 4: the counts the integrity checks read, as they count them on the values: each
+def integrity_points(t: Totals, at: dict[tuple[int, int], float]) -> FloatArray:
+    """Where step 3 counts for the integrity checks: each side's median, then the reference's
+    finite min and max, read from step 2's order statistics with the summaries' own
+    operations (:func:`finish`); NaN where a side has no finite value."""
+    out = []
+    for side in (0, 1):
+        lo, hi = t.finite_range(side)
+        q = _quantiles(at, side, lo, hi, np.array([0.25, 0.5, 0.75])) if hi > lo else None
+        out.append(math.nan if q is None else float(q[1]))
+    lo, hi = t.finite_range(0)
+    out += [at[(0, lo)], at[(0, hi - 1)]] if hi > lo else [math.nan, math.nan]
+    return np.array(out)
+
+
+def integrity_counts(
+    t: Totals, done: Finished, left: list[IntArray], right: list[IntArray]
+) -> SortedCounts:
+    """The counts the integrity checks read, as they count them on the values, from each
+    side's values below (``left``) and at or below (``right``) :func:`integrity_points`: each
     side's infinities and values equal to its median (0 for a side without finite values,
     whose median is null), and the current's finite values below and above the reference's
     finite range (0 when the reference has no finite value, and no range is checked)."""
     ref, cur = done.reference, done.current
-    wanted = [ref.p50, cur.p50, ref.min, ref.max]
-    points = np.array([math.nan if v is None else v for v in wanted])
-    found = [c for c in each(_PointStep(points)) if c is not None]
-    zero = np.zeros(len(points), np.int64)
-    left = [sum((c[0][side] for c in found), zero) for side in (0, 1)]
-    right = [sum((c[1][side] for c in found), zero) for side in (0, 1)]
+    medians = (ref.p50, cur.p50)
     at_median = tuple(
-        0 if wanted[side] is None else int(right[side][side] - left[side][side]) for side in (0, 1)
+        0 if medians[side] is None else int(right[side][side] - left[side][side]) for side in (0, 1)
     )
     below = above = 0
     if ref.min is not None and ref.max is not None:
@@ -841,19 +873,6 @@ def integrity_counts(each: EachPartition, t: Totals, done: Finished) -> SortedCo
         above = t.m - int(right[1][3]) - t.above[1]
     infinite = (t.below[0] + t.above[0], t.below[1] + t.above[1])
     return SortedCounts(infinite, (at_median[0], at_median[1]), below, above)
-
-
-@dataclass(frozen=True)
-class _PointStep:
-    points: FloatArray
-
-    def __call__(
-        self, values: FloatArray, from_cur: BoolArray, index: int
-    ) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
-        return (
-            edge_counts(values, from_cur, self.points, "left"),
-            edge_counts(values, from_cur, self.points, "right"),
-        )
 
 
 def _head_step(values: FloatArray, from_cur: BoolArray, index: int) -> Head:
@@ -876,11 +895,16 @@ class _EdgeStep:
     edges: FloatArray
     inner: FloatArray
     ts: FloatArray | None = None
+    #: :func:`integrity_points` (empty unless asked for)
+    points: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def __call__(
         self, values: FloatArray, from_cur: BoolArray, index: int
     ) -> tuple[
-        tuple[IntArray, IntArray], tuple[IntArray, IntArray], tuple[GMoments, GMoments] | None
+        tuple[IntArray, IntArray],
+        tuple[IntArray, IntArray],
+        tuple[GMoments, GMoments] | None,
+        tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
     ]:
         g = None
         if self.ts is not None:
@@ -890,6 +914,10 @@ class _EdgeStep:
             edge_counts(values, from_cur, self.edges, "right"),
             edge_counts(values, from_cur, self.inner, "left"),
             g,
+            (
+                edge_counts(values, from_cur, self.points, "left"),
+                edge_counts(values, from_cur, self.points, "right"),
+            ),
         )
 
 

@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from driftcli.engines.spark import SparkEngine, SparkSource
 from driftcli.outputs.json import to_dict
 from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame, need_spark
 from tests.test_conformance import comparable
+from tests.test_spark import mixed
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -100,32 +100,23 @@ def same_report(
 
 
 def kinds(n: int, seed: int, current: bool) -> pl.DataFrame:
-    """Every kind the partitions compare, with nulls, NaN, infinities, ties and ids."""
-    rng = np.random.default_rng(seed)
-    amount = rng.lognormal(3.0, 0.6 if current else 0.5, n)
-    amount[rng.random(n) < (0.08 if current else 0.02)] = np.nan
+    """test_spark's every kind (without its segment column), with infinities, repeating ids,
+    Float32, a constant and an all-null column, and dates written as text."""
+    rng = np.random.default_rng(seed + 100)
+    frame = mixed(n, seed, current).drop("region")
+    amount = frame["amount"].to_numpy().copy()
     amount[rng.random(n) < 0.01] = np.inf
-    channels = ["web", "mobile", "branch"] + (["kiosk"] if current else [])
-    start = datetime(2024, 3 if current else 1, 1)
-    ids = rng.permutation(n) + (n if current else 0)
+    ids = frame["id"].to_numpy().copy()
     if current:
         ids[:5] = ids[5:10]  # ids repeat in current
-    return pl.DataFrame(
-        {
-            "customer_id": ids,
-            "x": rng.normal(0.4 if current else 0.0, 1.0, n),
-            "count": rng.poisson(40.0, n),
-            "code": pl.Series(rng.integers(1, 6, n), dtype=pl.Int32),
-            "channel": rng.choice(channels, n),
-            "amount": pl.Series(amount).scatter(np.flatnonzero(rng.random(n) < 0.05), None),
-            "note": pl.Series([None if v < 0.3 else f"n{int(v * 5)}" for v in rng.random(n)]),
-            "flag": rng.random(n) < (0.4 if current else 0.3),
-            "small": pl.Series(rng.normal(0, 1, n), dtype=pl.Float32),
-            "same": np.full(n, 2.5),
-            "empty": pl.Series([None] * n, dtype=pl.Float64),
-            "day": [(start + timedelta(days=int(d))).date() for d in rng.integers(0, 28, n)],
-            "when": [f"2024-0{1 + int(current)}-{1 + d:02d}" for d in rng.integers(0, 28, n)],
-        }
+    month = 2 if current else 1
+    return frame.with_columns(
+        pl.Series("id", ids),
+        pl.Series("amount", amount).scatter(frame["amount"].is_null().arg_true(), None),
+        pl.Series("small", rng.normal(0, 1, n), dtype=pl.Float32),
+        pl.Series("same", np.full(n, 2.5)),
+        pl.Series("empty", [None] * n, dtype=pl.Float64),
+        pl.Series("when", [f"2024-0{month}-{1 + d:02d}" for d in rng.integers(0, 28, n)]),
     )
 
 
@@ -144,9 +135,9 @@ def test_every_kind_equals_the_local_report(
     got = same_report(ref, cur, partitions)
     columns = {c["column"]: c for c in got["columns"]}
     assert columns["x"]["status"] == "drift"
-    assert columns["customer_id"]["kind"] == "id" and columns["when"]["kind"] == "datetime"
+    assert columns["id"]["kind"] == "id" and columns["when"]["kind"] == "datetime"
     tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}
-    assert {("new_categories", "channel"), ("id_unique", "customer_id")} <= tripped
+    assert {("new_categories", "channel"), ("id_unique", "id")} <= tripped
 
 
 def test_a_broken_pipeline_and_duplicate_rows(
@@ -170,7 +161,7 @@ def test_segments_missing_small_and_tested(partitions: str, tmp_path: Path) -> N
     rng = np.random.default_rng(5)
 
     def side(n: int, seed: int, regions: list[str], shift: float) -> pl.DataFrame:
-        frame = kinds(n, seed, shift > 0).drop("customer_id", "when", "day")
+        frame = kinds(n, seed, shift > 0).drop("id", "when", "day", "ts")
         region = rng.choice(regions, n)
         region[:8] = "tiny"  # too small for min_segment_rows on both sides
         x = frame["x"].to_numpy() + np.where(region == "north", shift, 0.0)

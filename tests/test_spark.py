@@ -899,6 +899,12 @@ def test_a_worker_that_dies_during_a_pass_is_said_so_not_a_read_error(
         "unexpectedly, most often because it ran out of memory"
     )
     assert "spark.executor.pyspark.memory" in message and "DRIFT_SPARK_COMPUTE=driver" in message
+    assert "DRIFT_SPARK_COMPUTE=partitions" in message
+    died = pass_error(
+        "reference", "ref.parquet", RuntimeError("Python worker exited unexpectedly"), ["x"], True
+    )
+    assert str(died).startswith("the Python worker comparing column x in range partitions")
+    assert "cannot read" not in str(died)
     assert "cannot read" not in message
 
 

@@ -342,7 +342,7 @@ class PartitionedRuns:
         except InputError as exc:
             raise unsupported(f"column {name!r}: {exc}") from exc
         except Exception as exc:
-            raise pass_error(ref.role, ref.label, exc, (name,)) from exc
+            raise pass_error(ref.role, ref.label, exc, (name,), partitions=True) from exc
         r, c = done.reference, done.current
         prepared = PreparedColumn(
             Kind.NUMERIC,

@@ -76,12 +76,24 @@ def read_error(role: str, label: str, exc: BaseException) -> InputError:
 
 
 def pass_error(
-    role: str, label: str, exc: BaseException, columns: Sequence[str] = ()
+    role: str,
+    label: str,
+    exc: BaseException,
+    columns: Sequence[str] = (),
+    partitions: bool = False,
 ) -> InputError:
-    """The error of a pass's Spark job (of ``columns``): a worker that cannot import
-    driftcli or what it needs, a worker that died while comparing, or a read that failed
-    (named as a read of ``role``'s ``label``)."""
+    """The error of a pass's Spark job (of ``columns``; ``partitions``: a column compared in
+    range partitions): a worker that cannot import driftcli or what it needs, a worker that
+    died while comparing, or a read that failed (named as a read of ``role``'s ``label``)."""
     text = str(exc)
+    if "Python worker exited unexpectedly" in text and partitions:
+        return InputError(
+            f"the Python worker comparing column {', '.join(columns)} in range partitions on "
+            "Spark's executors exited unexpectedly, most often because it ran out of memory "
+            "(a task holds one range of the column's sorted values, about 4M of them); give "
+            "the executors' Python workers more memory (spark.executor.pyspark.memory, or "
+            "spark.executor.memoryOverhead on YARN and Kubernetes)"
+        )
     if "Python worker exited unexpectedly" in text:
         which = f" ({', '.join(columns)})" if columns else ""
         return InputError(
@@ -90,7 +102,8 @@ def pass_error(
             "the pass's columns of both sides and their sorted copies); give the executors' "
             "Python workers more memory (spark.executor.pyspark.memory, or "
             "spark.executor.memoryOverhead on YARN and Kubernetes), lower DRIFT_MEMORY_BUDGET "
-            "for fewer columns a pass, or set DRIFT_SPARK_COMPUTE=driver"
+            "for fewer columns a pass, set DRIFT_SPARK_COMPUTE=partitions (no task holds a "
+            "column), or DRIFT_SPARK_COMPUTE=driver"
         )
     if "ModuleNotFoundError" in text or "No module named" in text:
         missing = re.search(r"No module named '([^']+)'", text)

@@ -299,7 +299,7 @@ def contribution(
         energy=energy,
         rank_sum=rank_sum_twice(r, first, t, total),
         tie_term=float(np.sum(tf**3 - tf)),
-        anderson=_anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
+        anderson=anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
         cvm=(
             rank_deviations_four(r, first, t, ref0, total),
             rank_deviations_four(c, first, t, cur0, total),
@@ -308,20 +308,6 @@ def contribution(
         distinct=distinct,
         at=at,
     )
-
-
-def _anderson_sums(
-    first: IntArray,
-    ties: IntArray,
-    counts: tuple[IntArray, IntArray],
-    before: tuple[int, int],
-    sizes: tuple[int, int],
-) -> tuple[float, float]:
-    """:func:`anderson_sums` of a partition; a union of one value (a constant column) has a
-    zero denominator in its one run, and its NaN is never read (anderson needs two distinct
-    values), so NumPy's warning is kept out of the worker's log."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return anderson_sums(first, ties, counts, before, sizes)
 
 
 def edge_counts(

@@ -603,25 +603,16 @@ def column_checks(
     def repeats(name: str) -> pl.LazyFrame:
         return _counts_query(cur, name).filter(pl.col("n") > 1)
 
-    out = _checks(cfg, cols, stats, (ref.height, cur.height), repeats, cur)
-    on = cfg.severity_of
-    for sc in cols:
+    def parse_failures(sc: ColumnScope) -> list[IntegrityResult]:
         if (
             sc.configured_kind in (Kind.NUMERIC, Kind.DATETIME)
             and cur[sc.name].dtype == pl.String
-            and on("parse_failures", sc.name) is not Severity.OFF
+            and cfg.severity_of("parse_failures", sc.name) is not Severity.OFF
         ):
-            out.append(_parse_failures(cfg, sc, ref, cur))
-    return _in_column_order(out, cols)
+            return [_parse_failures(cfg, sc, ref, cur)]
+        return []
 
-
-def _in_column_order(
-    out: list[IntegrityResult], cols: Sequence[ColumnScope]
-) -> list[IntegrityResult]:
-    """``out`` with each column's results together, columns in ``cols``' order (a stable
-    sort: each column's checks keep their order)."""
-    order = {sc.name: i for i, sc in enumerate(cols)}
-    return sorted(out, key=lambda res: order.get(res.column or "", -1))
+    return _checks(cfg, cols, stats, (ref.height, cur.height), repeats, cur, parse_failures)
 
 
 def _checks(
@@ -631,10 +622,11 @@ def _checks(
     rows: tuple[int, int],
     repeats: Callable[[str], pl.LazyFrame],
     cur: pl.DataFrame | None,
+    parse_failures: Callable[[ColumnScope], list[IntegrityResult]] | None = None,
 ) -> list[IntegrityResult]:
-    """The column checks from their statistics: nulls, then each column's numeric,
-    category and id checks. ``repeats(name)``: a column's current values seen more than once,
-    as (value as text, n), for the id check's examples."""
+    """The column checks from their statistics: each column's nulls, numeric, category, id
+    and (with the values: ``parse_failures``) parse checks. ``repeats(name)``: a column's
+    current values seen more than once, as (value as text, n), for the id check's examples."""
     r_row, c_row = stats.ref, stats.cur
     out: list[IntegrityResult] = []
     nr, nc = rows
@@ -659,6 +651,8 @@ def _checks(
             )
             if res is not None:
                 out.append(res)
+        if parse_failures is not None:
+            out += parse_failures(sc)
     return out
 
 
@@ -714,7 +708,7 @@ def counted_column_checks(
             )
             categories[sc.name] = (ref, cur)
     stats = _ColumnStats(sides[0], sides[1], ranges, categories)
-    return _in_column_order(_checks(cfg, cols, stats, rows, repeats, None), cols)
+    return _checks(cfg, cols, stats, rows, repeats, None)
 
 
 def _nulls(cfg: IntegrityConfig, name: str, r: float, c: float) -> IntegrityResult:

@@ -88,15 +88,14 @@ def _time_range(
     df: pl.DataFrame,
     column: str | None,
     role: Literal["reference", "current"],
-    ends: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None,
-    side: int = 0,
+    ends: tuple[Any, Any] | None = None,
 ) -> TimeRange | None:
     """The first and last time of one side; a text time column parsed as the sections parse
     it (its smallest text is not its first time: ``01/02/2024`` sorts before ``31/01/2024``),
-    the sections' parse itself when it is their time column (the same rows); ``ends``: each
+    the sections' parse itself when it is their time column (the same rows); ``ends``: the
     side's first and last time, when the column was not read (_Data.time_ends)."""
     if column is not None and ends is not None:
-        lo, hi = ends[side]
+        lo, hi = ends
         return TimeRange(
             column,
             None if lo is None else str(json_value(lo)),
@@ -288,9 +287,8 @@ def _split(
     ref_schema, cur_schema = schemas
     tested = {p.name for p in plans if p.skip is None}
     # Segment, period and time columns: every pass needs them beside its own columns; and
-    # the columns not tested, which segments list (unless the engine holds no column:
-    # ``holds``, Engine.holds_columns).
-    # Without held columns the time range the report shows is read apart (Engine.extremes).
+    # the columns not tested, which segments list. An engine that holds no column (``holds``,
+    # Engine.holds_columns) reads those in passes and the time range apart (Engine.extremes).
     special = {*config.segment_by, config.auto_threshold.time_column}
     special |= {layout.time_column} if holds else set()
     shared = [c for c in layout.tested if c in special or (holds and c not in tested)]
@@ -758,18 +756,19 @@ def _report(
         computed.values(),
     )
     ref, cur = data.tested_reference, data.tested_current
+    ends = data.time_ends or (None, None)
     return Report(
         reference=SourceInfo(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(ctx, ref, data.time_column, "reference", data.time_ends, 0),
+            _time_range(ctx, ref, data.time_column, "reference", ends[0]),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(ctx, cur, data.time_column, "current", data.time_ends, 1),
+            _time_range(ctx, cur, data.time_column, "current", ends[1]),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

@@ -268,6 +268,27 @@ def _judged(
     )
 
 
+def untested_segment(
+    segment: dict[str, object], nr: int | None, nc: int | None, minimum: int
+) -> SegmentResult | None:
+    """A segment's result when it is not compared: no rows on a side (``nr`` or ``nc`` None),
+    or fewer than ``minimum`` rows (min_segment_rows) on one; None when it is compared."""
+    if nr is None or nc is None:
+        side = "reference" if nr is None else "current"
+        status = SegmentStatus.MISSING_REFERENCE if nr is None else SegmentStatus.MISSING_CURRENT
+        return SegmentResult(segment, status, nr or 0, nc or 0, f"no rows in {side}")
+    if nr < minimum or nc < minimum:
+        return SegmentResult(
+            segment,
+            SegmentStatus.TOO_SMALL,
+            nr,
+            nc,
+            f"{nr} reference and {nc} current rows; each side needs at least {minimum} "
+            "(min_segment_rows)",
+        )
+    return None
+
+
 def not_tested(plan: ColumnPlan, kind: Kind | None) -> ColumnResult:
     """The result of a column the plan skips (its kind not tested, or a dtype change)."""
     status = Status.ERROR if plan.dtype_error else Status.SKIPPED
@@ -478,25 +499,14 @@ class Analysis:
         for key in keys:
             segment = segment_of(by, key)
             ri, ci = ref_rows.get(key), cur_rows.get(key)
-            nr, nc = (ri.len() if ri is not None else 0), (ci.len() if ci is not None else 0)
-            if ri is None or ci is None:
-                side = "reference" if ri is None else "current"
-                status = (
-                    SegmentStatus.MISSING_REFERENCE if ri is None else SegmentStatus.MISSING_CURRENT
-                )
-                results.append(SegmentResult(segment, status, nr, nc, f"no rows in {side}"))
-            elif nr < minimum or nc < minimum:
-                results.append(
-                    SegmentResult(
-                        segment,
-                        SegmentStatus.TOO_SMALL,
-                        nr,
-                        nc,
-                        f"{nr} reference and {nc} current rows; each side needs at least "
-                        f"{minimum} (min_segment_rows)",
-                    )
-                )
+            untested = untested_segment(
+                segment, None if ri is None else ri.len(), None if ci is None else ci.len(), minimum
+            )
+            if untested is not None:
+                results.append(untested)
             else:
+                assert ri is not None and ci is not None
+                nr, nc = ri.len(), ci.len()
                 # One segment's rows at a time (a copy of every segment at once would double
                 # the data in memory), and of a large segment a few columns at a time.
                 cols = []

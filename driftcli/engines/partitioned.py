@@ -33,7 +33,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
-from driftcli.columns.analyse import Analysis, decide, not_tested, same_tests, uses_auto
+from driftcli.columns.analyse import (
+    Analysis,
+    decide,
+    not_tested,
+    same_tests,
+    untested_segment,
+    uses_auto,
+)
 from driftcli.columns.kinds import (
     DATETIME_SAMPLE,
     ID_MIN_ROWS,
@@ -236,20 +243,11 @@ class PartitionedRuns:
         for key in ordered_keys(rows[0], rows[1]):
             segment = segment_of(by, key)
             nr, nc = rows[0].get(key), rows[1].get(key)
-            if nr is None or nc is None:
-                side = "reference" if nr is None else "current"
-                status = (
-                    SegmentStatus.MISSING_REFERENCE if nr is None else SegmentStatus.MISSING_CURRENT
-                )
-                out.append(SegmentResult(segment, status, nr or 0, nc or 0, f"no rows in {side}"))
+            untested = untested_segment(segment, nr, nc, minimum)
+            if untested is not None:
+                out.append(untested)
                 continue
-            if nr < minimum or nc < minimum:
-                reason = (
-                    f"{nr} reference and {nc} current rows; each side needs at least "
-                    f"{minimum} (min_segment_rows)"
-                )
-                out.append(SegmentResult(segment, SegmentStatus.TOO_SMALL, nr, nc, reason))
-                continue
+            assert nr is not None and nc is not None
             where = functools.reduce(
                 lambda a, b: a & b,
                 [

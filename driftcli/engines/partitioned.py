@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from driftcli.columns.analyse import (
-    Analysis,
     decide,
     not_tested,
     same_tests,
@@ -55,7 +54,7 @@ from driftcli.columns.kinds import (
 )
 from driftcli.columns.plan import SKIP_REASONS, ColumnPlan
 from driftcli.engines.base import ROWS_COLUMN, PreparedColumn, rows_frame
-from driftcli.engines.memory import MemoryEngine, categorical_summary, category_bars
+from driftcli.engines.memory import categorical_summary, category_bars
 from driftcli.engines.passes import PassData, PassJob, PassOutcome
 from driftcli.engines.sorted_pass import compare_numeric, value_counts
 from driftcli.engines.spark_common import pass_error, spark_column
@@ -100,6 +99,9 @@ class SparkSide(Protocol):
 
     def _index(self) -> dict[int, int]: ...
 
+
+#: A side's rows per segment, by key (the local engine's keys: Python values, nulls None).
+SegmentRows = dict[tuple[Any, ...], int]
 
 #: Kinds whose columns get no test or summaries.
 _NOT_COMPARED = frozenset(SKIP_REASONS)
@@ -157,13 +159,19 @@ class PartitionedRuns:
         def duplicates() -> tuple[float, float] | None:
             return self._duplicates(everything)
 
+        by = first.config.segment_by
+        # Each segment's rows, counted once for every pass.
+        segments = tuple(self._segment_rows(src, by) for src in self.sides) if by else None
         for job in jobs:
-            yield self._pass(job, duplicates)
+            yield self._pass(job, duplicates, segments)
 
     # ----------------------------------------------------------------------- one pass
 
     def _pass(
-        self, job: PassJob, duplicates: Callable[[], tuple[float, float] | None]
+        self,
+        job: PassJob,
+        duplicates: Callable[[], tuple[float, float] | None],
+        segment_rows: tuple[SegmentRows, ...] | None,
     ) -> PassOutcome:
         kinds = dict(job.kinds)
         counted: dict[str, CountedColumn] = {}
@@ -171,7 +179,9 @@ class PartitionedRuns:
             src.rows()
         results = self._compared(job.mine, kinds, job, counted)
         kinds.update({c.column: c.kind for c in results})
-        segments = self._segments(job, kinds, results) if job.config.segment_by else None
+        segments = None
+        if segment_rows is not None:
+            segments = self._segments(job, kinds, results, segment_rows)
         mine = {p.name for p in job.mine}
         listed = [
             not_tested(p, kinds[p.name])
@@ -180,7 +190,7 @@ class PartitionedRuns:
         ]
         both = set(self.sides[0].schema()) & set(self.sides[1].schema())
         # As a local pass: its chunk's columns, and in the first pass the held ones.
-        held = {*job.shared, *job.base[0], *job.base[1]} if job.first else set()
+        held = {*job.base[0], *job.base[1]} if job.first else set()
         ours = {*job.chunk, *held}
         owned = [c for c in [*results, *listed] if c.column in ours and c.column in both]
         accumulators = dict(job.accumulators)
@@ -188,15 +198,13 @@ class PartitionedRuns:
             self._refuse_parsing(job, owned)
             counted = self._counted(owned, counted)
             rows = (self.sides[0].rows(), self.sides[1].rows())
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                analysis = Analysis(job.config, MemoryEngine(), pool, job.roles, job.reference_rows)
-                seen = PassData(
-                    rows_frame(rows[0]), rows_frame(rows[1]), owned, job.first, kinds,
-                    analysis, counted=counted, repeats=self._repeats,
-                    duplicates=duplicates if job.first else None,
-                )  # fmt: skip
-                for acc in accumulators.values():
-                    acc.add(seen)
+            seen = PassData(
+                rows_frame(rows[0]), rows_frame(rows[1]), owned, job.first, kinds, None,
+                counted=counted, repeats=self._repeats,
+                duplicates=duplicates if job.first else None,
+            )  # fmt: skip
+            for acc in accumulators.values():
+                acc.add(seen)
         return PassOutcome(results, segments, accumulators)
 
     def _compared(
@@ -227,7 +235,11 @@ class PartitionedRuns:
     # ------------------------------------------------------------------------ segments
 
     def _segments(
-        self, job: PassJob, kinds: Mapping[str, Kind | None], overall: Sequence[ColumnResult]
+        self,
+        job: PassJob,
+        kinds: Mapping[str, Kind | None],
+        overall: Sequence[ColumnResult],
+        rows: Sequence[SegmentRows],
     ) -> list[SegmentResult]:
         """Each combination of the ``segment_by`` values compared on its own, with the test
         each column got on the whole data, as :meth:`Analysis.segments` compares them: here
@@ -236,7 +248,6 @@ class PartitionedRuns:
 
         config = job.config
         by = list(config.segment_by)
-        rows = [self._segment_rows(src, by) for src in self.sides]
         plans = same_tests([p for p in job.mine if p.name not in by], overall)
         minimum = config.min_segment_rows
         out: list[SegmentResult] = []
@@ -265,7 +276,7 @@ class PartitionedRuns:
             )
         return out
 
-    def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> dict[tuple[Any, ...], int]:
+    def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> SegmentRows:
         """Each segment's rows on one side: Spark's count per combination of values, keys as
         the local engine's (Python values, nulls as None)."""
         got = src.frame.groupBy(*[spark_column(c).alias(f"k{i}") for i, c in enumerate(by)])

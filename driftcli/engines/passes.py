@@ -48,7 +48,8 @@ class PassData:
     columns: Sequence[ColumnResult]
     first: bool
     kinds: Mapping[str, Kind | None]
-    analysis: Analysis
+    #: The run's analysis (None for a pass compared where its columns lie: ``counted``).
+    analysis: Analysis | None
     #: The pass's sorted reference columns from its whole-data comparison, when the job
     #: keeps them (:attr:`PassJob.keep_sorted`): ``sorted_values(reference[name])``.
     sorted_reference: Mapping[str, FloatArray] = field(default_factory=dict)

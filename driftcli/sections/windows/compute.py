@@ -200,6 +200,8 @@ class WindowPasses:
         if spec is None or not plans:
             return
         names = [p.name for p in plans]
+        analysis = data.analysis
+        assert analysis is not None, "a pass with the values has the run's analysis"
         cur = data.current
         if time_column is not None and time_column in cur.columns:
             cur = cur.select(list(dict.fromkeys([*names, time_column])))
@@ -208,13 +210,13 @@ class WindowPasses:
                     cur.select(time_column),
                     time_column,
                     "current",
-                    data.analysis.config.date_order,  # as the run resolved it
+                    analysis.config.date_order,  # as the run resolved it
                 ).get_column(time_column)
             cur = cur.with_columns(self._times)
         else:
             cur = cur.select(names)
         ref = data.reference.select(names)
-        self.test(plans, ref, cur, data.kinds, data.analysis, data.sorted_reference)
+        self.test(plans, ref, cur, data.kinds, analysis, data.sorted_reference)
 
     def test(
         self,

@@ -41,6 +41,15 @@ def make_frame(n: int, seed: int, shift: float = 0.0, mobile: float = 0.2) -> pl
     )
 
 
+def broken_pair(ref_rows: int, cur_rows: int, nulls: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A broken pipeline: current's x has a burst of ``nulls`` NaN and y is renamed y_v2."""
+    ref = make_frame(ref_rows, 20)
+    cur = make_frame(cur_rows, 21)
+    x = cur["x"].to_numpy().copy()
+    x[:nulls] = np.nan  # a burst of nulls
+    return ref, cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x))
+
+
 @pytest.fixture(scope="session")
 def sample_report() -> Report:
     """The README's sample run (segments by region), shared by the HTML and browser tests."""

@@ -44,7 +44,7 @@ from driftcli.engines.spark_common import pass_error, read_error
 from driftcli.engines.stream import width
 from driftcli.outputs.json import to_dict
 from driftcli.sections.integrity.result import IntegrityReport
-from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame, need_spark
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, broken_pair, make_frame, need_spark
 from tests.test_conformance import comparable
 
 if TYPE_CHECKING:
@@ -229,11 +229,7 @@ def test_a_model_with_target_prediction_and_score(spark: SparkSession, tmp_path:
 def test_a_broken_pipeline_trips_the_same_integrity_checks(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    ref = make_frame(1000, 20)
-    cur = make_frame(800, 21)
-    x = cur["x"].to_numpy().copy()
-    x[:300] = np.nan  # a burst of nulls
-    cur = cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x))
+    ref, cur = broken_pair(1000, 800, 300)
     paths = write_pair(tmp_path, ref, cur, "parquet")
     got = same_report(*paths, DriftConfig(segment_by=("region",)))
     tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}

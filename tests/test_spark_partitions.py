@@ -29,7 +29,7 @@ from driftcli.config import load_config
 from driftcli.engines.registry import register_engine, unregister_engine
 from driftcli.engines.spark import SparkEngine, SparkSource
 from driftcli.outputs.json import to_dict
-from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, make_frame, need_spark
+from tests.conftest import ROOT, SAMPLE_CUR, SAMPLE_REF, broken_pair, make_frame, need_spark
 from tests.test_conformance import comparable
 from tests.test_spark import mixed
 
@@ -143,11 +143,7 @@ def test_every_kind_equals_the_local_report(
 def test_a_broken_pipeline_and_duplicate_rows(
     partitions: str, no_column_reads: None, tmp_path: Path
 ) -> None:
-    ref = make_frame(3000, 20)
-    cur = make_frame(2500, 21)
-    x = cur["x"].to_numpy().copy()
-    x[:900] = np.nan  # a burst of nulls
-    cur = cur.rename({"y": "y_v2"}).with_columns(pl.Series("x", x))
+    ref, cur = broken_pair(3000, 2500, 900)
     cur = pl.concat([cur, cur.head(400)])  # duplicate rows
     got = same_report(*write(tmp_path, ref, cur), partitions)
     tripped = {(f["check"], f["column"]) for f in got["integrity"]["findings"]}

@@ -189,6 +189,14 @@ def test_the_integrity_counts_equal_the_local_engine(cuts: list[int]) -> None:
     want = _sorted_counts(sample, got.reference, got.current)
     assert got.counts == want
     assert want is not None and want.below > 0 and want.above > 0 and min(want.at_median) > 50
+    # Counted again with NumPy alone: np.median of the finite values, and plain comparisons.
+    rf, cf = ref[np.isfinite(ref)], cur[np.isfinite(cur)]
+    assert want.infinite == (int(np.isinf(ref).sum()), int(np.isinf(cur).sum())) == (25, 7)
+    assert want.at_median == (
+        int((rf == np.median(rf)).sum()),
+        int((cf == np.median(cf)).sum()),
+    )
+    assert (want.below, want.above) == (int((cf < rf.min()).sum()), int((cf > rf.max()).sum()))
     assert got.constant is None
     constant = np.full(11_000, 2.5)
     _, each = in_chunks(constant, constant[:10_500], [5000])

@@ -8,9 +8,11 @@ statistics and the KS distance exactly, sums of floats to 1e-12 relative.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -25,12 +27,16 @@ from driftcli.stats.partials import (
     NOT_FROM_PARTITIONS,
     SMALL_SIDE,
     Finished,
+    Group,
     Head,
+    Step,
+    group_results,
     in_chunks,
     numpy_quantile,
     places,
     run_tests,
     sorted_pass,
+    sorted_passes,
 )
 from driftcli.stats.registry import StatTest, TestOutcome
 from driftcli.stats.samples import (
@@ -141,6 +147,64 @@ def test_every_statistic_equals_the_local_engine(case: str, layout: str) -> None
         "ragged": [0, 0, 5, 6, 6, 1000, 1001, total // 2, total - 1, total, total],
     }[layout]
     assert_same(ref, cur, partitioned(ref, cur, cuts))
+
+
+def test_groups_of_one_sort_equal_their_own_comparisons() -> None:
+    """The whole data, segments and windows compared from one sorted union (sorted_passes:
+    each group's rows of every partition, steps in lockstep) each equal the local engine on
+    that group's own values; a small group is gathered and tested exactly."""
+    rng = np.random.default_rng(21)
+    ref, cur = rng.normal(0, 1, 16_000), rng.normal(0.2, 1.1, 14_000)
+    ref[rng.random(len(ref)) < 0.02] = np.nan
+    ref_segment, cur_segment = (
+        rng.choice([-1, 0, 1, 2], n, p=[0.05, 0.8, 0.1, 0.05]) for n in (len(ref), len(cur))
+    )
+    cur_window = rng.integers(-1, 4, len(cur))
+    cur_window[cur_window == 3] = np.where(rng.random(int((cur_window == 3).sum())) < 0.1, 3, 0)
+    groups = [Group(), Group(segment=0), Group(segment=2), Group(window=1), Group(window=3)]
+    values = np.concatenate([ref, cur])
+    from_cur = np.concatenate([np.zeros(len(ref), np.bool_), np.ones(len(cur), np.bool_)])
+    segment = np.concatenate([ref_segment, cur_segment])
+    window = np.concatenate([np.full(len(ref), -1), cur_window])
+    keep = ~np.isnan(values)
+    order = np.argsort(values[keep], kind="stable")
+    arrays = [a[keep][order] for a in (values, from_cur, segment, window)]
+    bounds = [0, 0, 3000, 3001, 9000, 20_000, len(arrays[0])]
+    chunks = [tuple(a[lo:hi] for a in arrays) for lo, hi in itertools.pairwise(bounds)]
+
+    def each(steps: Mapping[int, Step]) -> dict[int, list[Any]]:
+        found = [
+            group_results(steps, groups, v, c, s, w, i) for i, (v, c, s, w) in enumerate(chunks)
+        ]
+        return {k: [f[k] for f in found] for k in steps}
+
+    def sides(group: Group) -> Pair:
+        ref_keep = (
+            np.ones(len(ref), np.bool_) if group.segment is None else ref_segment == group.segment
+        )
+        cur_keep = np.ones(len(cur), np.bool_)
+        if group.segment is not None:
+            cur_keep &= cur_segment == group.segment
+        if group.window is not None:
+            cur_keep &= cur_window == group.window
+        return ref[ref_keep], cur[cur_keep]
+
+    pairs = [sides(g) for g in groups]
+    gathered = [max(len(r), len(c)) <= SMALL_SIDE for r, c in pairs]
+    assert gathered == [False, False, True, False, False]  # segment 2 is small
+
+    def gather(ks: Sequence[int]) -> dict[int, Pair]:
+        return {
+            k: (np.sort(r[~np.isnan(r)]), np.sort(c[~np.isnan(c)]))
+            for k, (r, c) in ((k, pairs[k]) for k in ks)
+        }
+
+    counts = [
+        ((len(r), int(np.isnan(r).sum())), (len(c), int(np.isnan(c).sum()))) for r, c in pairs
+    ]
+    got = sorted_passes(each, counts, gather)
+    for (r, c), done in zip(pairs, got, strict=True):
+        assert_same(r, c, done)
 
 
 def test_a_run_of_equal_values_across_several_chunks() -> None:

@@ -21,17 +21,26 @@ inside functions.
 
 from __future__ import annotations
 
+import functools
 import math
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from driftcli.engines.spark_common import spark_column
 from driftcli.errors import InputError
-from driftcli.stats.partials import BoolArray, Finished, run_tests, sorted_pass
-from driftcli.stats.samples import FloatArray
+from driftcli.stats.partials import (
+    BoolArray,
+    Finished,
+    Group,
+    Step,
+    group_results,
+    run_tests,
+    sorted_passes,
+)
+from driftcli.stats.samples import FloatArray, IntArray
 
 if TYPE_CHECKING:
     import polars as pl
@@ -43,6 +52,12 @@ if TYPE_CHECKING:
 VALUES_PER_PARTITION = 4_000_000
 
 
+#: The tag columns a side's frame may carry for :func:`compare_numeric_groups`: each row's
+#: segment and (the current's) window, as Int32 numbers, -1 for none.
+SEGMENT_TAG = "__drift_segment"
+WINDOW_TAG = "__drift_window"
+
+
 def compare_numeric(
     reference: SparkFrame,
     current: SparkFrame,
@@ -51,15 +66,39 @@ def compare_numeric(
     partitions: int | None = None,
     bins: int = 10,
     integrity: bool = False,
+    tests: Collection[str] | None = None,
 ) -> Finished:
     """Every rank and ECDF test, the summaries and the histogram of a numeric ``column`` of
     two Spark DataFrames, computed in partitions (see the module's text); with ``integrity``
-    also the counts the integrity checks read (:attr:`Finished.counts`).
+    also the counts the integrity checks read (:attr:`Finished.counts`); with ``tests`` (their
+    names) only those tests.
 
     ``partitions``: how many ranges of values (default: one per
     :data:`VALUES_PER_PARTITION` values, at least Spark's default parallelism); Spark makes
     fewer when the column has fewer distinct values. Raises :class:`InputError` naming the
     column when a side lacks it or it is not numeric."""
+    return compare_numeric_groups(
+        reference, current, column, [Group()], partitions=partitions, bins=bins,
+        integrity=[integrity], tests=tests,
+    )[0]  # fmt: skip
+
+
+def compare_numeric_groups(
+    reference: SparkFrame,
+    current: SparkFrame,
+    column: str,
+    groups: Sequence[Group],
+    *,
+    partitions: int | None = None,
+    bins: int = 10,
+    integrity: Sequence[bool] | None = None,
+    tests: Collection[str] | None = None,
+) -> list[Finished]:
+    """:func:`compare_numeric` of each of ``groups`` (the whole data, segments, windows: the
+    rows their tags select, :data:`SEGMENT_TAG` and :data:`WINDOW_TAG` columns of the
+    frames), all from one sort of the column: every step of every group runs in one Spark
+    job (:func:`~driftcli.stats.partials.sorted_passes`). ``integrity[k]``: group ``k``
+    also counts what the integrity checks read."""
     from pyspark.sql import functions as sf
     from pyspark.storagelevel import StorageLevel
 
@@ -72,19 +111,49 @@ def compare_numeric(
             )
     value = spark_column(column).cast("double")  # a name with dots or spaces is one column
     valid = value.isNotNull() & ~sf.isnan(value)
-    counts: list[tuple[int, int]] = []
-    for frame in (reference, current):
-        row = frame.select(sf.count(sf.lit(1)), sf.count(sf.when(valid, 1))).first()
-        assert row is not None
-        counts.append((int(row[0]), int(row[0]) - int(row[1])))
-    values = sum(rows - nulls for rows, nulls in counts)
+    tags = [
+        (frame, [_tag(frame, SEGMENT_TAG), _tag(frame, WINDOW_TAG)])
+        for frame in (reference, current)
+    ]
+    # Each side's rows and valid values per combination of tags: a group's counts are sums.
+    cells: list[list[tuple[int, int, int, int]]] = []
+    for frame, (segment, window) in tags:
+        rows = (
+            frame.groupBy(segment.alias("s"), window.alias("w"))
+            .agg(sf.count(sf.lit(1)).alias("n"), sf.count(sf.when(valid, 1)).alias("v"))
+            .collect()
+        )
+        cells.append([(int(r["s"]), int(r["w"]), int(r["n"]), int(r["v"])) for r in rows])
+
+    def side_counts(group: Group, side: int) -> tuple[int, int]:
+        found = [
+            (n, v)
+            for s, w, n, v in cells[side]
+            if (group.segment is None or s == group.segment)
+            and (side == 0 or group.window is None or w == group.window)
+        ]
+        rows, values = sum(n for n, _ in found), sum(v for _, v in found)
+        return rows, rows - values
+
+    counts = [(side_counts(g, 0), side_counts(g, 1)) for g in groups]
+    values = sum(valid for side in cells for *_, valid in side)  # the union's values
     spark = reference.sparkSession
     if partitions is None:
         parallel = spark.sparkContext.defaultParallelism
         partitions = max(parallel, math.ceil(values / VALUES_PER_PARTITION))
     both = (
-        reference.select(value.alias("v"), sf.lit(False).alias("c"))
-        .unionByName(current.select(value.alias("v"), sf.lit(True).alias("c")))
+        reference.select(
+            value.alias("v"),
+            sf.lit(False).alias("c"),
+            *(t.alias(n) for t, n in zip(tags[0][1], "sw", strict=True)),
+        )
+        .unionByName(
+            current.select(
+                value.alias("v"),
+                sf.lit(True).alias("c"),
+                *(t.alias(n) for t, n in zip(tags[1][1], "sw", strict=True)),
+            )
+        )
         .where(sf.col("v").isNotNull() & ~sf.isnan("v"))
     )
     ranged = (
@@ -94,21 +163,51 @@ def compare_numeric(
     )
     try:
 
-        def each(step: Callable[[FloatArray, BoolArray, int], Any]) -> list[Any]:
-            rows = ranged.mapInArrow(_Task(step), "i int, r binary").collect()
+        def each(steps: Mapping[int, Step]) -> dict[int, list[Any]]:
+            task = _Task(steps, groups)
+            rows = ranged.mapInArrow(task, "i int, r binary").collect()
             found = {int(row["i"]): pickle.loads(row["r"]) for row in rows}
-            return [found.get(i) for i in range(max(found, default=-1) + 1)]
+            last = max(found, default=-1) + 1
+            return {k: [found[i][k] if i in found else None for i in range(last)] for k in steps}
 
-        def gather() -> tuple[FloatArray, FloatArray]:
-            sides = []
-            for flag in (False, True):
-                table = ranged.where(sf.col("c") == flag).select("v").toArrow()
-                sides.append(np.sort(table.column(0).to_numpy()))
-            return sides[0], sides[1]
+        def gather(ks: Sequence[int]) -> dict[int, tuple[FloatArray, FloatArray]]:
+            # The rows of every small group in one job (each group's sides are at most
+            # SMALL_SIDE values), split by group on the driver.
+            wanted = [groups[k] for k in ks]
+            if any(g.segment is None and g.window is None for g in wanted):
+                chosen = sf.lit(True)
+            else:
+                chosen = functools.reduce(lambda a, b: a | b, [_chosen(g) for g in wanted])
+            table = ranged.where(chosen).select("v", "c", "s", "w").toArrow()
+            v, c, seg, win = (table.column(i).to_numpy(zero_copy_only=False) for i in range(4))
+            out = {}
+            for k, group in zip(ks, wanted, strict=True):
+                keep = group.mask(c, seg, win)
+                out[k] = (np.sort(v[keep & ~c]), np.sort(v[keep & c]))
+            return out
 
-        return sorted_pass(each, (counts[0], counts[1]), gather, bins, integrity)
+        return sorted_passes(each, counts, gather, bins, integrity, tests)
     finally:
         ranged.unpersist()
+
+
+def _chosen(group: Group) -> Any:
+    """Spark's condition for the rows of a group of the sorted union (Group.mask)."""
+    from pyspark.sql import functions as sf
+
+    chosen = sf.lit(True)
+    if group.segment is not None:
+        chosen = chosen & (sf.col("s") == group.segment)
+    if group.window is not None:
+        chosen = chosen & (~sf.col("c") | (sf.col("w") == group.window))
+    return chosen
+
+
+def _tag(frame: SparkFrame, name: str) -> Any:
+    """A frame's tag column, or -1 for every row when it has none."""
+    from pyspark.sql import functions as sf
+
+    return sf.col(name).cast("int") if name in frame.columns else sf.lit(-1).cast("int")
 
 
 _NUMERIC_TYPES = frozenset({"byte", "short", "integer", "long", "float", "double", "decimal"})
@@ -174,6 +273,14 @@ def value_counts(role: str, frame: SparkFrame, column: str) -> tuple[pl.DataFram
     """Spark's count of each non-null value of ``column`` (a ``value`` and an Int64 ``n``
     column, one row a value, brought to the driver), the rows and the nulls (a float
     column's NaN counted as null, as the local engine counts them)."""
+    return counts_of(tagged_value_counts(role, frame, column), Group(), current=False)
+
+
+def tagged_value_counts(role: str, frame: SparkFrame, column: str) -> pl.DataFrame:
+    """Spark's count of each value of ``column`` (null for nulls and a float column's NaN)
+    per combination of the frame's tags (:data:`SEGMENT_TAG`, :data:`WINDOW_TAG`; -1 where it
+    has none): columns ``s``, ``w``, ``value`` and an Int64 ``n``, one row each, brought to
+    the driver; :func:`counts_of` takes a group's counts from them."""
     import polars as pl
     from pyspark.sql import functions as sf
 
@@ -186,9 +293,26 @@ def value_counts(role: str, frame: SparkFrame, column: str) -> tuple[pl.DataFram
     value = spark_column(column)
     if spark_type in ("float", "double"):
         value = sf.when(~sf.isnan(value), value)
-    got = pl.from_arrow(frame.select(value.alias("value")).groupBy("value").count().toArrow())
+    keys = [_tag(frame, SEGMENT_TAG).alias("s"), _tag(frame, WINDOW_TAG).alias("w")]
+    got = pl.from_arrow(
+        frame.select(*keys, value.alias("value")).groupBy("s", "w", "value").count().toArrow()
+    )
     assert isinstance(got, pl.DataFrame)
-    got = got.rename({"count": "n"}).with_columns(pl.col("n").cast(pl.Int64))
+    return got.rename({"count": "n"}).with_columns(pl.col("n").cast(pl.Int64))
+
+
+def counts_of(table: pl.DataFrame, group: Group, *, current: bool) -> tuple[pl.DataFrame, int, int]:
+    """One group's counts per value of a side (``current``: the current's, whose rows a
+    window selects) from :func:`tagged_value_counts`: its non-null values and their ``n``,
+    in the order of first appearance, its rows and its nulls."""
+    import polars as pl
+
+    chosen = table
+    if group.segment is not None:
+        chosen = chosen.filter(pl.col("s") == group.segment)
+    if current and group.window is not None:
+        chosen = chosen.filter(pl.col("w") == group.window)
+    got = chosen.group_by("value", maintain_order=True).agg(pl.col("n").sum())
     rows = int(got["n"].sum())
     nulls = int(got.filter(pl.col("value").is_null())["n"].sum())
     return got.filter(pl.col("value").is_not_null()), rows, nulls
@@ -202,28 +326,40 @@ def _spark_type(role: str, frame: SparkFrame, column: str) -> str:
 
 
 class _Task:
-    """One step on one partition, in an executor's Python worker: the partition's values as
-    NumPy arrays, the step's result pickled in one row (``i``: the partition)."""
+    """The steps of a job on one partition, in an executor's Python worker: the partition's
+    values, sides and tags as NumPy arrays, each group's step on its rows
+    (:func:`~driftcli.stats.partials.group_results`), pickled in one row (``i``: the
+    partition)."""
 
-    def __init__(self, step: Callable[[FloatArray, BoolArray, int], Any]) -> None:
-        self.step = step
+    def __init__(self, steps: Mapping[int, Step], groups: Sequence[Group]) -> None:
+        self.steps = dict(steps)
+        self.groups = list(groups)
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
         from pyspark import TaskContext
 
-        values: list[FloatArray] = []
-        sides: list[BoolArray] = []
+        columns: list[list[Any]] = [[], [], [], []]
         for batch in batches:
-            values.append(batch.column(0).to_numpy(zero_copy_only=False))
-            sides.append(batch.column(1).to_numpy(zero_copy_only=False))
-        v = np.concatenate(values) if values else np.zeros(0)
-        c = np.concatenate(sides) if sides else np.zeros(0, np.bool_)
+            for k in range(4):
+                columns[k].append(batch.column(k).to_numpy(zero_copy_only=False))
+
+        def joined(k: int, dtype: type[np.generic]) -> Any:
+            return (
+                np.concatenate(columns[k]).astype(dtype, copy=False)
+                if columns[k]
+                else np.zeros(0, dtype)
+            )
+
+        v: FloatArray = joined(0, np.float64)
+        c: BoolArray = joined(1, np.bool_)
+        s: IntArray = joined(2, np.int64)
+        w: IntArray = joined(3, np.int64)
         if len(v) > 1 and bool((v[1:] < v[:-1]).any()):
             raise RuntimeError("a partition of the sorted pass is not sorted")
         context = TaskContext.get()
         index = context.partitionId() if context is not None else 0
-        out = pickle.dumps(self.step(v, c, index))
+        out = pickle.dumps(group_results(self.steps, self.groups, v, c, s, w, index))
         yield pa.RecordBatch.from_arrays(
             [pa.array([index], pa.int32()), pa.array([out], pa.binary())], names=["i", "r"]
         )

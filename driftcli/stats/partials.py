@@ -36,7 +36,7 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -545,10 +545,11 @@ def finish(
     edges: FloatArray,
     plot_edges: FloatArray | None,
     epps: tuple[GMoments, GMoments] | str | None = None,
+    tests: Collection[str] | None = None,
 ) -> Finished:
     """Every statistic from the merged steps: ``bins`` each side's counts in the decile bins
     (from step 3's cumulative counts), ``plot`` the histogram's, ``counts`` each side's
-    (rows, nulls) including NaN."""
+    (rows, nulls) including NaN. ``tests``: the names of the tests to run (None: all)."""
     n, m = t.n, t.m
     at: dict[tuple[int, int], float] = {}
     for p in parts:
@@ -669,6 +670,8 @@ def finish(
     # counts: run on them as categories, they are the local tests to the bit.
     binned = CategoricalSample(interval_labels(edges), bins[0], bins[1])
     for test in numeric_tests():
+        if tests is not None and test.name not in tests:
+            continue
         if test.name in finishers:
             attempt(test.name, finishers[test.name])
         elif Kind.CATEGORICAL in test.kinds:
@@ -725,9 +728,55 @@ def check_scale(t: Totals, at: dict[tuple[int, int], float]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Group:
+    """The rows of a sorted union that one comparison of :func:`sorted_passes` reads, by the
+    tags each value carries (its segment, and a current value's window; -1: none): the
+    reference's and the current's values of ``segment``, of the current's only those in
+    ``window``. None: every value (the whole data is ``Group()``)."""
+
+    segment: int | None = None
+    window: int | None = None
+
+    def mask(self, from_cur: BoolArray, segment: IntArray, window: IntArray) -> BoolArray:
+        """Which of a partition's values (their side and tags) this comparison reads."""
+        keep = np.ones(len(from_cur), np.bool_)
+        if self.segment is not None:
+            keep &= segment == self.segment
+        if self.window is not None:
+            keep &= ~from_cur | (window == self.window)
+        return keep
+
+
+#: One step of the sorted pass on one partition: ``step(values, from_cur, index)``.
+Step = Callable[[FloatArray, BoolArray, int], Any]
+
+
+def group_results(
+    steps: Mapping[int, Step],
+    groups: Sequence[Group],
+    values: FloatArray,
+    from_cur: BoolArray,
+    segment: IntArray,
+    window: IntArray,
+    index: int,
+) -> dict[int, Any]:
+    """Each comparison's step on its rows of one partition (values, sides and tags):
+    what :data:`EachGroup` runs on every partition."""
+    out: dict[int, Any] = {}
+    for k, step in steps.items():
+        group = groups[k]
+        if group.segment is None and group.window is None:
+            out[k] = step(values, from_cur, index)
+        else:
+            keep = group.mask(from_cur, segment, window)
+            out[k] = step(values[keep], from_cur[keep], index)
+    return out
+
+
 #: Runs a step on every partition: given ``step(values, from_cur, index)``, the results in
 #: partition order (``None`` for a partition that sent none, as an empty one may not).
-EachPartition = Callable[[Callable[[FloatArray, BoolArray, int], Any]], list[Any]]
+EachPartition = Callable[[Step], list[Any]]
 
 
 def sorted_pass(
@@ -736,18 +785,81 @@ def sorted_pass(
     gather: Callable[[], tuple[FloatArray, FloatArray]],
     bins: int = 10,
     integrity: bool = False,
+    tests: Collection[str] | None = None,
 ) -> Finished:
     """Compare a numeric column from the partitions of its sorted union, in three steps over
     ``each`` (see the module's text). ``counts``: each side's (rows, nulls and NaN);
     ``gather()`` returns both sides sorted, called only when neither side has more than
     ``SMALL_SIDE`` values, whose exact p-values need every value. ``integrity``: also count
-    what the integrity checks read (:attr:`Finished.counts`), in step 3."""
-    heads = [h if h is not None else Head(0, 0) for h in each(_head_step)]
+    what the integrity checks read (:attr:`Finished.counts`), in step 3. ``tests``: the names
+    of the tests to run (None: every registered one)."""
+    return sorted_passes(
+        lambda steps: {k: each(step) for k, step in steps.items()},
+        [counts],
+        lambda ks: {k: gather() for k in ks},
+        bins,
+        [integrity],
+        tests,
+    )[0]
+
+
+#: Runs several comparisons' steps at once: given each comparison's step by its number, each
+#: one's results in partition order (:data:`EachPartition` of that comparison's rows).
+EachGroup = Callable[
+    [Mapping[int, Callable[[FloatArray, BoolArray, int], Any]]], Mapping[int, list[Any]]
+]
+
+
+def sorted_passes(
+    each: EachGroup,
+    counts: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    gather: Callable[[Sequence[int]], Mapping[int, tuple[FloatArray, FloatArray]]],
+    bins: int = 10,
+    integrity: Sequence[bool] | None = None,
+    tests: Collection[str] | None = None,
+) -> list[Finished]:
+    """:func:`sorted_pass` of several comparisons that share the partitions of one sorted
+    union (the whole data, each segment, each window: ``counts[k]`` is comparison ``k``'s), in
+    lockstep: each step of every comparison still going runs in one call of ``each``, so
+    three jobs serve them all. ``gather(ks)``: the sides of each comparison of ``ks``, sorted
+    (all that ask at once: one job)."""
+    flags = list(integrity) if integrity is not None else [False] * len(counts)
+    runs = [_steps(c, bins, f, tests) for c, f in zip(counts, flags, strict=True)]
+    wanted: dict[int, Any] = {k: next(run) for k, run in enumerate(runs)}
+    done: dict[int, Finished] = {}
+    while wanted:
+        steps = {k: w for k, w in wanted.items() if w is not _GATHER}
+        got: dict[int, Any] = dict(each(steps)) if steps else {}
+        small = [k for k, w in wanted.items() if w is _GATHER]
+        if small:
+            got |= gather(small)
+        wanted = {}
+        for k in sorted(got):
+            try:
+                wanted[k] = runs[k].send(got[k])
+            except StopIteration as stop:
+                done[k] = stop.value
+    return [done[k] for k in range(len(runs))]
+
+
+#: What a comparison's steps ask for instead of a step: both its sides, sorted.
+_GATHER = object()
+
+
+def _steps(
+    counts: tuple[tuple[int, int], tuple[int, int]],
+    bins: int,
+    integrity: bool,
+    tests: Collection[str] | None,
+) -> Generator[Any, Any, Finished]:
+    """One comparison of :func:`sorted_passes`: yields each step (or :data:`_GATHER`) and is
+    sent its results."""
+    heads = [h if h is not None else Head(0, 0) for h in (yield _head_step)]
     t = Totals.of(heads)
     spots = places(heads)
     ranks = rank_requests(t, bins)
     parts = [
-        p if p is not None else Part() for p in each(_ContributionStep(spots, t.n, t.m, ranks))
+        p if p is not None else Part() for p in (yield _ContributionStep(spots, t.n, t.m, ranks))
     ]
     at: dict[tuple[int, int], float] = {}
     for p in parts:
@@ -757,7 +869,7 @@ def sorted_pass(
     plot = histogram_edges(t, at)
     inner = plot[1:-1] if plot is not None else np.zeros(0)
     ts: FloatArray | str | None = None
-    if _epps_applies(t):
+    if _epps_applies(t) and (tests is None or "epps_singleton" in tests):
         try:
             q1, q3 = (numpy_quantile(at, 2, t.n + t.m, q) for q in EPPS_QUARTILES)
             ts = epps_singleton_ts(q1, q3)
@@ -765,7 +877,7 @@ def sorted_pass(
             ts = str(exc)
     points = integrity_points(t, at) if integrity else np.zeros(0)
     step = _EdgeStep(edges, inner, ts if isinstance(ts, np.ndarray) else None, points)
-    found = [c for c in each(step) if c is not None]
+    found = [c for c in (yield step) if c is not None]
     epps: tuple[GMoments, GMoments] | str | None = ts if isinstance(ts, str) else None
     if isinstance(ts, np.ndarray):
         epps = (
@@ -794,7 +906,7 @@ def sorted_pass(
             ).astype(np.int64)
             for side in (0, 1)
         )
-    done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot, epps)  # type: ignore[arg-type]
+    done = finish(t, parts, (binned[0], binned[1]), plotted, counts, edges, plot, epps, tests)  # type: ignore[arg-type]
     done = dataclasses.replace(
         done, partitions=sum(not h.empty for h in heads), constant=_constant(t, done)
     )
@@ -808,7 +920,8 @@ def sorted_pass(
         ]
         done = dataclasses.replace(done, counts=integrity_counts(t, done, *at_points))
     if max(t.n, t.m) <= SMALL_SIDE:
-        done = _tested_locally(done, *gather())
+        ref, cur = yield _GATHER
+        done = _tested_locally(done, ref, cur, tests)
     return done
 
 
@@ -943,17 +1056,22 @@ def merge_g_moments(parts: Iterable[GMoments]) -> GMoments:
     return count, mean, co
 
 
-def _tested_locally(done: Finished, ref: FloatArray, cur: FloatArray) -> Finished:
-    """``done`` with every test run by the local code on the gathered sides (small sides)."""
-    return dataclasses.replace(done, outcomes=run_tests(NumericSample(ref, cur), Kind.NUMERIC))
+def _tested_locally(
+    done: Finished, ref: FloatArray, cur: FloatArray, tests: Collection[str] | None = None
+) -> Finished:
+    """``done`` with its tests run by the local code on the gathered sides (small sides)."""
+    sample = NumericSample(ref, cur)
+    return dataclasses.replace(done, outcomes=run_tests(sample, Kind.NUMERIC, tests))
 
 
-def run_tests(sample: ColumnSample, kind: Kind) -> dict[str, TestOutcome | str]:
-    """Every registered test of ``kind`` run locally on ``sample``: its outcome, or why it did
-    not apply."""
+def run_tests(
+    sample: ColumnSample, kind: Kind, tests: Collection[str] | None = None
+) -> dict[str, TestOutcome | str]:
+    """Every registered test of ``kind`` (of ``tests``, when given) run locally on ``sample``:
+    its outcome, or why it did not apply."""
     outcomes: dict[str, TestOutcome | str] = {}
     for test in all_tests():
-        if not test.applies_to(kind):
+        if not test.applies_to(kind) or (tests is not None and test.name not in tests):
             continue
         try:
             outcomes[test.name] = test.run(sample)

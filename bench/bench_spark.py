@@ -9,7 +9,9 @@ Usage (from the repository root, with PySpark and Java 17+ installed)::
 
 It generates (seeded, 500k rows at a time) a reference and a current folder of Parquet files,
 N rows x 20 columns each (16 float columns, 4 with ~1% nulls, and 4 string columns; a few
-drift, from bench/bench.py's generators), cached under ``--out``. Then it runs
+drift, from bench/bench.py's generators), cached under ``--out``; with ``--scopes`` also a
+``region`` (4 values) and an ``event_time`` (30 days) column, and the runs compare 4 segments
+and 30 daily windows beside the whole data (``segment_by``, ``window = "1d"``). Then it runs
 ``drift report REF CUR --engine E --output json=...`` for E = spark (on the executors, then on
 the driver, or in range partitions: ``--compute``) and polars, each in a
 fresh process under ``/usr/bin/time -v``: wall time, the driftcli process's CPU time and peak
@@ -50,8 +52,9 @@ N_CATEGORICAL = 4
 GENERATOR_VERSION = 1
 
 
-def _write_side(folder: Path, rows: int, seed: int, current: bool) -> None:
-    """One side as a folder of Parquet files of ``CHUNK_ROWS`` rows, written chunk by chunk."""
+def _write_side(folder: Path, rows: int, seed: int, current: bool, scopes: bool = False) -> None:
+    """One side as a folder of Parquet files of ``CHUNK_ROWS`` rows, written chunk by chunk;
+    with ``scopes`` a segment and a time column too."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -59,7 +62,10 @@ def _write_side(folder: Path, rows: int, seed: int, current: bool) -> None:
     rng = np.random.default_rng([seed, 1 if current else 0])
     fields = [pa.field(f"num_{i:02d}", pa.float64()) for i in range(N_NUMERIC)]
     fields += [pa.field(f"cat_{j}", pa.string()) for j in range(N_CATEGORICAL)]
+    if scopes:
+        fields += [pa.field("region", pa.string()), pa.field("event_time", pa.timestamp("us"))]
     schema = pa.schema(fields)
+    first = np.datetime64("2025-03-01" if current else "2025-01-01", "us")
     tmp = folder.with_suffix(".tmp")
     tmp.mkdir(parents=True)
     done, part = 0, 0
@@ -69,14 +75,20 @@ def _write_side(folder: Path, rows: int, seed: int, current: bool) -> None:
             pa.array(_numeric_chunk(rng, i, n, current), from_pandas=True) for i in range(N_NUMERIC)
         ]
         cols += [_categorical_chunk(rng, j, n, current) for j in range(N_CATEGORICAL)]
+        if scopes:
+            regions = np.array(["north", "south", "east", "west"])
+            cols.append(pa.array(regions[rng.integers(0, 4, n)]))
+            offsets = np.sort(rng.integers(0, 30 * 86_400_000_000, n))  # in time order
+            cols.append(pa.array(first + offsets.astype("timedelta64[us]")))
         pq.write_table(pa.Table.from_arrays(cols, schema=schema), tmp / f"part-{part:04d}.parquet")
         done, part = done + n, part + 1
     tmp.rename(folder)
 
 
-def ensure_data(out: Path, rows: int, seed: int) -> tuple[Path, Path]:
+def ensure_data(out: Path, rows: int, seed: int, scopes: bool = False) -> tuple[Path, Path]:
     """The reference and current folders, generated unless cached."""
-    base = out / f"spark_{rows}x{N_NUMERIC + N_CATEGORICAL}_s{seed}_v{GENERATOR_VERSION}"
+    scoped = "_scopes" if scopes else ""
+    base = out / f"spark_{rows}x{N_NUMERIC + N_CATEGORICAL}{scoped}_s{seed}_v{GENERATOR_VERSION}"
     ref, cur = base / "ref", base / "cur"
     if ref.is_dir() and cur.is_dir():
         print(f"using cached data {base}", file=sys.stderr)
@@ -88,7 +100,7 @@ def ensure_data(out: Path, rows: int, seed: int) -> tuple[Path, Path]:
             for f in folder.with_suffix(".tmp").iterdir():
                 f.unlink()
             folder.with_suffix(".tmp").rmdir()
-        _write_side(folder, rows, seed, current)
+        _write_side(folder, rows, seed, current, scopes)
     size = sum(f.stat().st_size for f in base.rglob("*.parquet")) / 2**20
     print(f"generated in {time.perf_counter() - t0:.1f} s ({size:.0f} MB)", file=sys.stderr)
     return ref, cur
@@ -110,7 +122,13 @@ def _seconds(clock: str) -> float:
 
 
 def run(
-    engine: str, ref: Path, cur: Path, out: Path, env: dict[str, str], label: str = ""
+    engine: str,
+    ref: Path,
+    cur: Path,
+    out: Path,
+    env: dict[str, str],
+    label: str = "",
+    config: Path | None = None,
 ) -> dict[str, Any]:
     """One ``drift report`` under /usr/bin/time -v; its figures and its JSON."""
     label = label or engine
@@ -120,6 +138,8 @@ def run(
     report.unlink(missing_ok=True)  # drift refuses to overwrite an output
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "driftcli", "report", str(ref),
            str(cur), "--engine", engine, "-q", "--output", f"json={report}"]  # fmt: skip
+    if config is not None:
+        cmd += ["--config", str(config)]
     with errors.open("w") as err:
         proc = subprocess.Popen(cmd, env=env, stderr=err, cwd=REPO)
         tree, tree_cpu = 0, 0.0
@@ -207,10 +227,19 @@ def main() -> int:
         default=["executors", "driver"],
         help="where the Spark runs compare (DRIFT_SPARK_COMPUTE; default both, in turn)",
     )
+    ap.add_argument(
+        "--scopes",
+        action="store_true",
+        help="add a region and an event_time column; compare 4 segments and 30 daily windows",
+    )
     args = ap.parse_args()
-    ref, cur = ensure_data(args.out, args.rows, args.seed)
+    ref, cur = ensure_data(args.out, args.rows, args.seed, args.scopes)
     work = args.out / "spark_runs"
     work.mkdir(parents=True, exist_ok=True)
+    config = None
+    if args.scopes:
+        config = work / "scopes.toml"
+        config.write_text('segment_by = ["region"]\ntime_column = "event_time"\nwindow = "1d"\n')
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     submit = [f"--driver-memory {args.driver_memory}"] if args.driver_memory else []
     submit += [f"--conf spark.driver.maxResultSize={args.max_result_size}"] * bool(
@@ -222,11 +251,20 @@ def main() -> int:
     for f in [*ref.iterdir(), *cur.iterdir()]:
         f.read_bytes()
     runs = [
-        run("spark", ref, cur, work, {**env, "DRIFT_SPARK_COMPUTE": compute}, f"spark, {compute}")
+        run(
+            "spark",
+            ref,
+            cur,
+            work,
+            {**env, "DRIFT_SPARK_COMPUTE": compute},
+            f"spark, {compute}",
+            config,
+        )
         for compute in args.compute
     ]
-    runs.append(run("polars", ref, cur, work, env))
-    print(f"\n{args.rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns a side, "
+    runs.append(run("polars", ref, cur, work, env, config=config))
+    scoped = ", 4 segments and 30 daily windows" if args.scopes else ""
+    print(f"\n{args.rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns a side{scoped}, "
           f"{len(list(ref.iterdir()))} Parquet files a side\n")  # fmt: skip
     print("| engine | wall s | CPU s (driftcli) | CPU s (with the JVM) | peak RSS MB (driftcli) "
           "| peak RSS MB (with the JVM) | passes | exit |")  # fmt: skip

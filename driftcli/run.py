@@ -757,18 +757,21 @@ def _report(
     )
     ref, cur = data.tested_reference, data.tested_current
     ends = data.time_ends or (None, None)
+    # The time column is read with the rest, or only for the sections (an engine that holds
+    # no column reads it for drift over time alone).
+    timed = (ref, cur) if data.time_column in ref.columns else (data.reference, data.current)
     return Report(
         reference=SourceInfo(
             labels[0],
             ref.height,
             len(ctx.reference_schema),
-            _time_range(ctx, ref, data.time_column, "reference", ends[0]),
+            _time_range(ctx, timed[0], data.time_column, "reference", ends[0]),
         ),
         current=SourceInfo(
             labels[1],
             cur.height,
             len(ctx.current_schema),
-            _time_range(ctx, cur, data.time_column, "current", ends[1]),
+            _time_range(ctx, timed[1], data.time_column, "current", ends[1]),
         ),
         dataset=dataset,
         columns=_without_categories(columns),

@@ -12,6 +12,7 @@ in any order of summation). A fixture makes any read of a whole column to the dr
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
@@ -176,6 +177,56 @@ def test_segments_missing_small_and_tested(partitions: str, tmp_path: Path) -> N
     }
 
 
+@pytest.fixture
+def only_time_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any read to the driver of a column other than the time and segment columns
+    (``ts``, ``region``)."""
+    read = SparkSource.read
+
+    def only_shared(self: SparkSource, columns: list[str]) -> pl.DataFrame:
+        if set(columns) - {"ts", "region"}:
+            raise AssertionError(f"columns {columns} read to the driver")
+        return read(self, columns)
+
+    monkeypatch.setattr(SparkSource, "read", only_shared)
+
+
+@pytest.mark.parametrize("clock", ["naive", "Europe/Berlin", "text, month first"])
+def test_windows_and_segments_equal_the_local_report(
+    partitions: str, only_time_read: None, tmp_path: Path, clock: str
+) -> None:
+    """Drift over time in partitions: the current's time column comes to the driver, which
+    splits the windows; the executors give each row its window (the same parse and
+    truncation) and every window is a group of each column's one sort, beside the segments.
+    A day with few rows is too small; rows without a time are in no window."""
+
+    def side(n: int, seed: int, current: bool) -> pl.DataFrame:
+        frame = mixed(n, seed, current).drop("id", "day")
+        if current:  # 2024-03-10 keeps 1 row in 20: too small a window
+            sparse = (pl.col("ts").dt.day() == 10) & (pl.int_range(pl.len()) % 20 != 0)
+            frame = frame.filter(~sparse)
+        ts = frame["ts"].scatter(list(range(0, frame.height, 97)), None)
+        if clock == "Europe/Berlin":
+            ts = ts.dt.replace_time_zone(clock)
+        elif clock.startswith("text"):
+            ts = ts.dt.to_string("%m/%d/%Y %H:%M")  # 03/14/2024: read month first
+        return frame.with_columns(ts.alias("ts"))
+
+    ref, cur = write(tmp_path, side(12_000, 1, False), side(11_000, 2, True))
+    toml = tmp_path / "drift.toml"
+    toml.write_text(
+        'segment_by = ["region"]\ntime_column = "ts"\nwindow = "1d"\n'
+        "[windows]\nmax_drift_share = 0.3\nconsecutive = 2\n"
+    )
+    got = same_report(ref, cur, partitions, load_config(toml))
+    windows = got["windows"]["windows"]
+    statuses = [w["status"] for w in windows]
+    assert len(windows) == 28 and statuses.count("too_small") == 1
+    assert windows[9]["status"] == "too_small" and windows[9]["label"] == "2024-03-10"
+    assert got["windows"]["rows_without_time"] > 0
+    assert {s["status"] for s in got["segments"]} == {"tested"}
+
+
 def test_a_model_whose_sections_run_on_the_driver(partitions: str, tmp_path: Path) -> None:
     """The model's columns come to the driver, where performance runs as in the other modes;
     every column is compared in partitions."""
@@ -205,21 +256,44 @@ def test_what_partitions_do_not_compare_is_refused(partitions: str, tmp_path: Pa
         run_report(str(ref), str(cur), DriftConfig(threshold="auto"), engine=partitions)
 
 
-def test_cli_a_run_with_windows_is_refused_in_one_line(tmp_path: Path) -> None:
-    """The sample's full configuration (windows over event_time) through the real CLI:
-    exit 2, one line naming the section and the mode to use, no output written."""
+def test_cli_the_sample_with_its_full_config_equals_the_local_report(tmp_path: Path) -> None:
+    """The sample's full configuration (segments, 4-day windows over event_time, the model,
+    concept drift, online metrics) through the real CLI in partitions: the local report,
+    exit 1 as locally."""
     need_spark()
     out = tmp_path / "report.json"
+    config = ROOT / "sample_data" / "drift.toml"
     proc = subprocess.run(
         [sys.executable, "-m", "driftcli", "report", str(SAMPLE_REF), str(SAMPLE_CUR),
-         "--engine", "spark", "--config", str(ROOT / "sample_data" / "drift.toml"),
-         "--output", f"json={out}"],
+         "--engine", "spark", "--config", str(config), "--output", f"json={out}"],
+        env={**os.environ, "DRIFT_SPARK_COMPUTE": "partitions"},
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    remote = json.loads(out.read_text())
+    local = to_dict(run_report(SAMPLE_REF, SAMPLE_CUR, load_config(config), engine="polars"))
+    assert close(comparable(remote), comparable(local)) == []
+    assert remote["engine"]["compared_on"] == "partitions"
+    assert len(remote["windows"]["windows"]) == 7 and remote["online"] is not None
+
+
+def test_cli_a_row_window_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Row windows follow the rows' order in the files, which partitions do not read: exit
+    2, one line naming the window and what to use, no output written."""
+    need_spark()
+    ref, cur = write(tmp_path, make_frame(500, 1), make_frame(500, 2))
+    toml = tmp_path / "drift.toml"
+    toml.write_text('window = "100 rows"\n')
+    out = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "driftcli", "report", str(ref), str(cur), "--engine", "spark",
+         "--config", str(toml), "--output", f"json={out}"],
         env={**os.environ, "DRIFT_SPARK_COMPUTE": "partitions"},
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in proc.stderr
-    assert "the windows section: not compared in partitions" in lines[0]
-    assert "DRIFT_SPARK_COMPUTE=executors" in lines[0]
+    assert "window '100 rows'" in lines[0] and "not compared in partitions" in lines[0]
+    assert "use a time window" in lines[0]
     assert not out.exists()

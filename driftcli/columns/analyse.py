@@ -108,6 +108,17 @@ def _choose_test(
     return out, note
 
 
+def candidate_tests(
+    plan: ColumnPlan, kind: Kind, config: DriftConfig, reference_rows: int
+) -> frozenset[str]:
+    """The names of the tests :func:`decide` may read for a column of ``kind`` whose sample
+    it does not hold (:attr:`PreparedColumn.outcomes`): an engine that computes outcomes
+    where the values are computes only these."""
+    return frozenset(
+        t.name for t, _, _ in _choose_test(plan, kind, None, config, reference_rows)[0]
+    )
+
+
 #: Fewer values per category than this on the smaller side makes a categorical comparison
 #: sparse: its statistic is large by chance alone (the chi-square rule of thumb is 5).
 SPARSE_PER_CATEGORY = 5.0
@@ -322,6 +333,17 @@ def same_tests(plans: Sequence[ColumnPlan], overall: Sequence[ColumnResult]) -> 
         threshold: Threshold | None = AUTO if c.auto_threshold is not None else c.threshold
         out.append(dataclasses.replace(p, test=c.test, threshold=threshold))
     return out
+
+
+def window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) -> list[ColumnPlan]:
+    """The plans of the tested ``columns``, each with the test and threshold the whole-data
+    run used, in plan order (drift over time tests each window with them)."""
+    tested = {c.column: c for c in columns if c.tested}
+    return [
+        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
+        for p in plans
+        if p.name in tested
+    ]
 
 
 #: Called as ``tick()`` after each column of the whole data and each segment.

@@ -4,41 +4,46 @@
 The Spark engine's default compares each pass of columns in one executor task, which must
 hold the pass's columns of both sides. In partitions, no task, executor or driver holds a
 tested column of a side: each numeric column is compared by the sorted pass
-(:func:`~driftcli.engines.sorted_pass.compare_numeric`: range partitions of its sorted
-union, merged on the driver), each categorical one from Spark's counts per value, and the
-integrity checks read counts Spark makes (nulls, distinct ids, repeated ids, duplicate rows
-from row hashes the executors compute with Polars). Each segment is its rows filtered on
-Spark, compared the same way. The results go through the local code from there on
-(:func:`~driftcli.columns.analyse.decide`, the integrity checks), so the report is the local
-engine's: counts, categories, quantiles and every categorical test to the bit, the sums of
-floats of the numeric tests to about 1e-15 relative (``tests/test_spark_partitions.py``).
-The segment columns and a model's columns come to the driver, as in the other modes (the
-segments are counted there; performance reads rows side by side).
+(:func:`~driftcli.engines.sorted_pass.compare_numeric_groups`: range partitions of its
+sorted union, merged on the driver), each categorical one from Spark's counts per value, and
+the integrity checks read counts Spark makes (nulls, distinct ids, repeated ids, duplicate
+rows from row hashes the executors compute with Polars). Segments and time windows are
+*groups* of the same sort: the executors give each row its segment's and window's number
+(:class:`_Tagger`, with Polars as the local run finds them), and every step of the sorted
+pass runs each group's share of a partition in one Spark job. The results go through the
+local code from there on (:func:`~driftcli.columns.analyse.decide`, the integrity checks,
+drift over time), so the report is the local engine's: counts, categories, quantiles and
+every categorical test to the bit, the sums of floats of the numeric tests to about 1e-15
+relative (``tests/test_spark_partitions.py``). The segment and time columns and the columns
+of the sections that read rows side by side (a model's) come to the driver, as in the other
+modes.
 
 What needs a pass's rows in order is not done in partitions, and such a run stops with exit
-2 and what to use instead: drift over time and the sections that read rows in time order per
-pass, thresholds learned from reference chunks, text parsed as numbers or dates, durations
-and times of day, and a kind that only the values' order in the files decides (distinct
-integers that are not near-contiguous, text on a side with no file order).
+2 and what to use instead: row windows, thresholds learned from reference chunks, text
+parsed as numbers or dates, durations and times of day, and a kind that only the values'
+order in the files decides (distinct integers that are not near-contiguous, text on a side
+with no file order).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
 from driftcli.columns.analyse import (
+    candidate_tests,
     decide,
     not_tested,
     same_tests,
     untested_segment,
     uses_auto,
+    window_plans,
 )
 from driftcli.columns.kinds import (
     DATETIME_SAMPLE,
@@ -53,10 +58,17 @@ from driftcli.columns.kinds import (
     strings_parse_as_datetime,
 )
 from driftcli.columns.plan import SKIP_REASONS, ColumnPlan
+from driftcli.config import DriftConfig
 from driftcli.engines.base import ROWS_COLUMN, PreparedColumn, rows_frame
 from driftcli.engines.memory import categorical_summary, category_bars
 from driftcli.engines.passes import PassData, PassJob, PassOutcome
-from driftcli.engines.sorted_pass import compare_numeric, value_counts
+from driftcli.engines.sorted_pass import (
+    SEGMENT_TAG,
+    WINDOW_TAG,
+    compare_numeric_groups,
+    counts_of,
+    tagged_value_counts,
+)
 from driftcli.engines.spark_common import pass_error, spark_column
 from driftcli.errors import InputError
 from driftcli.results.records import (
@@ -68,7 +80,15 @@ from driftcli.results.records import (
 )
 from driftcli.results.scopes import ordered_keys, segment_of
 from driftcli.results.vocabulary import Kind, SegmentStatus
+from driftcli.stats.partials import Group
 from driftcli.stats.samples import CategoricalSample
+from driftcli.timeline import (
+    DATE_ORDERS,
+    WindowSpec,
+    date_order,
+    parse_time_column,
+    split_windows,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -95,6 +115,8 @@ class SparkSide(Protocol):
 
     def rows(self) -> int: ...
 
+    def read(self, columns: list[str]) -> pl.DataFrame: ...
+
     def from_files(self) -> bool: ...
 
     def _index(self) -> dict[int, int]: ...
@@ -119,12 +141,18 @@ def unsupported(what: str) -> InputError:
 def check_supported(job: PassJob) -> None:
     """InputError when a run needs what partitions do not do (see the module's text)."""
     config = job.config
-    others = sorted(key for key in job.accumulators if key != "integrity")
+    others = sorted(key for key in job.accumulators if key not in ("integrity", "windows"))
     if others:
         raise unsupported(f"the {', '.join(others)} section")
-    # Only the segment columns and the model's (the sections that read rows side by side
-    # run on the driver, as in the other modes) come to the driver.
-    shared = [c for c in job.shared if c not in config.segment_by]
+    spec = config.window_spec
+    if "windows" in job.accumulators and spec is not None and spec.every is None:
+        raise unsupported(
+            f"window {spec.text!r}: a row window's rows depend on the rows' order in the files, "
+            "which partitions do not read; use a time window such as '1d'"
+        )
+    # Only the segment and time columns and the model's (the sections that read rows side
+    # by side run on the driver, as in the other modes) come to the driver.
+    shared = [c for c in job.shared if c not in (*config.segment_by, config.time_column)]
     if shared:
         raise unsupported(f"a run that reads {', '.join(shared)} row by row in every pass")
     if uses_auto(config):
@@ -159,11 +187,10 @@ class PartitionedRuns:
         def duplicates() -> tuple[float, float] | None:
             return self._duplicates(everything)
 
-        by = first.config.segment_by
-        # Each segment's rows, counted once for every pass.
-        segments = tuple(self._segment_rows(src, by) for src in self.sides) if by else None
+        # Each segment's rows and the current's windows, found once for every pass.
+        scopes = self._scopes(first.config)
         for job in jobs:
-            yield self._pass(job, duplicates, segments)
+            yield self._pass(job, duplicates, scopes)
 
     # ----------------------------------------------------------------------- one pass
 
@@ -171,17 +198,23 @@ class PartitionedRuns:
         self,
         job: PassJob,
         duplicates: Callable[[], tuple[float, float] | None],
-        segment_rows: tuple[SegmentRows, ...] | None,
+        scopes: _Scopes,
     ) -> PassOutcome:
         kinds = dict(job.kinds)
         counted: dict[str, CountedColumn] = {}
         for src in self.sides:  # the splits and rows, counted once before the threads ask
             src.rows()
-        results = self._compared(job.mine, kinds, job, counted)
+        found = self._compared(job.mine, kinds, job, scopes, counted)
+        results = [f[0] for f in found]
         kinds.update({c.column: c.kind for c in results})
+        by = list(job.config.segment_by)
         segments = None
-        if segment_rows is not None:
-            segments = self._segments(job, kinds, results, segment_rows)
+        if by:
+            plans = same_tests([p for p in job.mine if p.name not in by], results)
+            segments = self._segments(job, scopes, plans, found)
+        windows = None
+        if scopes.windows:
+            windows = self._windows(job, scopes, window_plans(job.mine, results), found)
         mine = {p.name for p in job.mine}
         listed = [
             not_tested(p, kinds[p.name])
@@ -201,7 +234,7 @@ class PartitionedRuns:
             seen = PassData(
                 rows_frame(rows[0]), rows_frame(rows[1]), owned, job.first, kinds, None,
                 counted=counted, repeats=self._repeats,
-                duplicates=duplicates if job.first else None,
+                duplicates=duplicates if job.first else None, windows=windows,
             )  # fmt: skip
             for acc in accumulators.values():
                 acc.add(seen)
@@ -212,92 +245,192 @@ class PartitionedRuns:
         plans: Sequence[ColumnPlan],
         kinds: Mapping[str, Kind | None],
         job: PassJob,
-        counted: dict[str, CountedColumn] | None = None,
-    ) -> list[ColumnResult]:
-        """Each plan's result on these sides, a few columns at once (each column's Spark jobs
-        are small, and the driver's work between them leaves the executors idle otherwise);
-        ``counted`` receives what the integrity checks read of each."""
+        scopes: _Scopes,
+        counted: dict[str, CountedColumn],
+    ) -> list[tuple[ColumnResult, list[PreparedColumn]]]:
+        """Each plan's result on the whole data, and its column prepared in every group of
+        ``scopes`` (the whole data first, then each tested segment and window), a few columns
+        at once (each column's Spark jobs are small, and the driver's work between them
+        leaves the executors idle otherwise); ``counted`` receives what the integrity checks
+        read of each."""
+        groups = scopes.groups()
 
-        def compare(plan: ColumnPlan) -> ColumnResult:
+        def compare(plan: ColumnPlan) -> tuple[ColumnResult, list[PreparedColumn]]:
             started = time.perf_counter()
             if plan.skip is not None:
-                res = not_tested(plan, kinds[plan.name])
-            else:
-                prepared, found = self._prepare(plan, kinds[plan.name], job.config.bins)
-                res = decide(plan, prepared, job.reference_rows, job.config, None)
-                if found is not None and counted is not None:
-                    counted[plan.name] = found
-            return dataclasses.replace(res, seconds=time.perf_counter() - started)
+                return not_tested(plan, kinds[plan.name]), []
+            prepared, found = self._prepare(
+                plan, kinds[plan.name], job.config, job.reference_rows, scopes
+            )
+            res = decide(plan, prepared[0], job.reference_rows, job.config, None)
+            if found is not None:
+                counted[plan.name] = found
+            if len(prepared) == 1 < len(groups):  # a kind not compared: alike in every group
+                prepared = prepared * len(groups)
+            return dataclasses.replace(res, seconds=time.perf_counter() - started), prepared
 
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             return list(pool.map(compare, plans))
 
-    # ------------------------------------------------------------------------ segments
+    def _in_groups(
+        self,
+        job: PassJob,
+        plans: Sequence[ColumnPlan],
+        found: Sequence[tuple[ColumnResult, list[PreparedColumn]]],
+        group: int,
+    ) -> list[ColumnResult]:
+        """``plans``' results in one group (its place in :meth:`_Scopes.groups`), from the
+        columns :meth:`_compared` prepared in it."""
+        prepared = {res.column: groups for res, groups in found}
+        out = []
+        for plan in plans:
+            started = time.perf_counter()
+            if plan.skip is not None or not prepared[plan.name]:
+                res = not_tested(plan, job.kinds.get(plan.name))
+            else:
+                column = prepared[plan.name][group]
+                res = decide(plan, column, job.reference_rows, job.config, None)
+            out.append(dataclasses.replace(res, seconds=time.perf_counter() - started))
+        return out
+
+    # ------------------------------------------------------------------ segments, windows
+
+    def _scopes(self, config: DriftConfig) -> _Scopes:
+        """Each segment's rows on both sides and the current's windows (each window's rows
+        and its start), found once for every pass; which of them each column is compared
+        in (:meth:`_Scopes.groups`)."""
+        by = list(config.segment_by)
+        scopes = _Scopes(by)
+        if by:
+            counted = [self._segment_rows(src, by) for src in self.sides]
+            scopes.rows = (counted[0][0], counted[1][0])
+            for key in ordered_keys(*scopes.rows):
+                nr, nc = scopes.rows[0].get(key), scopes.rows[1].get(key)
+                if untested_segment(segment_of(by, key), nr, nc, config.min_segment_rows) is None:
+                    scopes.tested[key] = len(scopes.tested)
+            if scopes.tested:
+                keys = [_tested_keys(frame, scopes.tested) for _, frame in counted]
+                scopes.keys = (keys[0], keys[1])
+        spec, time_column = config.window_spec, config.time_column
+        if spec is not None and spec.every is not None and time_column is not None:
+            self._find_windows(scopes, spec.every, spec, time_column, config.date_order)
+        return scopes
+
+    def _find_windows(
+        self,
+        scopes: _Scopes,
+        every: str,
+        spec: WindowSpec,
+        time_column: str,
+        order: str | None,
+    ) -> None:
+        """The current's windows, split on the driver from its time column (the rows the
+        sections' own split reads, :meth:`RunContext.current_windows`), and what the
+        executors need to give each row its window: the time column's parse and each
+        window's start."""
+        cur = self.sides[1]
+        if time_column not in cur.schema():
+            return
+        read = cur.read([time_column])
+        text = read.get_column(time_column)
+        found = date_order(text)
+        # The text's own order, when the run leaves it to the data, so that every task reads
+        # its rows' dates as the whole column is read.
+        order = order or (found if found in DATE_ORDERS else None)
+        parsed = parse_time_column(read, time_column, "current", order)
+        windows, _ = split_windows(parsed, spec, time_column)
+        if not windows:
+            return
+        starts = pl.concat(
+            [w.frame.get_column(time_column).head(1).dt.truncate(every) for w in windows]
+        )
+        scopes.windows = [(w.index, w.frame.height) for w in windows]
+        scopes.time = _WindowTags(
+            time_column,
+            every,
+            order,
+            cur.casts.get(time_column),
+            pl.DataFrame({"t": starts, _WINDOW: [w.index for w in windows]}).with_columns(
+                pl.col(_WINDOW).cast(pl.Int32)
+            ),
+        )
 
     def _segments(
         self,
         job: PassJob,
-        kinds: Mapping[str, Kind | None],
-        overall: Sequence[ColumnResult],
-        rows: Sequence[SegmentRows],
+        scopes: _Scopes,
+        plans: Sequence[ColumnPlan],
+        found: Sequence[tuple[ColumnResult, list[PreparedColumn]]],
     ) -> list[SegmentResult]:
         """Each combination of the ``segment_by`` values compared on its own, with the test
-        each column got on the whole data, as :meth:`Analysis.segments` compares them: here
-        each segment's rows are the sides filtered to it, compared in partitions."""
-        from pyspark.sql import functions as sf
-
+        each column got on the whole data (``plans``), as :meth:`Analysis.segments` compares
+        them: each tested segment is one group of every column's sort."""
         config = job.config
-        by = list(config.segment_by)
-        plans = same_tests([p for p in job.mine if p.name not in by], overall)
-        minimum = config.min_segment_rows
         out: list[SegmentResult] = []
-        for key in ordered_keys(rows[0], rows[1]):
-            segment = segment_of(by, key)
-            nr, nc = rows[0].get(key), rows[1].get(key)
-            untested = untested_segment(segment, nr, nc, minimum)
-            if untested is not None:
+        for key in ordered_keys(*scopes.rows):
+            segment = segment_of(scopes.by, key)
+            nr, nc = scopes.rows[0].get(key), scopes.rows[1].get(key)
+            index = scopes.tested.get(key)
+            if index is None:
+                untested = untested_segment(segment, nr, nc, config.min_segment_rows)
+                assert untested is not None
                 out.append(untested)
                 continue
             assert nr is not None and nc is not None
-            where = functools.reduce(
-                lambda a, b: a & b,
-                [
-                    spark_column(c).isNull() if v is None else spark_column(c) == sf.lit(v)
-                    for c, v in zip(by, key, strict=True)
-                ],
-            )
-            within = PartitionedRuns(
-                _Within(self.sides[0], where, nr), _Within(self.sides[1], where, nc), self.parallel
-            )
-            cols = within._compared(plans, kinds, job)
+            cols = self._in_groups(job, plans, found, 1 + index)
             verdict = DatasetVerdict.from_columns(cols, config.drift_share, job.roles)
             out.append(
                 SegmentResult(segment, SegmentStatus.TESTED, nr, nc, None, verdict, tuple(cols))
             )
         return out
 
-    def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> SegmentRows:
+    def _windows(
+        self,
+        job: PassJob,
+        scopes: _Scopes,
+        plans: Sequence[ColumnPlan],
+        found: Sequence[tuple[ColumnResult, list[PreparedColumn]]],
+    ) -> dict[int, tuple[int, list[ColumnResult]]]:
+        """This pass's tested columns in every window with rows (the section keeps those
+        with enough), by window: its rows and the columns, each with its whole-data test."""
+        first = 1 + len(scopes.tested)
+        out: dict[int, tuple[int, list[ColumnResult]]] = {}
+        for k, (index, height) in enumerate(scopes.windows):
+            cols = self._in_groups(job, plans, found, first + k)
+            for c in cols:
+                if c.current is not None and c.current.count != height:
+                    raise RuntimeError(
+                        f"window {index}: the executors found {c.current.count} rows of "
+                        f"{c.column!r} in it, the driver {height}"
+                    )
+            out[index] = (height, cols)
+        return out
+
+    def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> tuple[SegmentRows, pl.DataFrame]:
         """Each segment's rows on one side: Spark's count per combination of values, keys as
-        the local engine's (Python values, nulls as None)."""
+        the local engine's (Python values, nulls as None); and the keys as a frame (columns
+        ``k0``, ``k1``, ... typed as Polars reads them, one row a segment, in the same
+        order)."""
         got = src.frame.groupBy(*[spark_column(c).alias(f"k{i}") for i, c in enumerate(by)])
         table = got.count().toArrow()
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
-        keys = frame.select([f"k{i}" for i in range(len(by))])
-        casts = {f"k{i}": src.casts[c] for i, c in enumerate(by) if c in src.casts}
-        if casts:
-            keys = keys.with_columns(pl.col(k).cast(t) for k, t in casts.items())
-        labels = [k for k, t in keys.schema.items() if isinstance(t, (pl.Categorical, pl.Enum))]
-        if labels:
-            keys = keys.with_columns(pl.col(k).cast(pl.String) for k in labels)
+        keys = _as_read(frame.select([f"k{i}" for i in range(len(by))]), src.casts, by)
         counts = frame.get_column("count").to_list()
-        return dict(zip(keys.rows(), (int(n) for n in counts), strict=True))
+        return dict(zip(keys.rows(), (int(n) for n in counts), strict=True)), keys
 
     def _prepare(
-        self, plan: ColumnPlan, kind: Kind | None, bins: int
-    ) -> tuple[PreparedColumn, CountedColumn | None]:
-        """What the memory engine's ``prepare_column`` makes of the whole column, from Spark:
-        the prepared column and what the integrity checks read of it."""
+        self,
+        plan: ColumnPlan,
+        kind: Kind | None,
+        config: DriftConfig,
+        reference_rows: int,
+        scopes: _Scopes,
+    ) -> tuple[list[PreparedColumn], CountedColumn | None]:
+        """What the memory engine's ``prepare_column`` makes of the column in each group of
+        ``scopes`` (the whole data first), from Spark: the prepared columns (one, for a kind
+        not compared, alike in every group) and what the integrity checks read of the
+        whole column."""
         name = plan.name
         if plan.cast_string or plan.parse_text or plan.numbers_as_booleans:
             raise unsupported(f"column {name!r}, whose values are read as another type")
@@ -311,10 +444,10 @@ class PartitionedRuns:
             if kind is None and rd.is_integer():
                 kind = self._integer_kind(plan, rd)
                 if kind in _NOT_COMPARED:
-                    return PreparedColumn(kind), None
+                    return [PreparedColumn(kind)], None
             if kind is None or kind is Kind.NUMERIC:
-                return self._numeric(name, bins)
-        return self._categorical(plan, kind, rd, cd)
+                return self._numeric(plan, config, reference_rows, scopes)
+        return self._categorical(plan, kind, rd, cd, scopes)
 
     def _integer_kind(self, plan: ColumnPlan, dtype: pl.DataType) -> Kind:
         """The kind inference of an integer column, from Spark's exact counts."""
@@ -344,39 +477,58 @@ class PartitionedRuns:
         )  # fmt: skip
         return infer_kind(evidence)
 
-    def _numeric(self, name: str, bins: int) -> tuple[PreparedColumn, CountedColumn]:
-        ref, cur = self.sides
+    def _numeric(
+        self, plan: ColumnPlan, config: DriftConfig, reference_rows: int, scopes: _Scopes
+    ) -> tuple[list[PreparedColumn], CountedColumn]:
+        """A numeric column in every group of one sort, with the tests the run may read of
+        it (every group's test is one the whole data's plan may choose)."""
+        name, groups = plan.name, scopes.groups()
+        tests = candidate_tests(plan, Kind.NUMERIC, config, reference_rows)
+        ref, cur = (scopes.tagged(src, side, name) for side, src in enumerate(self.sides))
         try:
-            done = compare_numeric(ref.frame, cur.frame, name, bins=bins, integrity=True)
+            done = compare_numeric_groups(
+                ref, cur, name, groups, bins=config.bins, tests=tests,
+                integrity=[k == 0 for k in range(len(groups))],
+            )  # fmt: skip
         except InputError as exc:
             raise unsupported(f"column {name!r}: {exc}") from exc
         except Exception as exc:
-            raise pass_error(ref.role, ref.label, exc, (name,), partitions=True) from exc
-        r, c = done.reference, done.current
-        prepared = PreparedColumn(
-            Kind.NUMERIC,
-            None,
-            r,
-            c,
-            done.distribution,
-            r.count - r.nulls,
-            c.count - c.nulls,
-            done.constant,
-            outcomes=done.outcomes,
-        )
+            src = self.sides[0]
+            raise pass_error(src.role, src.label, exc, (name,), partitions=True) from exc
+        prepared = [
+            PreparedColumn(
+                Kind.NUMERIC,
+                None,
+                d.reference,
+                d.current,
+                d.distribution,
+                d.reference.count - d.reference.nulls,
+                d.current.count - d.current.nulls,
+                d.constant,
+                outcomes=d.outcomes,
+            )
+            for d in done
+        ]
+        r, c = done[0].reference, done[0].current
         counted = CountedColumn(
             (r.nulls, c.nulls),
-            done.counts,
+            done[0].counts,
             (r.p50, c.p50),
             (r.min, r.max) if r.min is not None and r.max is not None else None,
         )
         return prepared, counted
 
     def _categorical(
-        self, plan: ColumnPlan, kind: Kind | None, rd: pl.DataType, cd: pl.DataType
-    ) -> tuple[PreparedColumn, CountedColumn | None]:
+        self,
+        plan: ColumnPlan,
+        kind: Kind | None,
+        rd: pl.DataType,
+        cd: pl.DataType,
+        scopes: _Scopes,
+    ) -> tuple[list[PreparedColumn], CountedColumn | None]:
         """A column compared by its counts per value (``prepare_column``'s text, boolean and
-        code path, in the same order of decisions)."""
+        code path, in the same order of decisions): the kind from the whole data's counts,
+        then each group's sample from its own."""
         name = plan.name
         heads: tuple[pl.Series, pl.Series] | None = None
         if kind in (None, Kind.OTHER) and rd == pl.String:
@@ -390,41 +542,41 @@ class PartitionedRuns:
         if kind is None and rd == pl.String:
             assert heads is not None
             if strings_parse_as_datetime(heads[0]):
-                return PreparedColumn(Kind.DATETIME), None
-        frames: list[pl.DataFrame] = []
-        totals: list[tuple[int, int]] = []
-        for src, side in zip(self.sides, ("ref", "cur"), strict=True):
-            got, rows, nulls = value_counts(src.role, src.frame, name)
-            if name in src.casts and got.height:
-                got = got.with_columns(pl.col("value").cast(src.casts[name]))
-            frames.append(got.rename({"n": side}))
-            totals.append((rows, nulls))
+                return [PreparedColumn(Kind.DATETIME)], None
+        tables: list[pl.DataFrame] = []
+        for side, src in enumerate(self.sides):
+            table = tagged_value_counts(src.role, scopes.tagged(src, side, name), name)
+            if name in src.casts and table.height:
+                table = table.with_columns(pl.col("value").cast(src.casts[name]))
+            tables.append(table)
+
+        def counts(group: Group) -> tuple[list[pl.DataFrame], list[tuple[int, int]]]:
+            frames, totals = [], []
+            for side, label in ((0, "ref"), (1, "cur")):
+                got, rows, nulls = counts_of(tables[side], group, current=side == 1)
+                frames.append(got.rename({"n": label}))
+                totals.append((rows, nulls))
+            return frames, totals
+
+        frames, totals = counts(Group())
         if kind is None and isinstance(rd, (pl.String, pl.Categorical)) and cd == rd:
             ref_counts = frames[0]["ref"]
             evidence = KindEvidence(rd, int(ref_counts.sum()), ref_counts.len(), False, name)
             inferred = infer_kind(evidence)
             if inferred in _NOT_COMPARED:
-                return PreparedColumn(inferred), None
+                return [PreparedColumn(inferred)], None
         sample = CategoricalSample.from_counts(frames[0], frames[1])
         if kind is None:
             n_unique = int((sample.reference > 0).sum())
             kind = infer_kind(KindEvidence(rd, int(sample.reference.sum()), n_unique, False, name))
         if kind not in (Kind.CATEGORICAL, Kind.BOOLEAN):
-            return PreparedColumn(kind), None
+            return [PreparedColumn(kind)], None
         as_text = isinstance(rd, _TEXT) and isinstance(cd, _TEXT)
-        prepared = PreparedColumn(
-            kind,
-            sample,
-            categorical_summary(*totals[0], sample.labels, sample.reference),
-            categorical_summary(*totals[1], sample.labels, sample.current),
-            category_bars(sample),
-            int(sample.reference.sum()),
-            int(sample.current.sum()),
-            sample.labels[0] if len(sample.labels) == 1 else None,
-            categories=(
-                CategoryCounts(sample.labels, sample.reference, sample.current) if as_text else None
-            ),
-        )
+        prepared = [_by_counts(kind, sample, totals, as_text)]
+        for group in scopes.groups()[1:]:
+            in_group, group_totals = counts(group)
+            group_sample = CategoricalSample.from_counts(in_group[0], in_group[1])
+            prepared.append(_by_counts(kind, group_sample, group_totals, as_text))
         values = (frames[0].rename({"ref": "n"}), frames[1].rename({"cur": "n"}))
         counted = CountedColumn((totals[0][1], totals[1][1]), values=None if as_text else values)
         return prepared, counted
@@ -547,36 +699,6 @@ class PartitionedRuns:
         return shares[0], shares[1]
 
 
-class _Within:
-    """One side's rows of one segment: the side's frame filtered to it."""
-
-    def __init__(self, src: SparkSide, where: Any, rows: int) -> None:
-        self.src = src
-        self.frame = src.frame.where(where)
-        self.casts = src.casts
-        self._rows = rows
-
-    @property
-    def role(self) -> str:
-        return self.src.role
-
-    @property
-    def label(self) -> str:
-        return self.src.label
-
-    def schema(self) -> pl.Schema:
-        return self.src.schema()
-
-    def rows(self) -> int:
-        return self._rows
-
-    def from_files(self) -> bool:
-        return self.src.from_files()
-
-    def _index(self) -> dict[int, int]:
-        return self.src._index()
-
-
 def _series(table: pa.Table, name: str) -> pl.Series:
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
@@ -617,6 +739,165 @@ class _RowHashes:
                 frame = frame.with_columns(pl.col(c).cast(pl.String) for c in text)
             hashes = frame.hash_rows(seed=0).reinterpret(signed=True)
             yield pa.RecordBatch.from_arrays([hashes.to_arrow()], names=["h"])
+
+
+def _by_counts(
+    kind: Kind, sample: CategoricalSample, totals: Sequence[tuple[int, int]], as_text: bool
+) -> PreparedColumn:
+    """A categorical column prepared from its counts (each side's rows and nulls)."""
+    return PreparedColumn(
+        kind,
+        sample,
+        categorical_summary(*totals[0], sample.labels, sample.reference),
+        categorical_summary(*totals[1], sample.labels, sample.current),
+        category_bars(sample),
+        int(sample.reference.sum()),
+        int(sample.current.sum()),
+        sample.labels[0] if len(sample.labels) == 1 else None,
+        categories=(
+            CategoryCounts(sample.labels, sample.reference, sample.current) if as_text else None
+        ),
+    )
+
+
+def _as_read(
+    keys: pl.DataFrame, casts: Mapping[str, pl.DataType], by: Sequence[str]
+) -> pl.DataFrame:
+    """Segment key columns ``k0``, ``k1``, ... (of ``by``) typed as the local engine reads
+    them: the side's casts, and categories as text."""
+    wanted = {f"k{i}": casts[c] for i, c in enumerate(by) if c in casts}
+    if wanted:
+        keys = keys.with_columns(pl.col(k).cast(t) for k, t in wanted.items())
+    labels = [k for k, t in keys.schema.items() if isinstance(t, (pl.Categorical, pl.Enum))]
+    if labels:
+        keys = keys.with_columns(pl.col(k).cast(pl.String) for k in labels)
+    return keys
+
+
+def _tested_keys(keys: pl.DataFrame, tested: Mapping[tuple[Any, ...], int]) -> pl.DataFrame:
+    """A side's segment keys (:meth:`PartitionedRuns._segment_rows`) of the tested segments,
+    each with its number (:data:`_SEGMENT`)."""
+    index = [tested.get(key, -1) for key in keys.rows()]
+    numbered = keys.with_columns(pl.Series(_SEGMENT, index, pl.Int32))
+    return numbered.filter(pl.col(_SEGMENT) >= 0)
+
+
+#: The columns of the tag frames (:class:`_Tagger`): a segment's and a window's number.
+_SEGMENT = "__segment"
+_WINDOW = "__window"
+
+
+@dataclass(frozen=True)
+class _WindowTags:
+    """How a task gives each current row its window: the time column, parsed as the run
+    parses it (``order``, the side's cast), truncated to ``every``, matched to a window's
+    start (``starts``: ``t`` and :data:`_WINDOW`)."""
+
+    column: str
+    every: str
+    order: str | None
+    cast: pl.DataType | None
+    starts: pl.DataFrame
+
+
+@dataclass
+class _Scopes:
+    """What the columns of a run are compared in beside the whole data: the tested segments
+    and the current's windows, each one group of a column's sort (:meth:`groups`)."""
+
+    by: list[str]
+    #: Each side's rows per segment.
+    rows: tuple[SegmentRows, SegmentRows] = dataclasses.field(default_factory=lambda: ({}, {}))
+    #: The tested segments' numbers, by key.
+    tested: dict[tuple[Any, ...], int] = dataclasses.field(default_factory=dict)
+    #: Each side's tested segment keys, numbered (:func:`_tested_keys`).
+    keys: tuple[pl.DataFrame, pl.DataFrame] | None = None
+    #: The current's windows with rows: each one's index and rows.
+    windows: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    time: _WindowTags | None = None
+
+    def groups(self) -> list[Group]:
+        """The whole data, each tested segment, each window: the groups of every column's
+        sort, in that order."""
+        return [
+            Group(),
+            *(Group(segment=k) for k in range(len(self.tested))),
+            *(Group(window=index) for index, _ in self.windows),
+        ]
+
+    def tagged(self, src: SparkSide, side: int, column: str) -> SparkFrame:
+        """``column`` of one side with each row's segment and (the current's) window
+        (:data:`~driftcli.engines.sorted_pass.SEGMENT_TAG`, ``WINDOW_TAG``), given by the
+        executors (:class:`_Tagger`); the side itself when nothing is tagged."""
+        keys = self.keys[side] if self.keys is not None else None
+        time = self.time if side == 1 else None
+        if keys is None and time is None:
+            return src.frame
+        from pyspark.sql.types import IntegerType, StructField, StructType
+
+        carried = [spark_column(column).alias("v")]
+        if keys is not None:
+            carried += [spark_column(c).alias(f"k{i}") for i, c in enumerate(self.by)]
+        if time is not None:
+            carried.append(spark_column(time.column).alias("t"))
+        schema = StructType(
+            [
+                StructField(column, src.frame.schema[column].dataType),
+                StructField(SEGMENT_TAG, IntegerType()),
+                StructField(WINDOW_TAG, IntegerType()),
+            ]
+        )
+        tagger = _Tagger(self.by, src.casts, keys, time, column)
+        return src.frame.select(*carried).mapInArrow(tagger, schema)
+
+
+class _Tagger:
+    """In an executor: each row of a side's column with its segment's and window's number
+    (-1: none), found with Polars as the local engine finds them (the keys typed as it reads
+    them, nulls equal; the time parsed and truncated as its split does)."""
+
+    def __init__(
+        self,
+        by: Sequence[str],
+        casts: Mapping[str, pl.DataType],
+        keys: pl.DataFrame | None,
+        time: _WindowTags | None,
+        column: str,
+    ) -> None:
+        self.by = list(by)
+        self.casts = {c: t for c, t in casts.items() if c in self.by}
+        self.keys = keys
+        self.time = time
+        self.column = column
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        for batch in batches:
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            none = pl.Series(_SEGMENT, [-1] * frame.height, pl.Int32)
+            segment, window = none, none
+            if self.keys is not None:
+                names = [f"k{i}" for i in range(len(self.by))]
+                keys = _as_read(frame.select(names), self.casts, self.by)
+                joined = keys.join(
+                    self.keys, on=names, how="left", nulls_equal=True, maintain_order="left"
+                )
+                segment = joined.get_column(_SEGMENT).fill_null(-1)
+            if self.time is not None:
+                tags = self.time
+                t = frame.select("t")
+                if tags.cast is not None:
+                    t = t.with_columns(pl.col("t").cast(tags.cast))
+                t = parse_time_column(t, "t", "current", tags.order)
+                start = t.select(pl.col("t").dt.truncate(tags.every))
+                joined = start.join(tags.starts, on="t", how="left", maintain_order="left")
+                window = joined.get_column(_WINDOW).fill_null(-1)
+            yield pa.RecordBatch.from_arrays(
+                [batch.column(0), segment.to_arrow(), window.to_arrow()],
+                names=[self.column, SEGMENT_TAG, WINDOW_TAG],
+            )
 
 
 __all__ = ["PartitionedRuns", "check_supported", "unsupported"]

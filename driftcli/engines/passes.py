@@ -63,6 +63,10 @@ class PassData:
     #: With ``counted``, in the first pass: each side's share of duplicate rows over every
     #: column the run reads, counted where the rows are (called only by a check that wants it).
     duplicates: Callable[[], tuple[float, float] | None] | None = None
+    #: With ``counted``: the pass's tested columns in each of the current's windows with rows
+    #: (by window index: its rows, the columns with their whole-data tests), compared where
+    #: the rows are; drift over time keeps the windows with enough rows.
+    windows: Mapping[int, tuple[int, Sequence[ColumnResult]]] | None = None
 
 
 class PassSink(Protocol):

@@ -37,14 +37,13 @@ How rows are split into windows: :mod:`driftcli.timeline`. The rule's config tab
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
-from driftcli.columns.analyse import Analysis, drift_score, groups_within
+from driftcli.columns.analyse import Analysis, drift_score, groups_within, window_plans
 from driftcli.columns.correction import apply_correction
 from driftcli.columns.plan import ColumnPlan
 from driftcli.config import DriftConfig
@@ -72,18 +71,6 @@ from driftcli.timeline import (
     time_order,
 )
 
-
-def _window_plans(plans: Sequence[ColumnPlan], columns: Sequence[ColumnResult]) -> list[ColumnPlan]:
-    """The plans of the tested ``columns``, each with the test and threshold the whole-data
-    run used, in plan order."""
-    tested = {c.column: c for c in columns if c.tested}
-    return [
-        dataclasses.replace(p, test=tested[p.name].test, threshold=tested[p.name].threshold)
-        for p in plans
-        if p.name in tested
-    ]
-
-
 #: About the most the columns tested together may hold beside the data (bytes): their
 #: reference prepared for the windows (sorted values and prefix sums, two reference columns'
 #: size) and, when the current rows are not written in time order, their time-ordered copy.
@@ -98,7 +85,7 @@ def compute(ctx: RunContext) -> WindowSection | None:
     config = ctx.config
     if config.window_spec is None:
         return None
-    plans = _window_plans(ctx.plans, ctx.columns)
+    plans = window_plans(ctx.plans, ctx.columns)
     windows = WindowPasses(config, ctx.plans)
     known = ctx.take_sorted_reference()
     cur, time_column = ctx.with_times("current"), config.time_column
@@ -196,7 +183,13 @@ class WindowPasses:
     def add(self, data: PassData) -> None:
         """This pass's tested columns in every tested window."""
         spec, time_column = self.config.window_spec, self.config.time_column
-        plans = _window_plans(self.plans, data.columns)
+        if data.windows is not None:  # compared where the rows are
+            floor = window_floor(self.config.section(WindowRule), self.config.min_segment_rows)
+            for index, (height, cols) in data.windows.items():
+                if height >= floor:
+                    self.windows.setdefault(index, (height, []))[1].extend(cols)
+            return
+        plans = window_plans(self.plans, data.columns)
         if spec is None or not plans:
             return
         names = [p.name for p in plans]

@@ -152,6 +152,49 @@ def test_a_broken_pipeline_and_duplicate_rows(
     assert ("duplicates", None) in tripped
 
 
+def test_distinct_integers_in_file_order_are_ids(
+    partitions: str, no_column_reads: None, tmp_path: Path
+) -> None:
+    """All-distinct integers spread far apart are ids when they rise (or fall) in file order
+    and numbers otherwise, as the local inference says: the executors read each file split's
+    order, and the driver joins the splits in the files' order (three files a side)."""
+    rng = np.random.default_rng(9)
+
+    def side(n: int, seed: int) -> pl.DataFrame:
+        draws = np.random.default_rng(seed).choice(10**12, n, replace=False)
+        ordered = np.sort(draws)
+        # each file's values rise, but the files go down: not monotone (other values than
+        # "shuffled": equal statistics would order the columns by rounding)
+        other = np.sort(np.random.default_rng(seed + 50).choice(10**11, n, replace=False))
+        blocks = np.concatenate([other[k : k + 4000] for k in reversed(range(0, n, 4000))])
+        return pl.DataFrame(
+            {
+                "rising": ordered,
+                "falling": ordered[::-1].copy(),
+                "blocks": blocks,
+                "shuffled": draws,
+                "x": rng.normal(0, 1, n),
+            }
+        )
+
+    folders = []
+    for name, frame in (("ref", side(12_000, 1)), ("cur", side(11_000, 2))):
+        folder = tmp_path / name
+        folder.mkdir()
+        for k, part in enumerate(frame.iter_slices(4000)):
+            part.write_parquet(folder / f"part-{k}.parquet")
+        folders.append(folder)
+    got = same_report(folders[0], folders[1], partitions)
+    kind = {c["column"]: c["kind"] for c in got["columns"]}
+    assert kind == {
+        "rising": "id",
+        "falling": "id",
+        "blocks": "numeric",
+        "shuffled": "numeric",
+        "x": "numeric",
+    }
+
+
 def test_segments_missing_small_and_tested(partitions: str, tmp_path: Path) -> None:
     """Each segment is its rows filtered on Spark and compared in partitions; a segment
     missing on one side and one too small are reported as locally."""

@@ -21,13 +21,14 @@ modes.
 What needs a pass's rows in order is not done in partitions, and such a run stops with exit
 2 and what to use instead: row windows, thresholds learned from reference chunks, text
 parsed as numbers or dates, durations and times of day, and a kind that only the values'
-order in the files decides (distinct integers that are not near-contiguous, text on a side
-with no file order).
+order in the files decides on a side with no file order (text, distinct integers that are
+not near-contiguous).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -465,17 +466,42 @@ class PartitionedRuns:
             shaped = float(row[3]) - float(row[2]) + 1 <= ID_SPAN_FACTOR * n_unique
             named = looks_like_id_name(plan.name) and n_unique >= 0.5 * non_null
             if not shaped and not named:
-                raise InputError(
-                    f"column {plan.name!r}: its {n_unique:,} integers are all distinct, and "
-                    "whether they are ids depends on their order in the files, which "
-                    'partitions do not read; set kind = "numeric" or kind = "id" for it in '
-                    "the config"
-                )
+                shaped = self._monotone(plan.name)
         evidence = KindEvidence(
             dtype, non_null, n_unique, name=plan.name, id_shaped=shaped,
             wants_numeric=plan.wants_numeric,
         )  # fmt: skip
         return infer_kind(evidence)
+
+    def _monotone(self, name: str) -> bool:
+        """Whether the reference's non-null values of integer column ``name`` strictly rise
+        or strictly fall in file order (the local inference's second id shape,
+        :func:`~driftcli.columns.kinds.id_shaped`): the executors send each file split's
+        first and last value and whether it rises or falls within (a split is read by one
+        task, in file order), and the driver joins the splits in their files' order."""
+        from pyspark.sql import functions as sf
+
+        src = self.sides[0]
+        if not src.from_files():
+            raise InputError(
+                f"column {name!r} of the {src.role}: its integers are all distinct, and "
+                "whether they are ids depends on their order, and its rows come from no "
+                'file, so have none; set kind = "numeric" or kind = "id" for it in the config'
+            )
+        split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+        found = (
+            src.frame.select(
+                spark_column(name).cast("decimal(38,0)").alias("v"), split.alias(_SPLIT_KEY)
+            )
+            .where(sf.col("v").isNotNull())
+            .mapInArrow(_SplitRuns(), "r binary")
+            .collect()
+        )
+        ranks = src._index()
+        runs = sorted(
+            (run for row in found for run in pickle.loads(row["r"])), key=lambda r: ranks[r[0]]
+        )
+        return any(_joined(runs, step) for step in (1, -1))
 
     def _numeric(
         self, plan: ColumnPlan, config: DriftConfig, reference_rows: int, scopes: _Scopes
@@ -697,6 +723,61 @@ class PartitionedRuns:
             assert row is not None
             shares.append(1.0 - int(row[0]) / rows)
         return shares[0], shares[1]
+
+
+#: One file split's non-null values as a task read them: the split's key, its first and last
+#: value, and whether they strictly rise and strictly fall within it.
+SplitRun = tuple[int, int, int, bool, bool]
+
+
+def _joined(runs: Sequence[SplitRun], step: int) -> bool:
+    """Whether runs in file order strictly rise (``step`` 1) or fall (-1) from first to last."""
+    last: int | None = None
+    for _, first, end, up, down in runs:
+        if not (up if step == 1 else down):
+            return False
+        if last is not None and (first - last) * step <= 0:
+            return False
+        last = end
+    return last is not None
+
+
+class _SplitRuns:
+    """In an executor: each file split's :data:`SplitRun` of a task's rows (values ``v``,
+    the split's key), one pickled list a task."""
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        runs: list[SplitRun] = []
+        for batch in batches:
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            frame = frame.with_columns(pl.col("v").cast(pl.Int128))
+            key = pl.col(_SPLIT_KEY)
+            parts = (
+                frame.with_columns((key != key.shift()).fill_null(True).cum_sum().alias("run"))
+                .group_by("run", maintain_order=True)
+                .agg(
+                    key.first().alias("k"),
+                    pl.col("v").first().alias("first"),
+                    pl.col("v").last().alias("last"),
+                    (pl.col("v").diff() > 0).all().alias("up"),
+                    (pl.col("v").diff() < 0).all().alias("down"),
+                )
+            )
+            for k, first, last, up, down in parts.select(
+                "k", "first", "last", "up", "down"
+            ).iter_rows():
+                run: SplitRun = (int(k), int(first), int(last), bool(up), bool(down))
+                if runs and runs[-1][0] == run[0]:  # a split that went on in the next batch
+                    before = runs[-1]
+                    up = before[3] and run[3] and run[1] > before[2]
+                    down = before[4] and run[4] and run[1] < before[2]
+                    run = (run[0], before[1], run[2], up, down)
+                    runs.pop()
+                runs.append(run)
+        yield pa.RecordBatch.from_arrays([pa.array([pickle.dumps(runs)], pa.binary())], names=["r"])
 
 
 def _series(table: pa.Table, name: str) -> pl.Series:

@@ -279,9 +279,12 @@ class PartitionedRuns:
         plans: Sequence[ColumnPlan],
         found: Sequence[tuple[ColumnResult, list[PreparedColumn]]],
         group: int,
+        rows: tuple[int, int],
+        what: str,
     ) -> list[ColumnResult]:
         """``plans``' results in one group (its place in :meth:`_Scopes.groups`), from the
-        columns :meth:`_compared` prepared in it."""
+        columns :meth:`_compared` prepared in it; ``rows``: each side's rows in the group as
+        the driver counted them, which the executors' tags must give (``what`` names it)."""
         prepared = {res.column: groups for res, groups in found}
         out = []
         for plan in plans:
@@ -290,6 +293,16 @@ class PartitionedRuns:
                 res = not_tested(plan, job.kinds.get(plan.name))
             else:
                 column = prepared[plan.name][group]
+                tagged = tuple(
+                    s.count if s is not None else n
+                    for s, n in zip((column.reference, column.current), rows, strict=True)
+                )
+                if tagged != rows:
+                    raise RuntimeError(
+                        f"{what}: the executors tagged {tagged[0]} reference and {tagged[1]} "
+                        f"current rows of {plan.name!r}, the driver counted {rows[0]} and "
+                        f"{rows[1]}"
+                    )
                 res = decide(plan, column, job.reference_rows, job.config, None)
             out.append(dataclasses.replace(res, seconds=time.perf_counter() - started))
         return out
@@ -378,7 +391,7 @@ class PartitionedRuns:
                 out.append(untested)
                 continue
             assert nr is not None and nc is not None
-            cols = self._in_groups(job, plans, found, 1 + index)
+            cols = self._in_groups(job, plans, found, 1 + index, (nr, nc), f"segment {key}")
             verdict = DatasetVerdict.from_columns(cols, config.drift_share, job.roles)
             out.append(
                 SegmentResult(segment, SegmentStatus.TESTED, nr, nc, None, verdict, tuple(cols))
@@ -395,16 +408,14 @@ class PartitionedRuns:
         """This pass's tested columns in every window with rows (the section keeps those
         with enough), by window: its rows and the columns, each with its whole-data test."""
         first = 1 + len(scopes.tested)
+        reference = self.sides[0].rows()
         out: dict[int, tuple[int, list[ColumnResult]]] = {}
         for k, (index, height) in enumerate(scopes.windows):
-            cols = self._in_groups(job, plans, found, first + k)
-            for c in cols:
-                if c.current is not None and c.current.count != height:
-                    raise RuntimeError(
-                        f"window {index}: the executors found {c.current.count} rows of "
-                        f"{c.column!r} in it, the driver {height}"
-                    )
-            out[index] = (height, cols)
+            rows = (reference, height)
+            out[index] = (
+                height,
+                self._in_groups(job, plans, found, first + k, rows, f"window {index}"),
+            )
         return out
 
     def _segment_rows(self, src: SparkSide, by: Sequence[str]) -> tuple[SegmentRows, pl.DataFrame]:

@@ -21,7 +21,14 @@ import polars as pl
 
 from driftcli.columns.kinds import is_numeric_dtype
 from driftcli.columns.plan import SKIP_REASONS, ColumnPlan
-from driftcli.columns.thresholds import AUTO, ChunkIds, Threshold, chunk_ids, learn_threshold
+from driftcli.columns.thresholds import (
+    AUTO,
+    ChunkIds,
+    Threshold,
+    chunk_ids,
+    learn_from_outcomes,
+    learn_threshold,
+)
 from driftcli.config import DriftConfig
 from driftcli.engines.base import Engine, PreparedColumn, ReferenceCache
 from driftcli.results.records import ColumnResult, DatasetVerdict, SegmentResult
@@ -257,7 +264,13 @@ def _judged(
     sample = prepared.sample
     auto_note: str | None = None
     learned = None
-    if isinstance(threshold, str):  # "auto": learned from reference chunks
+    if isinstance(threshold, str) and prepared.chunk_outcomes is not None:
+        # "auto", from the chunks' outcomes computed where the values are
+        threshold, learned, auto_note = learn_from_outcomes(
+            test, prepared.chunk_outcomes, config.auto_threshold
+        )
+        base["threshold"] = threshold
+    elif isinstance(threshold, str):  # "auto": learned from reference chunks
         assert chunks is not None and prepared.reference_values is not None
         assert sample is not None
         with np.errstate(all="ignore"):

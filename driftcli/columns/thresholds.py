@@ -25,6 +25,7 @@ Everything is deterministic: no sampling, and chunks follow the row order or the
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,7 +35,7 @@ import polars as pl
 
 from driftcli.errors import ConfigError, InputError, reject_unknown_keys
 from driftcli.results.records import AutoThreshold
-from driftcli.stats import NotApplicable, StatTest
+from driftcli.stats import NotApplicable, StatTest, TestOutcome
 from driftcli.stats.samples import CategoricalSample, ColumnSample, NumericSample
 from driftcli.timeline import parse_time_column
 
@@ -211,12 +212,7 @@ def learn_threshold(
     so does a column with fewer than two chunks the test can run on; the note says so.
     """
     if test.has_pvalue:
-        return (
-            test.default_threshold,
-            None,
-            f'threshold "auto" learns distance thresholds; {test.name} is a p-value test '
-            f"and keeps alpha {test.default_threshold:g}",
-        )
+        return _keeps_alpha(test)
     chunks: list[NumericSample] | list[CategoricalSample]
     if isinstance(sample, NumericSample):
         chunks = _numeric_chunks(reference, ids, sample.n_bins)
@@ -225,11 +221,40 @@ def learn_threshold(
     values: list[float] = []
     for chunk in chunks:
         try:
-            stat = test.run(chunk).statistic
+            values.append(test.run(chunk).statistic)
         except NotApplicable:
             continue
-        if math.isfinite(stat):
-            values.append(float(stat))
+    return _learned(test, values, cfg)
+
+
+def learn_from_outcomes(
+    test: StatTest,
+    outcomes: Sequence[Mapping[str, TestOutcome | str]],
+    cfg: AutoThresholdConfig,
+) -> tuple[float, AutoThreshold | None, str | None]:
+    """:func:`learn_threshold` from each chunk's outcomes against the rest of the reference,
+    computed where the values are (a column compared in partitions), in chunk order; a
+    chunk whose outcome is a reason (the test did not apply) is left out, as there."""
+    if test.has_pvalue:
+        return _keeps_alpha(test)
+    found = [o.get(test.name) for o in outcomes]
+    return _learned(test, [o.statistic for o in found if isinstance(o, TestOutcome)], cfg)
+
+
+def _keeps_alpha(test: StatTest) -> tuple[float, AutoThreshold | None, str | None]:
+    return (
+        test.default_threshold,
+        None,
+        f'threshold "auto" learns distance thresholds; {test.name} is a p-value test '
+        f"and keeps alpha {test.default_threshold:g}",
+    )
+
+
+def _learned(
+    test: StatTest, statistics: Sequence[float], cfg: AutoThresholdConfig
+) -> tuple[float, AutoThreshold | None, str | None]:
+    """The threshold from the chunks' statistics (the finite ones), or the default."""
+    values = [float(v) for v in statistics if math.isfinite(v)]
     if len(values) < 2:
         return (
             test.default_threshold,

@@ -91,6 +91,10 @@ class PreparedColumn:
     #: are (a column compared in partitions: :mod:`driftcli.stats.partials`); the tests then
     #: read these instead of running on ``sample``, which may be None.
     outcomes: Mapping[str, TestOutcome | str] | None = None
+    #: With ``outcomes``, for ``threshold = "auto"``: each reference chunk's outcomes against
+    #: the rest of the reference, in chunk order (:func:`~driftcli.columns.thresholds.chunk_ids`),
+    #: which the learned threshold reads instead of ``reference_values``.
+    chunk_outcomes: Sequence[Mapping[str, TestOutcome | str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -161,11 +161,21 @@ def test_groups_of_one_sort_equal_their_own_comparisons() -> None:
     )
     cur_window = rng.integers(-1, 4, len(cur))
     cur_window[cur_window == 3] = np.where(rng.random(int((cur_window == 3).sum())) < 0.1, 3, 0)
-    groups = [Group(), Group(segment=0), Group(segment=2), Group(window=1), Group(window=3)]
+    # a reference value's chunk (-1: in none)
+    ref_chunk = rng.choice([-1, 0, 1, 2], len(ref), p=[0.02, 0.7, 0.14, 0.14])
+    groups = [
+        Group(),
+        Group(segment=0),
+        Group(segment=2),
+        Group(window=1),
+        Group(window=3),
+        Group(chunk=1),
+        Group(segment=0, chunk=2),
+    ]
     values = np.concatenate([ref, cur])
     from_cur = np.concatenate([np.zeros(len(ref), np.bool_), np.ones(len(cur), np.bool_)])
     segment = np.concatenate([ref_segment, cur_segment])
-    window = np.concatenate([np.full(len(ref), -1), cur_window])
+    window = np.concatenate([ref_chunk, cur_window])
     keep = ~np.isnan(values)
     order = np.argsort(values[keep], kind="stable")
     arrays = [a[keep][order] for a in (values, from_cur, segment, window)]
@@ -182,6 +192,9 @@ def test_groups_of_one_sort_equal_their_own_comparisons() -> None:
         ref_keep = (
             np.ones(len(ref), np.bool_) if group.segment is None else ref_segment == group.segment
         )
+        if group.chunk is not None:  # the chunk against the rest of the reference's chunks
+            rest = ref_keep & (ref_chunk >= 0) & (ref_chunk != group.chunk)
+            return ref[rest], ref[ref_keep & (ref_chunk == group.chunk)]
         cur_keep = np.ones(len(cur), np.bool_)
         if group.segment is not None:
             cur_keep &= cur_segment == group.segment
@@ -191,7 +204,7 @@ def test_groups_of_one_sort_equal_their_own_comparisons() -> None:
 
     pairs = [sides(g) for g in groups]
     gathered = [max(len(r), len(c)) <= SMALL_SIDE for r, c in pairs]
-    assert gathered == [False, False, True, False, False]  # segment 2 is small
+    assert gathered == [False, False, True, False, False, False, False]  # segment 2 is small
 
     def gather(ks: Sequence[int]) -> dict[int, Pair]:
         return {

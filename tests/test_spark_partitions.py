@@ -293,9 +293,36 @@ def test_a_model_whose_sections_run_on_the_driver(partitions: str, tmp_path: Pat
     assert got["performance"] and got["status"] == "fail"
 
 
+@pytest.mark.parametrize("rows", [3000, 24_000])  # chunks gathered, then in partitions
+def test_thresholds_learned_from_reference_periods(
+    partitions: str, tmp_path: Path, rows: int
+) -> None:
+    """threshold = "auto" with chunks by period: each day of the reference against the rest
+    is a group of each column's sort (its chunk tagged by the executors, as chunk_ids
+    buckets it), for the whole data and learned again in each segment."""
+
+    def side(n: int, seed: int, current: bool) -> pl.DataFrame:
+        frame = mixed(n, seed, current).drop("id", "day", "note")
+        ts = frame["ts"].scatter(list(range(0, n, 101)), None)  # rows in no chunk
+        return frame.with_columns(ts.dt.to_string("%Y-%m-%dT%H:%M:%S").alias("ts"))
+
+    ref, cur = write(tmp_path, side(rows, 1, False), side(rows * 9 // 10, 2, True))
+    toml = tmp_path / "drift.toml"
+    toml.write_text(
+        'threshold = "auto"\nsegment_by = ["region"]\n'
+        '[auto_threshold]\nchunk_by = "period"\ntime_column = "ts"\nperiod = "1w"\n'
+    )
+    got = same_report(ref, cur, partitions, load_config(toml))
+    learned = [c for c in got["columns"] if c.get("auto_threshold")]
+    assert {c["column"] for c in learned} >= {"x", "amount", "channel"}
+    assert all(c["auto_threshold"]["chunks"] >= 2 for c in learned)
+    in_segments = [c for s in got["segments"] for c in s["columns"] if c.get("auto_threshold")]
+    assert len(in_segments) >= 4 * len(learned) - 4
+
+
 def test_what_partitions_do_not_compare_is_refused(partitions: str, tmp_path: Path) -> None:
     ref, cur = write(tmp_path, make_frame(500, 1), make_frame(500, 2))
-    with pytest.raises(InputError, match='threshold = "auto": not compared in partitions'):
+    with pytest.raises(InputError, match='chunk_by = "period"'):
         run_report(str(ref), str(cur), DriftConfig(threshold="auto"), engine=partitions)
 
 

@@ -19,7 +19,8 @@ of the sections that read rows side by side (a model's) come to the driver, as i
 modes.
 
 What needs a pass's rows in order is not done in partitions, and such a run stops with exit
-2 and what to use instead: row windows, thresholds learned from reference chunks, text
+2 and what to use instead: row windows, thresholds learned from reference chunks in row
+order (chunks by period are groups of the sort too), text
 parsed as numbers or dates, durations and times of day, and a kind that only the values'
 order in the files decides on a side with no file order (text, distinct integers that are
 not near-contiguous).
@@ -71,7 +72,7 @@ from driftcli.engines.sorted_pass import (
     tagged_value_counts,
 )
 from driftcli.engines.spark_common import pass_error, spark_column
-from driftcli.errors import InputError
+from driftcli.errors import ConfigError, InputError
 from driftcli.results.records import (
     CategoryCounts,
     ColumnResult,
@@ -81,7 +82,7 @@ from driftcli.results.records import (
 )
 from driftcli.results.scopes import ordered_keys, segment_of
 from driftcli.results.vocabulary import Kind, SegmentStatus
-from driftcli.stats.partials import Group
+from driftcli.stats.partials import Group, run_tests
 from driftcli.stats.samples import CategoricalSample
 from driftcli.timeline import (
     DATE_ORDERS,
@@ -151,13 +152,19 @@ def check_supported(job: PassJob) -> None:
             f"window {spec.text!r}: a row window's rows depend on the rows' order in the files, "
             "which partitions do not read; use a time window such as '1d'"
         )
-    # Only the segment and time columns and the model's (the sections that read rows side
-    # by side run on the driver, as in the other modes) come to the driver.
-    shared = [c for c in job.shared if c not in (*config.segment_by, config.time_column)]
+    # Only the segment and time columns (of the windows and the learned thresholds' chunks)
+    # and the model's (the sections that read rows side by side run on the driver, as in the
+    # other modes) come to the driver.
+    times = (config.time_column, config.auto_threshold.time_column)
+    shared = [c for c in job.shared if c not in (*config.segment_by, *times)]
     if shared:
         raise unsupported(f"a run that reads {', '.join(shared)} row by row in every pass")
-    if uses_auto(config):
-        raise unsupported('threshold = "auto"')
+    if uses_auto(config) and config.auto_threshold.chunk_by != "period":
+        raise unsupported(
+            f'threshold = "auto" with {config.auto_threshold.label}: chunks by row order '
+            "need the rows' order in the files, which partitions do not read; set "
+            'chunk_by = "period" (with time_column and period) in [auto_threshold]'
+        )
 
 
 class PartitionedRuns:
@@ -263,11 +270,13 @@ class PartitionedRuns:
             prepared, found = self._prepare(
                 plan, kinds[plan.name], job.config, job.reference_rows, scopes
             )
-            res = decide(plan, prepared[0], job.reference_rows, job.config, None)
             if found is not None:
                 counted[plan.name] = found
             if len(prepared) == 1 < len(groups):  # a kind not compared: alike in every group
                 prepared = prepared * len(groups)
+            elif scopes.chunks:
+                prepared = _with_chunks(prepared, scopes)
+            res = decide(plan, prepared[0], job.reference_rows, job.config, None)
             return dataclasses.replace(res, seconds=time.perf_counter() - started), prepared
 
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
@@ -328,7 +337,50 @@ class PartitionedRuns:
         spec, time_column = config.window_spec, config.time_column
         if spec is not None and spec.every is not None and time_column is not None:
             self._find_windows(scopes, spec.every, spec, time_column, config.date_order)
+        if uses_auto(config):
+            self._find_chunks(scopes, config)
         return scopes
+
+    def _find_chunks(self, scopes: _Scopes, config: DriftConfig) -> None:
+        """The reference's chunks of a learned threshold, one per ``period`` of its
+        ``time_column`` (:func:`~driftcli.columns.thresholds.chunk_ids`), from the column
+        read on the driver: each chunk's start, numbered in time order."""
+        cfg = config.auto_threshold
+        assert cfg.time_column is not None and cfg.period is not None
+        ref = self.sides[0]
+        if cfg.time_column not in ref.schema():
+            raise ConfigError(
+                f"auto_threshold.time_column: no column {cfg.time_column!r} in the reference"
+            )
+        read = ref.read([cfg.time_column])
+        order = config.date_order
+        t = read.get_column(cfg.time_column)
+        if not t.dtype.is_temporal():
+            found = date_order(t)
+            order = order or (found if found in DATE_ORDERS else None)
+            try:
+                t = parse_time_column(read, cfg.time_column, "reference", order).get_column(
+                    cfg.time_column
+                )
+            except InputError as exc:
+                raise InputError(f"auto_threshold.time_column: {exc}") from None
+        try:
+            starts = t.dt.truncate(cfg.period).drop_nulls().unique().sort()
+        except Exception as exc:  # noqa: BLE001 - Polars raises several types for a bad duration
+            raise ConfigError(
+                f"auto_threshold.period: {cfg.period!r} is not a Polars duration "
+                f'such as "1d", "1w" or "1mo" ({exc})'
+            ) from None
+        scopes.chunks = starts.len()
+        numbers = pl.Series(_WINDOW, range(starts.len()), pl.Int32)
+        scopes.period = _WindowTags(
+            cfg.time_column,
+            cfg.period,
+            order,
+            ref.casts.get(cfg.time_column),
+            pl.DataFrame({"t": starts}).with_columns(numbers),
+            "reference",
+        )
 
     def _find_windows(
         self,
@@ -590,7 +642,7 @@ class PartitionedRuns:
         def counts(group: Group) -> tuple[list[pl.DataFrame], list[tuple[int, int]]]:
             frames, totals = [], []
             for side, label in ((0, "ref"), (1, "cur")):
-                got, rows, nulls = counts_of(tables[side], group, current=side == 1)
+                got, rows, nulls = counts_of(tables, group, side)
                 frames.append(got.rename({"n": label}))
                 totals.append((rows, nulls))
             return frames, totals
@@ -833,6 +885,25 @@ class _RowHashes:
             yield pa.RecordBatch.from_arrays([hashes.to_arrow()], names=["h"])
 
 
+def _with_chunks(prepared: list[PreparedColumn], scopes: _Scopes) -> list[PreparedColumn]:
+    """The whole data's and each segment's prepared column with its reference chunks'
+    outcomes (:attr:`PreparedColumn.chunk_outcomes`), for a learned threshold: a numeric
+    group's from the sorted pass, a categorical one's from its counts (every test, as the
+    local learning runs the chosen one on the same counts)."""
+    out = list(prepared)
+    for scope in range(1 + len(scopes.tested)):
+        outcomes = []
+        for g in scopes.chunk_groups(scope):
+            chunk = prepared[g]
+            if chunk.outcomes is not None:
+                outcomes.append(chunk.outcomes)
+            else:
+                assert chunk.sample is not None
+                outcomes.append(run_tests(chunk.sample, chunk.kind))
+        out[scope] = dataclasses.replace(prepared[scope], chunk_outcomes=outcomes)
+    return out
+
+
 def _by_counts(
     kind: Kind, sample: CategoricalSample, totals: Sequence[tuple[int, int]], as_text: bool
 ) -> PreparedColumn:
@@ -881,15 +952,17 @@ _WINDOW = "__window"
 
 @dataclass(frozen=True)
 class _WindowTags:
-    """How a task gives each current row its window: the time column, parsed as the run
-    parses it (``order``, the side's cast), truncated to ``every``, matched to a window's
-    start (``starts``: ``t`` and :data:`_WINDOW`)."""
+    """How a task gives each row of a side its time bucket (a current row's window, a
+    reference row's chunk of a learned threshold): the time column, parsed as the run parses
+    it (``order``, the side's cast), truncated to ``every``, matched to a bucket's start
+    (``starts``: ``t`` and :data:`_WINDOW`, the bucket's number)."""
 
     column: str
     every: str
     order: str | None
     cast: pl.DataType | None
     starts: pl.DataFrame
+    role: str = "current"
 
 
 @dataclass
@@ -907,22 +980,38 @@ class _Scopes:
     #: The current's windows with rows: each one's index and rows.
     windows: list[tuple[int, int]] = dataclasses.field(default_factory=list)
     time: _WindowTags | None = None
+    #: The reference's chunks of a learned threshold (``threshold = "auto"``), by period:
+    #: how many, and how a task finds a reference row's.
+    chunks: int = 0
+    period: _WindowTags | None = None
 
     def groups(self) -> list[Group]:
-        """The whole data, each tested segment, each window: the groups of every column's
+        """The whole data, each tested segment, each window, and for a learned threshold each
+        reference chunk of the whole data and of each segment: the groups of every column's
         sort, in that order."""
         return [
             Group(),
             *(Group(segment=k) for k in range(len(self.tested))),
             *(Group(window=index) for index, _ in self.windows),
+            *(
+                Group(segment=k, chunk=j)
+                for k in (None, *range(len(self.tested)))
+                for j in range(self.chunks)
+            ),
         ]
+
+    def chunk_groups(self, scope: int) -> range:
+        """Where in :meth:`groups` the chunks of a scope (0: the whole data, 1 + k: segment
+        ``k``) are."""
+        first = 1 + len(self.tested) + len(self.windows) + scope * self.chunks
+        return range(first, first + self.chunks)
 
     def tagged(self, src: SparkSide, side: int, column: str) -> SparkFrame:
         """``column`` of one side with each row's segment and (the current's) window
         (:data:`~driftcli.engines.sorted_pass.SEGMENT_TAG`, ``WINDOW_TAG``), given by the
         executors (:class:`_Tagger`); the side itself when nothing is tagged."""
         keys = self.keys[side] if self.keys is not None else None
-        time = self.time if side == 1 else None
+        time = self.time if side == 1 else self.period
         if keys is None and time is None:
             return src.frame
         from pyspark.sql.types import IntegerType, StructField, StructType
@@ -982,7 +1071,7 @@ class _Tagger:
                 t = frame.select("t")
                 if tags.cast is not None:
                     t = t.with_columns(pl.col("t").cast(tags.cast))
-                t = parse_time_column(t, "t", "current", tags.order)
+                t = parse_time_column(t, "t", tags.role, tags.order)
                 start = t.select(pl.col("t").dt.truncate(tags.every))
                 joined = start.join(tags.starts, on="t", how="left", maintain_order="left")
                 window = joined.get_column(_WINDOW).fill_null(-1)

@@ -128,9 +128,8 @@ def compare_numeric_groups(
     def side_counts(group: Group, side: int) -> tuple[int, int]:
         found = [
             (n, v)
-            for s, w, n, v in cells[side]
-            if (group.segment is None or s == group.segment)
-            and (side == 0 or group.window is None or w == group.window)
+            for s, w, n, v in cells[0 if group.chunk is not None else side]
+            if (group.segment is None or s == group.segment) and _in_side(group, side, w)
         ]
         rows, values = sum(n for n, _ in found), sum(v for _, v in found)
         return rows, rows - values
@@ -174,7 +173,7 @@ def compare_numeric_groups(
             # The rows of every small group in one job (each group's sides are at most
             # SMALL_SIDE values), split by group on the driver.
             wanted = [groups[k] for k in ks]
-            if any(g.segment is None and g.window is None for g in wanted):
+            if Group() in wanted:
                 chosen = sf.lit(True)
             else:
                 chosen = functools.reduce(lambda a, b: a | b, [_chosen(g) for g in wanted])
@@ -182,8 +181,9 @@ def compare_numeric_groups(
             v, c, seg, win = (table.column(i).to_numpy(zero_copy_only=False) for i in range(4))
             out = {}
             for k, group in zip(ks, wanted, strict=True):
-                keep = group.mask(c, seg, win)
-                out[k] = (np.sort(v[keep & ~c]), np.sort(v[keep & c]))
+                keep, sides = group.select(c, seg, win)
+                kept = v[keep]
+                out[k] = (np.sort(kept[~sides]), np.sort(kept[sides]))
             return out
 
         return sorted_passes(each, counts, gather, bins, integrity, tests)
@@ -198,9 +198,19 @@ def _chosen(group: Group) -> Any:
     chosen = sf.lit(True)
     if group.segment is not None:
         chosen = chosen & (sf.col("s") == group.segment)
-    if group.window is not None:
+    if group.chunk is not None:
+        chosen = chosen & ~sf.col("c") & (sf.col("w") >= 0)
+    elif group.window is not None:
         chosen = chosen & (~sf.col("c") | (sf.col("w") == group.window))
     return chosen
+
+
+def _in_side(group: Group, side: int, tag: int) -> bool:
+    """Whether rows tagged ``tag`` (a current row's window, a reference row's chunk) are on
+    ``side`` of ``group`` (their side's rows, of the reference's for a chunk)."""
+    if group.chunk is not None:
+        return tag == group.chunk if side == 1 else tag >= 0 and tag != group.chunk
+    return side == 0 or group.window is None or tag == group.window
 
 
 def _tag(frame: SparkFrame, name: str) -> Any:
@@ -273,7 +283,7 @@ def value_counts(role: str, frame: SparkFrame, column: str) -> tuple[pl.DataFram
     """Spark's count of each non-null value of ``column`` (a ``value`` and an Int64 ``n``
     column, one row a value, brought to the driver), the rows and the nulls (a float
     column's NaN counted as null, as the local engine counts them)."""
-    return counts_of(tagged_value_counts(role, frame, column), Group(), current=False)
+    return counts_of([tagged_value_counts(role, frame, column)], Group(), 0)
 
 
 def tagged_value_counts(role: str, frame: SparkFrame, column: str) -> pl.DataFrame:
@@ -301,16 +311,21 @@ def tagged_value_counts(role: str, frame: SparkFrame, column: str) -> pl.DataFra
     return got.rename({"count": "n"}).with_columns(pl.col("n").cast(pl.Int64))
 
 
-def counts_of(table: pl.DataFrame, group: Group, *, current: bool) -> tuple[pl.DataFrame, int, int]:
-    """One group's counts per value of a side (``current``: the current's, whose rows a
-    window selects) from :func:`tagged_value_counts`: its non-null values and their ``n``,
-    in the order of first appearance, its rows and its nulls."""
+def counts_of(
+    tables: Sequence[pl.DataFrame], group: Group, side: int
+) -> tuple[pl.DataFrame, int, int]:
+    """One group's counts per value on one side (0: the reference) from each side's
+    :func:`tagged_value_counts`: its non-null values and their ``n``, in the order of first
+    appearance, its rows and its nulls (a chunk's group reads the reference's table only)."""
     import polars as pl
 
-    chosen = table
+    chosen = tables[0 if group.chunk is not None else side]
     if group.segment is not None:
         chosen = chosen.filter(pl.col("s") == group.segment)
-    if current and group.window is not None:
+    if group.chunk is not None:
+        chunk = pl.col("w") == group.chunk
+        chosen = chosen.filter(chunk if side == 1 else ~chunk & (pl.col("w") >= 0))
+    elif side == 1 and group.window is not None:
         chosen = chosen.filter(pl.col("w") == group.window)
     got = chosen.group_by("value", maintain_order=True).agg(pl.col("n").sum())
     rows = int(got["n"].sum())

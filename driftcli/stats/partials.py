@@ -731,21 +731,31 @@ def check_scale(t: Totals, at: dict[tuple[int, int], float]) -> None:
 @dataclass(frozen=True)
 class Group:
     """The rows of a sorted union that one comparison of :func:`sorted_passes` reads, by the
-    tags each value carries (its segment, and a current value's window; -1: none): the
-    reference's and the current's values of ``segment``, of the current's only those in
-    ``window``. None: every value (the whole data is ``Group()``)."""
+    tags each value carries (its segment; a current value's window, or a reference value's
+    chunk of a learned threshold; -1: none): the reference's and the current's values of
+    ``segment``, of the current's only those in ``window``. None: every value (the whole
+    data is ``Group()``). With ``chunk``, the reference's values alone: those of the chunk
+    stand for a current side, the other chunks' for the reference (the values in no chunk
+    are left out), as :func:`~driftcli.columns.thresholds.learn_threshold` compares them."""
 
     segment: int | None = None
     window: int | None = None
+    chunk: int | None = None
 
-    def mask(self, from_cur: BoolArray, segment: IntArray, window: IntArray) -> BoolArray:
-        """Which of a partition's values (their side and tags) this comparison reads."""
+    def select(
+        self, from_cur: BoolArray, segment: IntArray, window: IntArray
+    ) -> tuple[BoolArray, BoolArray]:
+        """Which of a partition's values (their side and tags) this comparison reads, and
+        which of those it reads as the current side's."""
         keep = np.ones(len(from_cur), np.bool_)
         if self.segment is not None:
             keep &= segment == self.segment
+        if self.chunk is not None:
+            keep &= ~from_cur & (window >= 0)
+            return keep, window[keep] == self.chunk
         if self.window is not None:
             keep &= ~from_cur | (window == self.window)
-        return keep
+        return keep, from_cur[keep]
 
 
 #: One step of the sorted pass on one partition: ``step(values, from_cur, index)``.
@@ -766,11 +776,11 @@ def group_results(
     out: dict[int, Any] = {}
     for k, step in steps.items():
         group = groups[k]
-        if group.segment is None and group.window is None:
+        if group == Group():
             out[k] = step(values, from_cur, index)
         else:
-            keep = group.mask(from_cur, segment, window)
-            out[k] = step(values[keep], from_cur[keep], index)
+            keep, sides = group.select(from_cur, segment, window)
+            out[k] = step(values[keep], sides, index)
     return out
 
 

@@ -220,6 +220,23 @@ def test_groups_of_one_sort_equal_their_own_comparisons() -> None:
         assert_same(r, c, done)
 
 
+@pytest.mark.parametrize(
+    "tests", [{"wasserstein", "jensenshannon"}, {"anderson", "mann_whitney"}, {"cramer_von_mises"}]
+)
+def test_only_the_tests_asked_for(tests: set[str]) -> None:
+    """With ``tests`` the pass finishes those alone (their sums alone in step 2, no
+    Epps-Singleton moments in step 3), each the outcome of the full pass, bit for bit."""
+    rng = np.random.default_rng(5)
+    ref, cur = rng.normal(0, 1, 12_000), rng.normal(0.1, 1.1, 11_000)
+    _, each = in_chunks(ref, cur, [3000, 9000, 15_000])
+    counts = ((len(ref), 0), (len(cur), 0))
+    everything = sorted_pass(each, counts, lambda: (np.sort(ref), np.sort(cur)))
+    some = sorted_pass(each, counts, lambda: (np.sort(ref), np.sort(cur)), tests=tests)
+    assert set(some.outcomes) == tests
+    assert all(some.outcomes[name] == everything.outcomes[name] for name in tests)
+    assert (some.reference, some.current) == (everything.reference, everything.current)
+
+
 def test_a_run_of_equal_values_across_several_chunks() -> None:
     rng = np.random.default_rng(11)
     ref = np.concatenate([rng.normal(0, 1, 6_000), np.full(9_000, 0.5)])

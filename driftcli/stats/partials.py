@@ -253,10 +253,12 @@ def contribution(
     n: int,
     m: int,
     ranks: Iterable[tuple[int, int]] = (),
+    tests: Collection[str] | None = None,
 ) -> Part:
     """Step 2: a partition's share of every statistic, and the values at the asked ``ranks``
     ((side, 0-based rank within that side's sorted values), side 0 reference, 1 current,
-    2 both sides' union)."""
+    2 both sides' union). ``tests``: the tests whose sums to compute (None: all; the KS
+    distance, Wasserstein's sum and the summaries' counts always)."""
     ref, cur = split_sides(values, from_cur)
     at: dict[tuple[int, int], float] = {}
     for side, rank in ranks:
@@ -287,23 +289,36 @@ def contribution(
         steps, inner = steps[:-1], gap[:-1]
     else:
         inner = gap
+
+    def wants(name: str) -> bool:
+        return tests is None or name in tests
+
     with np.errstate(invalid="ignore"):  # an infinite step (infinite values): NaN, as locally
         wasser = float(np.sum(np.abs(inner) * steps))
-        energy = float(np.sum(inner**2 * steps))
-    tf = t.astype(np.float64)
+        energy = float(np.sum(inner**2 * steps)) if wants("energy") else 0.0
     first = cum_r + cum_c - t  # 0-based position of each run in the union
     total = n + m
+    rank_sum, tie_term = 0, 0.0
+    if wants("mann_whitney"):
+        tf = t.astype(np.float64)
+        rank_sum, tie_term = rank_sum_twice(r, first, t, total), float(np.sum(tf**3 - tf))
+    anderson = (0.0, 0.0)
+    if wants("anderson"):
+        anderson = anderson_sums(first, t, (r, c), (ref0, cur0), (n, m))
+    cvm = (0, 0)
+    if wants("cramer_von_mises"):
+        cvm = (
+            rank_deviations_four(r, first, t, ref0, total),
+            rank_deviations_four(c, first, t, cur0, total),
+        )
     return Part(
         gap=float(np.max(np.abs(gap))),
         wasserstein=wasser,
         energy=energy,
-        rank_sum=rank_sum_twice(r, first, t, total),
-        tie_term=float(np.sum(tf**3 - tf)),
-        anderson=anderson_sums(first, t, (r, c), (ref0, cur0), (n, m)),
-        cvm=(
-            rank_deviations_four(r, first, t, ref0, total),
-            rank_deviations_four(c, first, t, cur0, total),
-        ),
+        rank_sum=rank_sum,
+        tie_term=tie_term,
+        anderson=anderson,
+        cvm=cvm,
         runs=len(vals),
         distinct=distinct,
         at=at,
@@ -869,7 +884,8 @@ def _steps(
     spots = places(heads)
     ranks = rank_requests(t, bins)
     parts = [
-        p if p is not None else Part() for p in (yield _ContributionStep(spots, t.n, t.m, ranks))
+        p if p is not None else Part()
+        for p in (yield _ContributionStep(spots, t.n, t.m, ranks, tests))
     ]
     at: dict[tuple[int, int], float] = {}
     for p in parts:
@@ -994,9 +1010,11 @@ class _ContributionStep:
     n: int
     m: int
     ranks: list[tuple[int, int]]
+    tests: Collection[str] | None = None
 
     def __call__(self, values: FloatArray, from_cur: BoolArray, index: int) -> Part:
-        return contribution(values, from_cur, self.spots[index], self.n, self.m, self.ranks)
+        spot = self.spots[index]
+        return contribution(values, from_cur, spot, self.n, self.m, self.ranks, self.tests)
 
 
 @dataclass(frozen=True)

@@ -373,7 +373,7 @@ class PartitionedRuns:
             ) from None
         scopes.chunks = starts.len()
         numbers = pl.Series(_WINDOW, range(starts.len()), pl.Int32)
-        scopes.period = _WindowTags(
+        scopes.period = _TimeTags(
             cfg.time_column,
             cfg.period,
             order,
@@ -411,7 +411,7 @@ class PartitionedRuns:
             [w.frame.get_column(time_column).head(1).dt.truncate(every) for w in windows]
         )
         scopes.windows = [(w.index, w.frame.height) for w in windows]
-        scopes.time = _WindowTags(
+        scopes.time = _TimeTags(
             time_column,
             every,
             order,
@@ -945,13 +945,14 @@ def _tested_keys(keys: pl.DataFrame, tested: Mapping[tuple[Any, ...], int]) -> p
     return numbered.filter(pl.col(_SEGMENT) >= 0)
 
 
-#: The columns of the tag frames (:class:`_Tagger`): a segment's and a window's number.
+#: The columns of the tag frames (:class:`_Tagger`): a segment's number, and a time
+#: bucket's (a current row's window, a reference row's chunk).
 _SEGMENT = "__segment"
 _WINDOW = "__window"
 
 
 @dataclass(frozen=True)
-class _WindowTags:
+class _TimeTags:
     """How a task gives each row of a side its time bucket (a current row's window, a
     reference row's chunk of a learned threshold): the time column, parsed as the run parses
     it (``order``, the side's cast), truncated to ``every``, matched to a bucket's start
@@ -967,8 +968,9 @@ class _WindowTags:
 
 @dataclass
 class _Scopes:
-    """What the columns of a run are compared in beside the whole data: the tested segments
-    and the current's windows, each one group of a column's sort (:meth:`groups`)."""
+    """What the columns of a run are compared in beside the whole data: the tested segments,
+    the current's windows and a learned threshold's reference chunks, each one group of a
+    column's sort (:meth:`groups`)."""
 
     by: list[str]
     #: Each side's rows per segment.
@@ -979,11 +981,11 @@ class _Scopes:
     keys: tuple[pl.DataFrame, pl.DataFrame] | None = None
     #: The current's windows with rows: each one's index and rows.
     windows: list[tuple[int, int]] = dataclasses.field(default_factory=list)
-    time: _WindowTags | None = None
+    time: _TimeTags | None = None
     #: The reference's chunks of a learned threshold (``threshold = "auto"``), by period:
     #: how many, and how a task finds a reference row's.
     chunks: int = 0
-    period: _WindowTags | None = None
+    period: _TimeTags | None = None
 
     def groups(self) -> list[Group]:
         """The whole data, each tested segment, each window, and for a learned threshold each
@@ -1007,9 +1009,10 @@ class _Scopes:
         return range(first, first + self.chunks)
 
     def tagged(self, src: SparkSide, side: int, column: str) -> SparkFrame:
-        """``column`` of one side with each row's segment and (the current's) window
-        (:data:`~driftcli.engines.sorted_pass.SEGMENT_TAG`, ``WINDOW_TAG``), given by the
-        executors (:class:`_Tagger`); the side itself when nothing is tagged."""
+        """``column`` of one side with each row's segment and time bucket (a current row's
+        window, a reference row's chunk: :data:`~driftcli.engines.sorted_pass.SEGMENT_TAG`,
+        ``WINDOW_TAG``), given by the executors (:class:`_Tagger`); the side itself when
+        nothing is tagged."""
         keys = self.keys[side] if self.keys is not None else None
         time = self.time if side == 1 else self.period
         if keys is None and time is None:
@@ -1033,16 +1036,16 @@ class _Scopes:
 
 
 class _Tagger:
-    """In an executor: each row of a side's column with its segment's and window's number
-    (-1: none), found with Polars as the local engine finds them (the keys typed as it reads
-    them, nulls equal; the time parsed and truncated as its split does)."""
+    """In an executor: each row of a side's column with its segment's and time bucket's
+    number (-1: none), found with Polars as the local engine finds them (the keys typed as
+    it reads them, nulls equal; the time parsed and truncated as its split and chunks do)."""
 
     def __init__(
         self,
         by: Sequence[str],
         casts: Mapping[str, pl.DataType],
         keys: pl.DataFrame | None,
-        time: _WindowTags | None,
+        time: _TimeTags | None,
         column: str,
     ) -> None:
         self.by = list(by)

@@ -110,85 +110,111 @@ def compare_numeric_groups(
                 "compares numeric columns"
             )
     value = spark_column(column).cast("double")  # a name with dots or spaces is one column
-    valid = value.isNotNull() & ~sf.isnan(value)
-    tags = [
-        (frame, [_tag(frame, SEGMENT_TAG), _tag(frame, WINDOW_TAG)])
-        for frame in (reference, current)
-    ]
-    # Each side's rows and valid values per combination of tags: a group's counts are sums.
-    cells: list[list[tuple[int, int, int, int]]] = []
-    for frame, (segment, window) in tags:
-        rows = (
-            frame.groupBy(segment.alias("s"), window.alias("w"))
-            .agg(sf.count(sf.lit(1)).alias("n"), sf.count(sf.when(valid, 1)).alias("v"))
-            .collect()
-        )
-        cells.append([(int(r["s"]), int(r["w"]), int(r["n"]), int(r["v"])) for r in rows])
-
-    def side_counts(group: Group, side: int) -> tuple[int, int]:
-        found = [
-            (n, v)
-            for s, w, n, v in cells[0 if group.chunk is not None else side]
-            if (group.segment is None or s == group.segment) and _in_side(group, side, w)
-        ]
-        rows, values = sum(n for n, _ in found), sum(v for _, v in found)
-        return rows, rows - values
-
-    counts = [(side_counts(g, 0), side_counts(g, 1)) for g in groups]
-    values = sum(valid for side in cells for *_, valid in side)  # the union's values
-    spark = reference.sparkSession
-    if partitions is None:
-        parallel = spark.sparkContext.defaultParallelism
-        partitions = max(parallel, math.ceil(values / VALUES_PER_PARTITION))
+    # Both sides' values with their side and tags, kept (``persist``) for the counts, the
+    # range sampling and the shuffle: each read of a side (and each tagging of its rows by
+    # the executors, a Python worker's pass over them) happens once.
     both = (
         reference.select(
             value.alias("v"),
             sf.lit(False).alias("c"),
-            *(t.alias(n) for t, n in zip(tags[0][1], "sw", strict=True)),
+            _tag(reference, SEGMENT_TAG).alias("s"),
+            _tag(reference, WINDOW_TAG).alias("w"),
         )
         .unionByName(
             current.select(
                 value.alias("v"),
                 sf.lit(True).alias("c"),
-                *(t.alias(n) for t, n in zip(tags[1][1], "sw", strict=True)),
+                _tag(current, SEGMENT_TAG).alias("s"),
+                _tag(current, WINDOW_TAG).alias("w"),
             )
         )
-        .where(sf.col("v").isNotNull() & ~sf.isnan("v"))
-    )
-    ranged = (
-        both.repartitionByRange(max(partitions, 1), "v")
-        .sortWithinPartitions("v")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
+    valid = sf.col("v").isNotNull() & ~sf.isnan("v")
+    ranged = None
     try:
+        # Each side's rows and valid values per combination of tags: a group's counts are
+        # sums of these.
+        found = (
+            both.groupBy("c", "s", "w")
+            .agg(sf.count(sf.lit(1)).alias("n"), sf.count(sf.when(valid, 1)).alias("v"))
+            .collect()
+        )
+        cells: list[list[tuple[int, int, int, int]]] = [[], []]
+        for r in found:
+            cells[int(r["c"])].append((int(r["s"]), int(r["w"]), int(r["n"]), int(r["v"])))
 
-        def each(steps: Mapping[int, Step]) -> dict[int, list[Any]]:
-            task = _Task(steps, groups)
-            rows = ranged.mapInArrow(task, "i int, r binary").collect()
-            found = {int(row["i"]): pickle.loads(row["r"]) for row in rows}
-            last = max(found, default=-1) + 1
-            return {k: [found[i][k] if i in found else None for i in range(last)] for k in steps}
+        def side_counts(group: Group, side: int) -> tuple[int, int]:
+            found = [
+                (n, v)
+                for s, w, n, v in cells[0 if group.chunk is not None else side]
+                if (group.segment is None or s == group.segment) and _in_side(group, side, w)
+            ]
+            rows, values = sum(n for n, _ in found), sum(v for _, v in found)
+            return rows, rows - values
 
-        def gather(ks: Sequence[int]) -> dict[int, tuple[FloatArray, FloatArray]]:
-            # The rows of every small group in one job (each group's sides are at most
-            # SMALL_SIDE values), split by group on the driver.
-            wanted = [groups[k] for k in ks]
-            if Group() in wanted:
-                chosen = sf.lit(True)
-            else:
-                chosen = functools.reduce(lambda a, b: a | b, [_chosen(g) for g in wanted])
-            table = ranged.where(chosen).select("v", "c", "s", "w").toArrow()
-            v, c, seg, win = (table.column(i).to_numpy(zero_copy_only=False) for i in range(4))
-            out = {}
-            for k, group in zip(ks, wanted, strict=True):
-                keep, sides = group.select(c, seg, win)
-                kept = v[keep]
-                out[k] = (np.sort(kept[~sides]), np.sort(kept[sides]))
-            return out
-
-        return sorted_passes(each, counts, gather, bins, integrity, tests)
+        counts = [(side_counts(g, 0), side_counts(g, 1)) for g in groups]
+        values = sum(valid for side in cells for *_, valid in side)  # the union's values
+        if partitions is None:
+            parallel = reference.sparkSession.sparkContext.defaultParallelism
+            partitions = max(parallel, math.ceil(values / VALUES_PER_PARTITION))
+        ranged = (
+            both.where(valid)
+            .repartitionByRange(max(partitions, 1), "v")
+            .sortWithinPartitions("v")
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        return _sorted_passes(ranged, both, groups, counts, bins, integrity, tests)
     finally:
-        ranged.unpersist()
+        if ranged is not None:
+            ranged.unpersist()
+        both.unpersist()
+
+
+def _sorted_passes(
+    ranged: SparkFrame,
+    both: SparkFrame,
+    groups: Sequence[Group],
+    counts: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    bins: int,
+    integrity: Sequence[bool] | None,
+    tests: Collection[str] | None,
+) -> list[Finished]:
+    """:func:`~driftcli.stats.partials.sorted_passes` over the sorted partitions ``ranged``;
+    ``both``, the union they were made from, is let go once the first step made them."""
+    from pyspark.sql import functions as sf
+
+    made = False
+
+    def each(steps: Mapping[int, Step]) -> dict[int, list[Any]]:
+        task = _Task(steps, groups)
+        rows = ranged.mapInArrow(task, "i int, r binary").collect()
+        nonlocal made
+        if not made:  # the partitions are kept: the union is no longer needed
+            both.unpersist()
+            made = True
+        found = {int(row["i"]): pickle.loads(row["r"]) for row in rows}
+        last = max(found, default=-1) + 1
+        return {k: [found[i][k] if i in found else None for i in range(last)] for k in steps}
+
+    def gather(ks: Sequence[int]) -> dict[int, tuple[FloatArray, FloatArray]]:
+        # The rows of every small group in one job (each group's sides are at most
+        # SMALL_SIDE values), split by group on the driver.
+        wanted = [groups[k] for k in ks]
+        if Group() in wanted:
+            chosen = sf.lit(True)
+        else:
+            chosen = functools.reduce(lambda a, b: a | b, [_chosen(g) for g in wanted])
+        table = ranged.where(chosen).select("v", "c", "s", "w").toArrow()
+        v, c, seg, win = (table.column(i).to_numpy(zero_copy_only=False) for i in range(4))
+        out = {}
+        for k, group in zip(ks, wanted, strict=True):
+            keep, sides = group.select(c, seg, win)
+            kept = v[keep]
+            out[k] = (np.sort(kept[~sides]), np.sort(kept[sides]))
+        return out
+
+    return sorted_passes(each, counts, gather, bins, integrity, tests)
 
 
 def _chosen(group: Group) -> Any:

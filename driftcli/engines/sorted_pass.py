@@ -110,39 +110,43 @@ def compare_numeric_groups(
                 "compares numeric columns"
             )
     value = spark_column(column).cast("double")  # a name with dots or spaces is one column
-    # Both sides' values with their side and tags, kept (``persist``) for the counts, the
-    # range sampling and the shuffle: each read of a side (and each tagging of its rows by
-    # the executors, a Python worker's pass over them) happens once.
-    both = (
-        reference.select(
-            value.alias("v"),
-            sf.lit(False).alias("c"),
-            _tag(reference, SEGMENT_TAG).alias("s"),
-            _tag(reference, WINDOW_TAG).alias("w"),
-        )
-        .unionByName(
-            current.select(
-                value.alias("v"),
-                sf.lit(True).alias("c"),
-                _tag(current, SEGMENT_TAG).alias("s"),
-                _tag(current, WINDOW_TAG).alias("w"),
-            )
-        )
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
+    # Both sides' values with their side and tags. Tagged sides (the executors' Python
+    # workers pass over their rows) are kept (``persist``) for the counts, the range
+    # sampling and the shuffle, so that each is tagged once; untagged ones are read again,
+    # which costs less than keeping them.
+    tagged = any(t in f.columns for f in (reference, current) for t in (SEGMENT_TAG, WINDOW_TAG))
+    # Untagged, the union carries no tags (the partitions' tasks take -1 for them).
+    tags = ["s", "w"] if tagged else []
+
+    def side(frame: SparkFrame, current: bool) -> SparkFrame:
+        marks = [_tag(frame, SEGMENT_TAG).alias("s"), _tag(frame, WINDOW_TAG).alias("w")]
+        return frame.select(value.alias("v"), sf.lit(current).alias("c"), *marks[: len(tags)])
+
+    both = side(reference, False).unionByName(side(current, True))
+    if tagged:
+        both = both.persist(StorageLevel.MEMORY_AND_DISK)
     valid = sf.col("v").isNotNull() & ~sf.isnan("v")
     ranged = None
     try:
         # Each side's rows and valid values per combination of tags: a group's counts are
-        # sums of these.
-        found = (
-            both.groupBy("c", "s", "w")
-            .agg(sf.count(sf.lit(1)).alias("n"), sf.count(sf.when(valid, 1)).alias("v"))
-            .collect()
-        )
+        # sums of these (untagged: one aggregate, no shuffle).
         cells: list[list[tuple[int, int, int, int]]] = [[], []]
-        for r in found:
-            cells[int(r["c"])].append((int(r["s"]), int(r["w"]), int(r["n"]), int(r["v"])))
+        if tagged:
+            found = (
+                both.groupBy("c", "s", "w")
+                .agg(sf.count(sf.lit(1)).alias("n"), sf.count(sf.when(valid, 1)).alias("v"))
+                .collect()
+            )
+            for r in found:
+                cells[int(r["c"])].append((int(r["s"]), int(r["w"]), int(r["n"]), int(r["v"])))
+        else:
+            flags = [~sf.col("c"), sf.col("c")]
+            row = both.select(
+                *[sf.count(sf.when(flags[k], 1)) for k in (0, 1)],
+                *[sf.count(sf.when(flags[k] & valid, 1)) for k in (0, 1)],
+            ).first()
+            assert row is not None
+            cells = [[(-1, -1, int(row[k]), int(row[2 + k]))] for k in (0, 1)]
 
         def side_counts(group: Group, side: int) -> tuple[int, int]:
             found = [
@@ -164,7 +168,7 @@ def compare_numeric_groups(
             .sortWithinPartitions("v")
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        return _sorted_passes(ranged, both, groups, counts, bins, integrity, tests)
+        return _sorted_passes(ranged, both, groups, counts, bins, integrity, tests, tags)
     finally:
         if ranged is not None:
             ranged.unpersist()
@@ -179,9 +183,11 @@ def _sorted_passes(
     bins: int,
     integrity: Sequence[bool] | None,
     tests: Collection[str] | None,
+    tags: Sequence[str],
 ) -> list[Finished]:
-    """:func:`~driftcli.stats.partials.sorted_passes` over the sorted partitions ``ranged``;
-    ``both``, the union they were made from, is let go once the first step made them."""
+    """:func:`~driftcli.stats.partials.sorted_passes` over the sorted partitions ``ranged``
+    (with ``tags``, their tag columns, or none); ``both``, the union they were made from, is
+    let go once the first step made them."""
     from pyspark.sql import functions as sf
 
     made = False
@@ -205,8 +211,13 @@ def _sorted_passes(
             chosen = sf.lit(True)
         else:
             chosen = functools.reduce(lambda a, b: a | b, [_chosen(g) for g in wanted])
-        table = ranged.where(chosen).select("v", "c", "s", "w").toArrow()
-        v, c, seg, win = (table.column(i).to_numpy(zero_copy_only=False) for i in range(4))
+        table = ranged.where(chosen).select("v", "c", *tags).toArrow()
+        v, c = (table.column(i).to_numpy(zero_copy_only=False) for i in range(2))
+        seg, win = (
+            (table.column(i).to_numpy(zero_copy_only=False) for i in range(2, 4))
+            if tags
+            else (np.full(len(v), -1), np.full(len(v), -1))
+        )
         out = {}
         for k, group in zip(ks, wanted, strict=True):
             keep, sides = group.select(c, seg, win)
@@ -368,7 +379,7 @@ def _spark_type(role: str, frame: SparkFrame, column: str) -> str:
 
 class _Task:
     """The steps of a job on one partition, in an executor's Python worker: the partition's
-    values, sides and tags as NumPy arrays, each group's step on its rows
+    values, sides and tags (-1 when the union carries none) as NumPy arrays, each group's step on its rows
     (:func:`~driftcli.stats.partials.group_results`), pickled in one row (``i``: the
     partition)."""
 
@@ -382,7 +393,7 @@ class _Task:
 
         columns: list[list[Any]] = [[], [], [], []]
         for batch in batches:
-            for k in range(4):
+            for k in range(batch.num_columns):  # values, sides, and the tags when tagged
                 columns[k].append(batch.column(k).to_numpy(zero_copy_only=False))
 
         def joined(k: int, dtype: type[np.generic]) -> Any:
@@ -394,8 +405,9 @@ class _Task:
 
         v: FloatArray = joined(0, np.float64)
         c: BoolArray = joined(1, np.bool_)
-        s: IntArray = joined(2, np.int64)
-        w: IntArray = joined(3, np.int64)
+        untagged = np.full(len(v), -1, np.int64)
+        s: IntArray = joined(2, np.int64) if columns[2] else untagged
+        w: IntArray = joined(3, np.int64) if columns[3] else untagged
         if len(v) > 1 and bool((v[1:] < v[:-1]).any()):
             raise RuntimeError("a partition of the sorted pass is not sorted")
         context = TaskContext.get()

@@ -379,9 +379,9 @@ def _spark_type(role: str, frame: SparkFrame, column: str) -> str:
 
 class _Task:
     """The steps of a job on one partition, in an executor's Python worker: the partition's
-    values, sides and tags (-1 when the union carries none) as NumPy arrays, each group's step on its rows
-    (:func:`~driftcli.stats.partials.group_results`), pickled in one row (``i``: the
-    partition)."""
+    values, sides and tags (-1 when the union carries none) as NumPy arrays, each group's
+    step on its rows (:func:`~driftcli.stats.partials.group_results`), pickled in one row
+    (``i``: the partition)."""
 
     def __init__(self, steps: Mapping[int, Step], groups: Sequence[Group]) -> None:
         self.steps = dict(steps)

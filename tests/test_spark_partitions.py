@@ -100,6 +100,13 @@ def same_report(
     return remote
 
 
+def config_of(tmp: Path, text: str) -> DriftConfig:
+    """The config a TOML ``text`` gives, as ``--config`` reads it (written into ``tmp``)."""
+    toml = tmp / "drift.toml"
+    toml.write_text(text)
+    return load_config(toml)
+
+
 def kinds(n: int, seed: int, current: bool) -> pl.DataFrame:
     """test_spark's every kind (without its segment column), with infinities, repeating ids,
     Float32, a constant and an all-null column, and dates written as text."""
@@ -256,12 +263,12 @@ def test_windows_and_segments_equal_the_local_report(
         return frame.with_columns(ts.alias("ts"))
 
     ref, cur = write(tmp_path, side(12_000, 1, False), side(11_000, 2, True))
-    toml = tmp_path / "drift.toml"
-    toml.write_text(
+    config = config_of(
+        tmp_path,
         'segment_by = ["region"]\ntime_column = "ts"\nwindow = "1d"\n'
-        "[windows]\nmax_drift_share = 0.3\nconsecutive = 2\n"
+        "[windows]\nmax_drift_share = 0.3\nconsecutive = 2\n",
     )
-    got = same_report(ref, cur, partitions, load_config(toml))
+    got = same_report(ref, cur, partitions, config)
     windows = got["windows"]["windows"]
     statuses = [w["status"] for w in windows]
     assert len(windows) == 28 and statuses.count("too_small") == 1
@@ -284,12 +291,12 @@ def test_a_model_whose_sections_run_on_the_driver(partitions: str, tmp_path: Pat
         ).with_columns(prediction=(pl.col("score") > 0.5).cast(pl.Int64))
 
     ref, cur = write(tmp_path, side(2000, 5, False), side(1800, 6, True))
-    toml = tmp_path / "drift.toml"
-    toml.write_text(
+    config = config_of(
+        tmp_path,
         '[model]\ntarget = "target"\nprediction = "prediction"\nscore = "score"\n'
-        '[[model.rules]]\nmetric = "accuracy"\nmax_drop = 0.02\nseverity = "fail"\n'
+        '[[model.rules]]\nmetric = "accuracy"\nmax_drop = 0.02\nseverity = "fail"\n',
     )
-    got = same_report(ref, cur, partitions, load_config(toml))
+    got = same_report(ref, cur, partitions, config)
     assert got["performance"] and got["status"] == "fail"
 
 
@@ -307,12 +314,12 @@ def test_thresholds_learned_from_reference_periods(
         return frame.with_columns(ts.dt.to_string("%Y-%m-%dT%H:%M:%S").alias("ts"))
 
     ref, cur = write(tmp_path, side(rows, 1, False), side(rows * 9 // 10, 2, True))
-    toml = tmp_path / "drift.toml"
-    toml.write_text(
+    config = config_of(
+        tmp_path,
         'threshold = "auto"\nsegment_by = ["region"]\n'
-        '[auto_threshold]\nchunk_by = "period"\ntime_column = "ts"\nperiod = "1w"\n'
+        '[auto_threshold]\nchunk_by = "period"\ntime_column = "ts"\nperiod = "1w"\n',
     )
-    got = same_report(ref, cur, partitions, load_config(toml))
+    got = same_report(ref, cur, partitions, config)
     learned = [c for c in got["columns"] if c.get("auto_threshold")]
     assert {c["column"] for c in learned} >= {"x", "amount", "channel"}
     assert all(c["auto_threshold"]["chunks"] >= 2 for c in learned)

@@ -545,13 +545,7 @@ class PartitionedRuns:
         from pyspark.sql import functions as sf
 
         src = self.sides[0]
-        if not src.from_files():
-            raise InputError(
-                f"column {name!r} of the {src.role}: its integers are all distinct, and "
-                "whether they are ids depends on their order, and its rows come from no "
-                'file, so have none; set kind = "numeric" or kind = "id" for it in the config'
-            )
-        split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+        split = _file_split(src, name, "whether its distinct integers are ids")
         found = (
             src.frame.select(
                 spark_column(name).cast("decimal(38,0)").alias("v"), split.alias(_SPLIT_KEY)
@@ -676,13 +670,7 @@ class PartitionedRuns:
         from pyspark.sql import functions as sf
 
         src = self.sides[side]
-        if not src.from_files():
-            raise InputError(
-                f"column {name!r} of the {src.role}: telling dates from labels reads its "
-                "first values, and its rows come from no file, so have no first ones; set "
-                "its kind in the config"
-            )
-        split = sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
+        split = _file_split(src, name, "telling dates from labels")
         ranked = sorted(src._index().items(), key=lambda item: item[1])
         found: list[pl.Series] = []
         wanted = DATETIME_SAMPLE
@@ -841,6 +829,19 @@ class _SplitRuns:
                     runs.pop()
                 runs.append(run)
         yield pa.RecordBatch.from_arrays([pa.array([pickle.dumps(runs)], pa.binary())], names=["r"])
+
+
+def _file_split(src: SparkSide, name: str, what: str) -> Any:
+    """Spark's key of each row's file split (its file and start hashed), for ``what`` reads
+    a column's values in file order; an InputError when the side's rows come from no file."""
+    from pyspark.sql import functions as sf
+
+    if not src.from_files():
+        raise InputError(
+            f"column {name!r} of the {src.role}: {what} reads its values in file order, and "
+            "its rows come from no file, so have no order; set its kind in the config"
+        )
+    return sf.xxhash64(sf.input_file_name(), sf.input_file_block_start())
 
 
 def _series(table: pa.Table, name: str) -> pl.Series:

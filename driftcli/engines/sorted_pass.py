@@ -94,11 +94,12 @@ def compare_numeric_groups(
     integrity: Sequence[bool] | None = None,
     tests: Collection[str] | None = None,
 ) -> list[Finished]:
-    """:func:`compare_numeric` of each of ``groups`` (the whole data, segments, windows: the
-    rows their tags select, :data:`SEGMENT_TAG` and :data:`WINDOW_TAG` columns of the
-    frames), all from one sort of the column: every step of every group runs in one Spark
-    job (:func:`~driftcli.stats.partials.sorted_passes`). ``integrity[k]``: group ``k``
-    also counts what the integrity checks read."""
+    """:func:`compare_numeric` of each of ``groups`` (the whole data, segments, windows, a
+    learned threshold's reference chunks: the rows their tags select, the
+    :data:`SEGMENT_TAG` and :data:`WINDOW_TAG` columns of the frames), all from one sort of
+    the column: every step of every group runs in one Spark job
+    (:func:`~driftcli.stats.partials.sorted_passes`). ``integrity[k]``: group ``k`` also
+    counts what the integrity checks read."""
     from pyspark.sql import functions as sf
     from pyspark.storagelevel import StorageLevel
 

@@ -277,6 +277,26 @@ def test_windows_and_segments_equal_the_local_report(
     assert {s["status"] for s in got["segments"]} == {"tested"}
 
 
+def test_a_batch_of_text_times_all_null_gets_no_window() -> None:
+    """A task's batch whose text times are all null parses as naive datetimes, while the
+    column's windows start in UTC (text with offsets): its rows get no window, no error."""
+    import pyarrow as pa
+
+    from driftcli.engines.partitioned import _Tagger, _TimeTags
+
+    starts = pl.DataFrame(
+        {"t": pl.Series(["2024-03-01T00:00:00Z"]).str.to_datetime(), "__window": [0]}
+    ).with_columns(pl.col("__window").cast(pl.Int32))
+    tags = _TimeTags("ts", "1d", None, None, starts)
+    tagger = _Tagger([], {}, None, tags, "x")
+    batches = [
+        pa.RecordBatch.from_pydict({"v": [1.0, 2.0], "t": ["2024-03-01T05:00:00Z", None]}),
+        pa.RecordBatch.from_pydict({"v": [3.0], "t": pa.array([None], pa.string())}),
+    ]
+    got = [b.column(2).to_pylist() for b in tagger(iter(batches))]
+    assert got == [[0, -1], [-1]]
+
+
 def test_a_model_whose_sections_run_on_the_driver(partitions: str, tmp_path: Path) -> None:
     """The model's columns come to the driver, where performance runs as in the other modes;
     every column is compared in partitions."""

@@ -1076,6 +1076,9 @@ class _Tagger:
                 if tags.cast is not None:
                     t = t.with_columns(pl.col("t").cast(tags.cast))
                 t = parse_time_column(t, "t", tags.role, tags.order)
+                parsed = tags.starts.schema["t"]
+                if t.schema["t"] != parsed:  # text all null in this batch reads as naive
+                    t = t.with_columns(pl.col("t").cast(parsed))
                 start = t.select(pl.col("t").dt.truncate(tags.every))
                 joined = start.join(tags.starts, on="t", how="left", maintain_order="left")
                 window = joined.get_column(_WINDOW).fill_null(-1)

@@ -353,11 +353,9 @@ class PartitionedRuns:
                 f"auto_threshold.time_column: no column {cfg.time_column!r} in the reference"
             )
         read = ref.read([cfg.time_column])
-        order = config.date_order
         t = read.get_column(cfg.time_column)
+        order = _tasks_order(t, config.date_order)
         if not t.dtype.is_temporal():
-            found = date_order(t)
-            order = order or (found if found in DATE_ORDERS else None)
             try:
                 t = parse_time_column(read, cfg.time_column, "reference", order).get_column(
                     cfg.time_column
@@ -372,13 +370,12 @@ class PartitionedRuns:
                 f'such as "1d", "1w" or "1mo" ({exc})'
             ) from None
         scopes.chunks = starts.len()
-        numbers = pl.Series(_WINDOW, range(starts.len()), pl.Int32)
         scopes.period = _TimeTags(
             cfg.time_column,
             cfg.period,
             order,
             ref.casts.get(cfg.time_column),
-            pl.DataFrame({"t": starts}).with_columns(numbers),
+            _numbered(starts),
             "reference",
         )
 
@@ -398,11 +395,7 @@ class PartitionedRuns:
         if time_column not in cur.schema():
             return
         read = cur.read([time_column])
-        text = read.get_column(time_column)
-        found = date_order(text)
-        # The text's own order, when the run leaves it to the data, so that every task reads
-        # its rows' dates as the whole column is read.
-        order = order or (found if found in DATE_ORDERS else None)
+        order = _tasks_order(read.get_column(time_column), order)
         parsed = parse_time_column(read, time_column, "current", order)
         windows, _ = split_windows(parsed, spec, time_column)
         if not windows:
@@ -411,14 +404,9 @@ class PartitionedRuns:
             [w.frame.get_column(time_column).head(1).dt.truncate(every) for w in windows]
         )
         scopes.windows = [(w.index, w.frame.height) for w in windows]
+        # split_windows numbers the windows in the order of their starts, from 0
         scopes.time = _TimeTags(
-            time_column,
-            every,
-            order,
-            cur.casts.get(time_column),
-            pl.DataFrame({"t": starts, _WINDOW: [w.index for w in windows]}).with_columns(
-                pl.col(_WINDOW).cast(pl.Int32)
-            ),
+            time_column, every, order, cur.casts.get(time_column), _numbered(starts)
         )
 
     def _segments(
@@ -950,6 +938,19 @@ def _tested_keys(keys: pl.DataFrame, tested: Mapping[tuple[Any, ...], int]) -> p
 #: bucket's (a current row's window, a reference row's chunk).
 _SEGMENT = "__segment"
 _WINDOW = "__window"
+
+
+def _tasks_order(values: pl.Series, order: str | None) -> str | None:
+    """The date order every task parses a text time column with: the run's (``date_order``)
+    or, when it leaves it to the data, the whole column's own, so that a task whose few
+    dates read both ways reads them as the whole column is read."""
+    found = date_order(values)
+    return order or (found if found in DATE_ORDERS else None)
+
+
+def _numbered(starts: pl.Series) -> pl.DataFrame:
+    """Time buckets' starts (``t``), each with its number in that order (:data:`_WINDOW`)."""
+    return pl.DataFrame({"t": starts, _WINDOW: pl.Series(range(starts.len()), dtype=pl.Int32)})
 
 
 @dataclass(frozen=True)

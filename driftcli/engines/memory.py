@@ -83,8 +83,11 @@ def _moments_of(s: pl.Series) -> Moments:
     return _moments(s.to_frame("v"), ["v"])["v"]
 
 
-#: Columns made contiguous at a time for their moments (bounds the copies' memory).
-_MOMENTS_BATCH = 8
+#: Columns made contiguous at a time for their moments (bounds the copies' memory). At 10M
+#: rows a side each column's copy is 80 MB, and the default report's peak is reached while a
+#: batch is held: 8 columns took it from 5.30 to 5.59 GB, 4 keep it at 5.30 GB; at 1M rows
+#: 4 take the time 8 did (bench/README.md, "Peak memory at 10M rows").
+_MOMENTS_BATCH = 4
 
 
 def _moments(df: pl.DataFrame, names: Sequence[str]) -> dict[str, Moments]:
